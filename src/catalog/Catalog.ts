@@ -1,0 +1,39 @@
+import type { AlbumIndex, ArtistIndex, TrackIndex } from '../domain/ids.js';
+
+export interface Genre {
+  readonly id: number;
+  readonly name: string;
+  /** Parent genre id, or -1 for a top-level genre. */
+  readonly parent: number;
+}
+
+/**
+ * Columnar track catalog: one typed array per field, indexed by TrackIndex (t123 -> 123).
+ * No JavaScript object per track. Hot paths read the columns directly; display fields
+ * (titles, names) are decoded from UTF-8 string tables on demand.
+ */
+export interface CatalogColumns {
+  readonly artist: Int32Array; // ArtistIndex per track
+  readonly album: Int32Array; // AlbumIndex per track
+  readonly genre: Uint16Array; // leaf genre id per track
+  readonly releaseDay: Int32Array; // days since 1970-01-01
+  readonly durationMs: Int32Array;
+  readonly explicit: Uint8Array; // 1 = explicit
+  readonly markets: Uint16Array; // availability bitmask, bit i = MARKETS[i]
+  readonly popularity: Float32Array; // power-law popularity in [0, 1]
+  readonly features: Float32Array; // trackCount x featureDim content features, row-major
+  readonly albumArtist: Int32Array; // ArtistIndex per album
+}
+
+export interface Catalog {
+  readonly trackCount: number;
+  readonly artistCount: number;
+  readonly albumCount: number;
+  readonly featureDim: number;
+  readonly featureNames: readonly string[];
+  readonly genres: readonly Genre[];
+  readonly columns: CatalogColumns;
+  trackTitle(t: TrackIndex): string;
+  artistName(a: ArtistIndex): string;
+  albumTitle(al: AlbumIndex): string;
+}

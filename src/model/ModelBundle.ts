@@ -1,0 +1,74 @@
+import type { TrackIndex, UserIndex } from '../domain/ids.js';
+
+/** Result of a nearest-neighbour query; `count` entries of `tracks`/`scores` are valid, best first. */
+export interface VectorHits {
+  readonly tracks: Int32Array;
+  readonly scores: Float32Array; // inner product (higher is closer)
+  readonly count: number;
+}
+
+/** Approximate inner-product index over all track vectors (usearch, memory-mapped). */
+export interface VectorIndex {
+  readonly size: number;
+  readonly dim: number;
+  search(query: Float32Array, k: number): VectorHits;
+  close(): void;
+}
+
+/** Co-listening neighbours of a track (CSR rows), strongest first. */
+export interface CoListenTable {
+  neighbours(t: TrackIndex): { readonly tracks: Int32Array; readonly weights: Float32Array };
+}
+
+/** Popularity lists (track indices, most popular first) computed from recent listening. */
+export interface PopularityTables {
+  inMarket(market: number): Int32Array;
+  /** Top-level genre (root of the genre hierarchy) within a market. */
+  inMarketGenre(market: number, rootGenre: number): Int32Array;
+}
+
+/** Per-artist track lists, newest release first (for "New from X"). */
+export interface ArtistTracks {
+  newest(artist: number): Int32Array;
+}
+
+/** Per-listener history summary from training data: most recent positive tracks, newest first. */
+export interface UserHistory {
+  recentPositives(u: UserIndex): Int32Array;
+}
+
+/** Ranker weights; the feed's ranking layer interprets them (see src/ranking). */
+export interface RankerModel {
+  readonly kind: string;
+  readonly featureNames: readonly string[];
+  readonly weights: Float32Array;
+  readonly bias: number;
+  readonly means: Float32Array;
+  readonly stds: Float32Array;
+}
+
+/**
+ * A trained, versioned model bundle (written by `encore train`, loaded by the service, swapped live).
+ * Everything is flat typed arrays; nothing per track on the JS heap.
+ */
+export interface ModelBundle {
+  readonly version: string;
+  readonly dir: string;
+  readonly dim: number;
+  readonly trackCount: number;
+  readonly userCount: number;
+  /** trackCount x dim, row-major. Cold-start tracks have content-derived vectors in the same space. */
+  readonly itemFactors: Float32Array;
+  /** userCount x dim, row-major. */
+  readonly userFactors: Float32Array;
+  /** (YtY + lambda I) as dim x dim row-major, for folding a new or changed listener into the space. */
+  readonly gram: Float32Array;
+  readonly lambda: number;
+  readonly index: VectorIndex;
+  readonly coListen: CoListenTable;
+  readonly popularity: PopularityTables;
+  readonly artistTracks: ArtistTracks;
+  readonly userHistory: UserHistory;
+  readonly ranker: RankerModel | null;
+  close(): void;
+}
