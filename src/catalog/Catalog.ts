@@ -36,4 +36,9 @@ export interface Catalog {
   trackTitle(t: TrackIndex): string;
   artistName(a: ArtistIndex): string;
   albumTitle(al: AlbumIndex): string;
+  /**
+   * Tracks added while serving (PUT /v1/tracks) that no model bundle has a vector for yet, newest first.
+   * The cold-start source scores these on the fly. A catalog loaded from disk returns an empty array.
+   */
+  recentlyAdded(): Int32Array;
 }
