@@ -1,0 +1,33 @@
+// Listener profile lookup (market, explicit opt-in) from the world's user columns. A listener the world
+// does not know gets the default market and explicit content allowed, never an error.
+import { parseUserId } from '../domain/ids.js';
+
+export interface UserProfile {
+  /** Dense user index when the world knows this listener, else null. */
+  readonly userIndex: number | null;
+  readonly market: number; // index into MARKETS
+  readonly explicitOk: boolean;
+}
+
+export interface UserProfiles {
+  readonly defaultMarket: number;
+  profile(userId: string): UserProfile;
+}
+
+/** The world's user columns (src/world/World.ts `users`). */
+export interface UserColumns {
+  readonly count: number;
+  readonly market: Uint8Array;
+  readonly explicitOk: Uint8Array;
+}
+
+export function profilesFromUsers(users: UserColumns, defaultMarket = 0): UserProfiles {
+  return {
+    defaultMarket,
+    profile(userId: string): UserProfile {
+      const u = parseUserId(userId);
+      if (u === null || u >= users.count) return { userIndex: null, market: defaultMarket, explicitOk: true };
+      return { userIndex: u, market: users.market[u] ?? defaultMarket, explicitOk: (users.explicitOk[u] ?? 1) === 1 };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Public request/response shapes of the feed pipeline: what recommend() takes and returns. The HTTP
+// feed route serialises FeedResult as is; `encore offline` reads items[].trackId.
+
+export interface RecommendRequest {
+  readonly userId: string;
+  readonly surface: string; // 'home' | 'radio' | any surface in src/surfaces/index.ts
+  readonly limit: number;
+  /** radio: the track to continue from (external id "t123"). */
+  readonly seedTrackId?: string;
+  /** Cold start: root genre ids picked at onboarding. */
+  readonly onboardingGenres?: readonly number[];
+  /** false turns the re-ranking rules (artist spacing, album spread, discovery, exploration) off. Default true. */
+  readonly diversity?: boolean;
+  /** Track indices never to return (offline evaluation excludes a listener's training items). */
+  readonly excludeTracks?: Int32Array | readonly number[];
+  /** Overrides for reproducible runs (tests, offline mode). */
+  readonly requestId?: string;
+  readonly nowMs?: number;
+  /** Seed of the exploration policy; default derives from the request id. */
+  readonly explorationSeed?: number;
+}
+
+export interface FeedItem {
+  readonly trackId: string;
+  readonly title: string;
+  readonly artistId: string;
+  readonly artist: string; // display name
+  readonly album: string; // display title
+  readonly score: number;
+  /** Names of the candidate sources that returned this track, the winning (explaining) source first. */
+  readonly sources: readonly string[];
+  /** Why this track is here, in words a listener understands. */
+  readonly reason: string;
+  /** Present on the exploration slot: probability the policy chose this item (log it with the impression). */
+  readonly propensity?: number;
+  readonly exploration?: boolean;
+}
+
+export type StageStatus = 'ok' | 'degraded' | 'timeout' | 'failed' | 'skipped';
+
+export interface StageTrace {
+  readonly name: string;
+  readonly ms: number;
+  readonly in: number;
+  readonly out: number;
+  readonly status: StageStatus;
+  /** Optional detail (e.g. removed counts, error message). */
+  readonly detail?: string;
+}
+
+export interface Degradation {
+  readonly component: string;
+  readonly reason: string;
+}
+
+export interface FeedResult {
+  readonly requestId: string;
+  readonly surface: string;
+  readonly modelVersion: string;
+  readonly items: readonly FeedItem[];
+  readonly trace: { readonly totalMs: number; readonly stages: readonly StageTrace[] };
+  readonly degraded: readonly Degradation[];
+}
