@@ -1,0 +1,49 @@
+// Accuracy benchmark: MovieLens 100K, one per-user random 80/20 split shared by every model,
+// Recall@20 / NDCG@20 for popularity, item-kNN, EASE, implicit ALS and Encore's offline mode.
+import os from 'node:os';
+import { movieLens100kPath, readMovieLens100k } from '../src/eval/movielens.js';
+import { splitPerUser, DEFAULT_SPLIT } from '../src/eval/split.js';
+import { toCsr } from '../src/eval/interactions.js';
+import { evaluateRecommender, type AccuracyResult } from '../src/eval/evaluate.js';
+import { fitPopularity } from '../src/eval/baselines/popularity.js';
+import { fitItemKnn } from '../src/eval/baselines/itemKnn.js';
+import { fitEase } from '../src/eval/baselines/ease.js';
+
+const K = 20;
+
+function timed<T>(f: () => T): [T, number] {
+  const t = performance.now();
+  const r = f();
+  return [r, (performance.now() - t) / 1000];
+}
+
+async function main(): Promise<void> {
+  const path = movieLens100kPath();
+  if (!path) throw new Error('MovieLens 100K not found (set ENCORE_DATASETS)');
+  console.log(`machine: ${os.cpus()[0]?.model ?? '?'} x ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  console.log(`date: ${new Date().toISOString()}`);
+  const table = readMovieLens100k(path);
+  const split = splitPerUser(table, DEFAULT_SPLIT);
+  const ones = new Float32Array(table.user.length).fill(1);
+  const nu = table.userIds.length;
+  const ni = table.itemIds.length;
+  const train = toCsr(nu, ni, table.user, table.item, ones, split.isTest.map((x) => 1 - x));
+  const test = toCsr(nu, ni, table.user, table.item, ones, split.isTest);
+  console.log(`input: ${path}: ${table.user.length} rows, ${nu} users, ${ni} items; split seed ${DEFAULT_SPLIT.seed}: ${train.indices.length} train, ${test.indices.length} test rows, ${split.evaluatedUsers} evaluated users`);
+  const results: { r: AccuracyResult; fit: number }[] = [];
+  for (const [name, fit] of [
+    ['popularity', () => fitPopularity(train)],
+    ['item-kNN', () => fitItemKnn(train, { neighbours: 100 })],
+    ['EASE', () => fitEase(train, 500)],
+  ] as const) {
+    const [rec, fitS] = timed(fit);
+    const r = evaluateRecommender(rec, train, test, K);
+    results.push({ r, fit: fitS });
+    console.log(`${name.padEnd(28)} Recall@${K} ${r.recall.toFixed(4)}  NDCG@${K} ${r.ndcg.toFixed(4)}  fit ${fitS.toFixed(1)} s  recommend ${r.seconds.toFixed(1)} s`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,59 @@
+import type { Csr } from './interactions.js';
+import { ndcgAtK, recallAtK } from './metrics.js';
+
+/** Anything that can give a user's top-k items, excluding the given (sorted) training items. */
+export interface BatchRecommender {
+  readonly name: string;
+  /** Writes up to k item indices, best first, into `out`; returns how many. */
+  recommend(user: number, k: number, exclude: Int32Array, out: Int32Array): number;
+}
+
+export interface AccuracyResult {
+  readonly name: string;
+  readonly k: number;
+  readonly users: number;
+  readonly recall: number;
+  readonly ndcg: number;
+  readonly seconds: number;
+}
+
+/** Mean Recall@K and NDCG@K over every user with at least one test item. */
+export function evaluateRecommender(rec: BatchRecommender, train: Csr, test: Csr, k: number): AccuracyResult {
+  const started = performance.now();
+  const out = new Int32Array(k);
+  let users = 0;
+  let recall = 0;
+  let ndcg = 0;
+  for (let u = 0; u < test.rows; u++) {
+    const ts = test.indptr[u]!;
+    const te = test.indptr[u + 1]!;
+    if (te === ts) continue;
+    const relevant = test.indices.subarray(ts, te);
+    const exclude = u < train.rows ? train.indices.subarray(train.indptr[u]!, train.indptr[u + 1]!) : new Int32Array(0);
+    out.fill(-1);
+    const n = rec.recommend(u, k, exclude, out);
+    const recs = out.subarray(0, n);
+    recall += recallAtK(recs, relevant, k);
+    ndcg += ndcgAtK(recs, relevant, k);
+    users++;
+  }
+  return { name: rec.name, k, users, recall: users ? recall / users : 0, ndcg: users ? ndcg / users : 0, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Evaluates precomputed lists (e.g. read from an `encore offline` RECS file): recs is users x k, -1 padded. */
+export function evaluateLists(name: string, recs: Int32Array, k: number, test: Csr, seconds = 0): AccuracyResult {
+  let users = 0;
+  let recall = 0;
+  let ndcg = 0;
+  for (let u = 0; u < test.rows; u++) {
+    const ts = test.indptr[u]!;
+    const te = test.indptr[u + 1]!;
+    if (te === ts) continue;
+    const relevant = test.indices.subarray(ts, te);
+    const list = recs.subarray(u * k, u * k + k);
+    recall += recallAtK(list, relevant, k);
+    ndcg += ndcgAtK(list, relevant, k);
+    users++;
+  }
+  return { name, k, users, recall: users ? recall / users : 0, ndcg: users ? ndcg / users : 0, seconds };
+}
