@@ -1,0 +1,250 @@
+// Implicit-feedback ALS (Hu, Koren & Volinsky 2008) with the conjugate-gradient solver of Takács, Pilászy & Tikk
+// (2011), as in the `implicit` library's `least_squares_cg`. Generic over any rows x cols confidence matrix in CSR:
+// the bundle trainer feeds it listener x track confidences, the evaluation feeds it MovieLens.
+//
+// Why hand-written: no maintained npm package does implicit ALS; ml-matrix would allocate per row. The numeric
+// work runs in worker threads (src/training/alsWorker.ts) over SharedArrayBuffers.
+//
+// Determinism: every row's solve reads only the other side's factors, the gram and its own previous vector, so
+// results do not depend on which worker solves which block. The gram (YtY) is summed from a FIXED number of row
+// chunks in chunk order, independent of the thread count. Same seed + same input => identical bytes.
+import { Worker } from 'node:worker_threads';
+import { cpus } from 'node:os';
+import { Errors } from '../domain/errors.js';
+
+export interface ConfidenceMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly indptr: Int32Array | Uint32Array; // rows + 1
+  readonly indices: Int32Array; // column per entry
+  /**
+   * Confidence c per entry (>= 1 for a positive preference, typically 1 + alpha*log1p(w)).
+   * A negative value -c means preference 0 with confidence c (negative evidence, e.g. an early skip).
+   */
+  readonly confidence: Float32Array;
+}
+
+export interface AlsOptions {
+  readonly factors: number;
+  readonly iterations: number;
+  readonly lambda: number;
+  readonly cgSteps: number;
+  readonly seed: number;
+  /** Worker threads; 0 = one per core. */
+  readonly threads: number;
+}
+
+export interface AlsProgress {
+  readonly iteration: number; // 0-based
+  readonly iterations: number;
+  readonly side: 'users' | 'items';
+  readonly rowsDone: number;
+  readonly rowsTotal: number;
+}
+
+export interface AlsResult {
+  readonly userFactors: Float32Array; // rows x factors
+  readonly itemFactors: Float32Array; // cols x factors
+}
+
+/** Number of fixed row chunks the gram is summed over (fixed so the float sum order never changes). */
+const GRAM_CHUNKS = 16;
+/** Rows per solve task handed to a worker. */
+const SOLVE_BLOCK = 2048;
+
+/** Worker message protocol (shared with alsWorker.ts). */
+export type AlsTask =
+  | { readonly op: 'gram'; readonly side: 0 | 1; readonly chunk: number; readonly start: number; readonly end: number }
+  | { readonly op: 'solve'; readonly side: 0 | 1; readonly start: number; readonly end: number };
+
+export interface AlsWorkerData {
+  readonly factors: number;
+  readonly cgSteps: number;
+  /** side 0 = users (rows of the input), side 1 = items (columns). */
+  readonly indptr: [SharedArrayBuffer, SharedArrayBuffer];
+  readonly indices: [SharedArrayBuffer, SharedArrayBuffer];
+  readonly confidence: [SharedArrayBuffer, SharedArrayBuffer];
+  readonly factorsBuf: [SharedArrayBuffer, SharedArrayBuffer];
+  readonly gram: SharedArrayBuffer; // f x f float64, includes lambda I
+  readonly partials: SharedArrayBuffer; // GRAM_CHUNKS x f x f float64
+}
+
+/** sfc32: a tiny seeded PRNG (no allocation, reproducible across platforms). */
+export function sfc32(seed: number): () => number {
+  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = seed >>> 0;
+  const next = (): number => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 12; i++) next();
+  return next;
+}
+
+/** Transposes a CSR matrix (rows x cols) into CSC-as-CSR (cols x rows), entries in ascending row order. */
+export function transposeCsr(m: ConfidenceMatrix): { indptr: Int32Array; indices: Int32Array; confidence: Float32Array } {
+  const nnz = m.indptr[m.rows] ?? 0;
+  const indptr = new Int32Array(m.cols + 1);
+  for (let j = 0; j < nnz; j++) indptr[(m.indices[j] as number) + 1]!++;
+  for (let c = 0; c < m.cols; c++) indptr[c + 1]! += indptr[c]!;
+  const cursor = indptr.slice(0, m.cols);
+  const indices = new Int32Array(nnz);
+  const confidence = new Float32Array(nnz);
+  for (let r = 0; r < m.rows; r++) {
+    const e = m.indptr[r + 1] as number;
+    for (let j = m.indptr[r] as number; j < e; j++) {
+      const c = m.indices[j] as number;
+      const at = cursor[c]!++;
+      indices[at] = r;
+      confidence[at] = m.confidence[j] as number;
+    }
+  }
+  return { indptr, indices, confidence };
+}
+
+function shared<T extends Int32Array | Float32Array>(src: ArrayLike<number>, Ctor: new (b: SharedArrayBuffer) => T, bytes: number): SharedArrayBuffer {
+  const buf = new SharedArrayBuffer(Math.max(bytes * src.length, 8));
+  const view = new Ctor(buf) as unknown as { set(a: ArrayLike<number>): void };
+  view.set(src);
+  return buf;
+}
+
+function validate(m: ConfidenceMatrix, o: AlsOptions): void {
+  if (m.indptr.length !== m.rows + 1) throw Errors.badRequest(`als: indptr has ${m.indptr.length} entries, expected ${m.rows + 1}`);
+  const nnz = m.indptr[m.rows] as number;
+  if (m.indices.length < nnz || m.confidence.length < nnz) throw Errors.badRequest('als: indices/confidence shorter than indptr says');
+  if (!(o.factors > 0 && o.iterations >= 0 && o.cgSteps > 0 && o.lambda >= 0)) throw Errors.badRequest('als: bad options');
+}
+
+/**
+ * Trains implicit ALS. Rows (users) and columns (items) without any entry get zero vectors (they carry no
+ * evidence; callers give cold items content-derived vectors instead).
+ */
+export async function trainAls(
+  matrix: ConfidenceMatrix,
+  opts: AlsOptions,
+  onProgress?: (p: AlsProgress) => void,
+): Promise<AlsResult> {
+  validate(matrix, opts);
+  const f = opts.factors;
+  const t = transposeCsr(matrix);
+  const nnz = matrix.indptr[matrix.rows] as number;
+  const sizes = [matrix.rows, matrix.cols] as const;
+  const data: AlsWorkerData = {
+    factors: f,
+    cgSteps: opts.cgSteps,
+    indptr: [shared(matrix.indptr, Int32Array, 4), shared(t.indptr, Int32Array, 4)],
+    indices: [shared(matrix.indices.subarray(0, nnz), Int32Array, 4), shared(t.indices, Int32Array, 4)],
+    confidence: [shared(matrix.confidence.subarray(0, nnz), Float32Array, 4), shared(t.confidence, Float32Array, 4)],
+    factorsBuf: [new SharedArrayBuffer(Math.max(4 * matrix.rows * f, 8)), new SharedArrayBuffer(Math.max(4 * matrix.cols * f, 8))],
+    gram: new SharedArrayBuffer(8 * f * f),
+    partials: new SharedArrayBuffer(8 * GRAM_CHUNKS * f * f),
+  };
+  const X = new Float32Array(data.factorsBuf[0]);
+  const Y = new Float32Array(data.factorsBuf[1]);
+  // Same start as `implicit`: uniform [0, 0.01); rows without entries stay zero.
+  const rnd = sfc32(opts.seed);
+  for (let side = 0; side < 2; side++) {
+    const M = side === 0 ? X : Y;
+    const ip = new Int32Array(data.indptr[side]!);
+    for (let r = 0; r < sizes[side]!; r++) {
+      const has = (ip[r + 1] as number) > (ip[r] as number);
+      for (let k = 0; k < f; k++) M[r * f + k] = has ? rnd() * 0.01 : (rnd(), 0);
+    }
+  }
+
+  const threads = Math.max(1, opts.threads > 0 ? opts.threads : cpus().length);
+  const pool = await WorkerPool.start(threads, data);
+  try {
+    const gram = new Float64Array(data.gram);
+    const partials = new Float64Array(data.partials);
+    for (let it = 0; it < opts.iterations; it++) {
+      for (const solveSide of [0, 1] as const) {
+        const other = (1 - solveSide) as 0 | 1;
+        // gram = other^T other + lambda I, summed over fixed chunks in order.
+        const n = sizes[other]!;
+        const gramTasks: AlsTask[] = [];
+        for (let c = 0; c < GRAM_CHUNKS; c++) {
+          gramTasks.push({ op: 'gram', side: other, chunk: c, start: Math.floor((n * c) / GRAM_CHUNKS), end: Math.floor((n * (c + 1)) / GRAM_CHUNKS) });
+        }
+        await pool.runAll(gramTasks, () => undefined);
+        gram.fill(0);
+        for (let c = 0; c < GRAM_CHUNKS; c++) {
+          const o = c * f * f;
+          for (let k = 0; k < f * f; k++) gram[k]! += partials[o + k]!;
+        }
+        for (let k = 0; k < f; k++) gram[k * f + k]! += opts.lambda;
+        const total = sizes[solveSide]!;
+        const tasks: AlsTask[] = [];
+        for (let s = 0; s < total; s += SOLVE_BLOCK) tasks.push({ op: 'solve', side: solveSide, start: s, end: Math.min(total, s + SOLVE_BLOCK) });
+        let done = 0;
+        await pool.runAll(tasks, (task) => {
+          done += task.end - task.start;
+          onProgress?.({ iteration: it, iterations: opts.iterations, side: solveSide === 0 ? 'users' : 'items', rowsDone: done, rowsTotal: total });
+        });
+      }
+    }
+  } finally {
+    await pool.close();
+  }
+  // Copy out of shared memory so callers get plain arrays.
+  return { userFactors: X.slice(), itemFactors: Y.slice() };
+}
+
+/** A fixed set of workers pulling tasks from a queue; the result of a task never depends on which worker ran it. */
+class WorkerPool {
+  private constructor(private readonly workers: Worker[]) {}
+
+  static async start(n: number, data: AlsWorkerData): Promise<WorkerPool> {
+    const url = new URL('./alsWorker.js', import.meta.url);
+    const workers: Worker[] = [];
+    for (let i = 0; i < n; i++) workers.push(new Worker(url, { workerData: data }));
+    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+      w.once('online', () => resolve());
+      w.once('error', reject);
+    })));
+    return new WorkerPool(workers);
+  }
+
+  runAll(tasks: readonly AlsTask[], onDone: (t: AlsTask) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let next = 0;
+      let pending = 0;
+      let failed = false;
+      const feed = (w: Worker): void => {
+        if (failed) return;
+        const task = tasks[next++];
+        if (task === undefined) {
+          if (pending === 0) resolve();
+          return;
+        }
+        pending++;
+        const onMessage = (): void => {
+          w.off('error', onError);
+          pending--;
+          onDone(task);
+          feed(w);
+        };
+        const onError = (err: unknown): void => {
+          failed = true;
+          reject(err instanceof Error ? err : new Error(String(err)));
+        };
+        w.once('message', onMessage);
+        w.once('error', onError);
+        w.postMessage(task);
+      };
+      if (tasks.length === 0) resolve();
+      else for (const w of this.workers) feed(w);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
