@@ -1,0 +1,46 @@
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { ListenEvent } from '../domain/events.js';
+import { Errors } from '../domain/errors.js';
+import { foldEvents, groupByListener } from './applyEvent.js';
+import type { ListenerState, ListenerStateStore } from './interfaces.js';
+
+/**
+ * Embedded listener state (`lmdb://dir`): one msgpack record per listener in an LMDB database, so state
+ * survives a restart. A batch is one write transaction: read-modify-write of each listener is atomic.
+ */
+export class LmdbListenerState implements ListenerStateStore {
+  private constructor(
+    private readonly root: RootDatabase,
+    private readonly db: Database<ListenerState, string>,
+    private readonly ownsRoot: boolean,
+  ) {}
+
+  /** Opens (creating) the state database in `dir`, or inside an already open LMDB environment. */
+  static open(dir: string, shared?: RootDatabase): LmdbListenerState {
+    try {
+      const root = shared ?? open({ path: dir, compression: false });
+      const db = root.openDB<ListenerState, string>({ name: 'listener-state' });
+      return new LmdbListenerState(root, db, shared === undefined);
+    } catch (err) {
+      throw Errors.storage(`cannot open LMDB listener state at ${dir}: ${(err as Error).message}`);
+    }
+  }
+
+  async get(userId: string): Promise<ListenerState | null> {
+    return this.db.get(userId) ?? null;
+  }
+
+  async apply(events: readonly ListenEvent[]): Promise<void> {
+    const byUser = groupByListener(events);
+    if (byUser.size === 0) return;
+    await this.db.transaction(() => {
+      for (const [userId, list] of byUser) {
+        this.db.put(userId, foldEvents(userId, this.db.get(userId) ?? null, list));
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsRoot) await this.root.close();
+  }
+}
