@@ -1,12 +1,34 @@
 // recommend(): the feed pipeline as one in-process function. Serves HTTP (src/server/plugins/feed.ts)
 // and the offline batch mode (`encore offline`) alike.
+//
+// context -> candidate sources (parallel, raced against the budget) -> merge + dedupe -> filters ->
+// feature hydration -> ranker -> re-ranker -> response (items with reasons, per-stage trace, degraded).
+import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/Catalog.js';
+import { Errors } from '../domain/errors.js';
+import { artistId, parseTrackId, parseUserId, trackId, type AlbumIndex, type ArtistIndex, type TrackIndex } from '../domain/ids.js';
+import { ExcludedTrackFilter, FILTERS } from '../filters/index.js';
+import type { ModelBundle } from '../model/ModelBundle.js';
+import { hashString, mulberry32 } from '../rerank/rng.js';
+import { selectFeed } from '../rerank/selectFeed.js';
 import type { ListenerStateStore } from '../storage/interfaces.js';
+import { SURFACES } from '../surfaces/index.js';
+import type { SurfaceConfig } from '../surfaces/SurfaceConfig.js';
 import type { BundleHolderLike } from '../server/deps.js';
+import { buildContext } from './buildContext.js';
+import { selectRows, type CandidateRows } from './CandidateRows.js';
 import type { PipelineComponents } from './components.js';
-import type { UserProfiles } from './UserProfiles.js';
-import type { FeedResult, RecommendRequest } from './types.js';
+import type { CandidateBatch, CandidateFilter, CandidateSource, RequestContext, Scorer } from './contracts.js';
+import { defaultComponents } from './defaultComponents.js';
+import { EmbeddingBlendScorer } from './EmbeddingBlendScorer.js';
+import { LastResortPopular } from './LastResortPopular.js';
+import { mergeBatches } from './mergeBatches.js';
 import type { FeedObserver } from './observer.js';
+import { reasonFor } from './reasons.js';
+import { runSources } from './runSources.js';
+import { Trace } from './Trace.js';
+import type { FeedItem, FeedResult, RecommendRequest } from './types.js';
+import type { UserProfiles } from './UserProfiles.js';
 
 export type { FeedResult, RecommendRequest, FeedItem, StageTrace, Degradation } from './types.js';
 
@@ -22,8 +44,293 @@ export interface RecommendDeps {
   readonly observer?: FeedObserver;
 }
 
+export const MAX_LIMIT = 500;
+/** Share of the surface budget kept for the stages after retrieval (filters, ranker, re-ranker). */
+const POST_RETRIEVAL_RESERVE = 0.3;
+/** Fallback sources also run when the regular ones bring fewer than this many candidates per slot. */
+const MIN_CANDIDATES_PER_SLOT = 3;
+/** Below this many ms left, the learned ranker is skipped and the cheap fallback scorer is used. */
+const MIN_RANKER_MS = 2;
+
+const fallbackScorer = new EmbeddingBlendScorer();
+
+/** Hydration split out of a scorer (the ranking layer's RankerScorer may provide it). */
+interface HydratingScorer extends Scorer {
+  hydrate(ctx: RequestContext, set: CandidateRows): void;
+}
+const hydrates = (s: Scorer): s is HydratingScorer => typeof (s as Partial<HydratingScorer>).hydrate === 'function';
+
+interface Validated {
+  readonly surface: SurfaceConfig;
+  readonly seedTrack: number | null;
+}
+
+function validate(catalog: Catalog, req: RecommendRequest): Validated {
+  const surface = SURFACES.get(req.surface);
+  if (surface === undefined) throw Errors.unknownSurface(req.surface);
+  if (!Number.isInteger(req.limit) || req.limit < 1 || req.limit > MAX_LIMIT) {
+    throw Errors.badRequest(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${req.limit}`);
+  }
+  if (parseUserId(req.userId) === null) throw Errors.badRequest(`malformed user id "${req.userId}" (expected u<number>)`);
+  let seedTrack: number | null = null;
+  if (req.seedTrackId !== undefined) {
+    seedTrack = parseTrackId(req.seedTrackId);
+    if (seedTrack === null) throw Errors.badRequest(`malformed seedTrackId "${req.seedTrackId}" (expected t<number>)`);
+    if (seedTrack >= catalog.trackCount) throw Errors.unknownTrack(req.seedTrackId);
+  }
+  if (surface.requiresSeed && seedTrack === null) throw Errors.badRequest(`surface "${surface.name}" needs seedTrackId`);
+  return { surface, seedTrack: surface.requiresSeed ? seedTrack : null };
+}
+
 export async function recommend(deps: RecommendDeps, req: RecommendRequest): Promise<FeedResult> {
-  void deps;
-  void req;
-  throw new Error('recommend: not implemented yet');
+  const catalog = deps.catalog;
+  const { surface, seedTrack } = validate(catalog, req);
+  const trace = new Trace();
+  const requestId = req.requestId ?? randomUUID();
+  let bundle: ModelBundle;
+  try {
+    bundle = deps.bundles.current();
+  } catch (err) {
+    throw Errors.notReady(err instanceof Error ? err.message : 'no model bundle');
+  }
+  const comps = deps.components ?? defaultComponents();
+  const budget = surface.budgetMs;
+  const timeLeft = (): number => budget - trace.elapsed();
+
+  // Context
+  let t0 = performance.now();
+  const { ctx, stateError } = await buildContext(
+    { catalog, bundle, profiles: deps.profiles, listenerState: deps.listenerState },
+    {
+      requestId,
+      surface: surface.name,
+      userId: req.userId,
+      limit: req.limit,
+      nowMs: req.nowMs ?? Date.now(),
+      seedTrack,
+      onboardingGenres: req.onboardingGenres ?? [],
+    },
+  );
+  if (stateError !== null) trace.degrade('ListenerState', `online state unavailable: ${stateError}`);
+  trace.add('Context', t0, 1, 1, stateError === null ? 'ok' : 'degraded', ctx.userIndex === null ? 'new listener' : undefined);
+
+  // Candidate sources (parallel), then the fallbacks if they failed closed or brought too little.
+  t0 = performance.now();
+  const slots = [...surface.sources, ...surface.fallbackSources];
+  const sourceNames = slots.map((s) => s.name);
+  const registry = withFallbacks(comps.sources);
+  const retrievalMs = timeLeft() - budget * POST_RETRIEVAL_RESERVE;
+  const outcomes = await runSources(ctx, surface.sources, registry, retrievalMs, trace);
+  const batches: (CandidateBatch | null)[] = outcomes.map((o) => o.batch);
+  let fetched = 0;
+  for (const b of batches) if (b) fetched += b.count;
+  const failedClosed = outcomes.some((o) => o.failedClosed);
+  if (failedClosed || fetched < req.limit * MIN_CANDIDATES_PER_SLOT) {
+    const reason = failedClosed ? 'a fail-closed source failed' : `only ${fetched} candidates`;
+    const fb = await runSources(ctx, surface.fallbackSources, registry, Math.max(timeLeft() - budget * POST_RETRIEVAL_RESERVE, 5), trace);
+    for (const o of fb) batches.push(o.batch);
+    if (fetched === 0) trace.degrade('CandidateSources', `no regular source answered; served fallbacks (${reason})`);
+  } else {
+    for (let i = 0; i < surface.fallbackSources.length; i++) batches.push(null);
+  }
+  let total = 0;
+  for (const b of batches) if (b) total += b.count;
+  trace.add('CandidateSources', t0, slots.length, total, failedClosed ? 'degraded' : 'ok');
+
+  // Merge + dedupe
+  t0 = performance.now();
+  const merged = mergeBatches(sourceNames, batches, catalog.trackCount);
+  let rows: CandidateRows = merged.rows;
+  trace.add('MergeDedupe', t0, total, rows.count, 'ok', `${merged.duplicates} duplicates across sources` + (merged.invalid > 0 ? `, ${merged.invalid} unknown tracks` : ''));
+
+  // Filters, each reporting what it removed; a failing filter fails open (keeps everything).
+  const excluded = req.excludeTracks !== undefined && req.excludeTracks.length > 0 ? new ExcludedTrackFilter(new Set(req.excludeTracks)) : null;
+  for (const name of surface.filters) {
+    const filter: CandidateFilter | undefined = name === 'ExcludedTrackFilter' ? (excluded ?? undefined) : FILTERS.get(name);
+    if (filter === undefined) continue;
+    t0 = performance.now();
+    const before = rows.count;
+    try {
+      const result = filter.apply(ctx, rows);
+      if (result.removed.length > 0) rows = selectRows(rows, result.kept);
+      trace.add(name, t0, before, rows.count, 'ok', result.removed.length > 0 ? `removed ${result.removed.length}` : undefined);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      trace.add(name, t0, before, rows.count, 'failed', message);
+      trace.degrade(name, `failed open: ${message}`);
+    }
+  }
+
+  // Feature hydration + ranker (fallback scorer when the ranker is missing, fails or there is no time).
+  const ranker = comps.scorers.get(surface.ranker) ?? comps.scorers.get(surface.fallbackRanker) ?? fallbackScorer;
+  rankRows(ctx, rows, ranker, surface, timeLeft, trace);
+
+  // Re-ranker
+  t0 = performance.now();
+  const order = orderByScore(rows);
+  const window = Math.min(order.length, Math.max(surface.rerank.window, req.limit));
+  const orderedTracks = new Int32Array(window);
+  const orderedScores = new Float32Array(window);
+  for (let i = 0; i < window; i++) {
+    orderedTracks[i] = rows.tracks[order[i]!]!;
+    orderedScores[i] = rows.score[order[i]!]!;
+  }
+  const diversity = req.diversity !== false;
+  const picked = selectFeed({
+    tracks: orderedTracks,
+    scores: orderedScores,
+    count: window,
+    limit: req.limit,
+    artistOf: catalog.columns.artist,
+    albumOf: catalog.columns.album,
+    knownArtists: diversity ? knownArtists(ctx) : new Set(),
+    config: surface.rerank,
+    diversity,
+    random: mulberry32(req.explorationSeed ?? hashString(requestId)),
+  });
+  const short = picked.count < req.limit;
+  if (short) trace.degrade('ReRanker', `only ${picked.count} of ${req.limit} tracks satisfy the rules`);
+  trace.add(
+    'ReRanker',
+    t0,
+    rows.count,
+    picked.count,
+    short ? 'degraded' : 'ok',
+    diversity
+      ? `discovery ${picked.discoveryCount}/${picked.discoveryTarget}` + (picked.relaxed.length > 0 ? `; relaxed ${picked.relaxed.join(', ')}` : '')
+      : 'diversity off',
+  );
+
+  // Response
+  t0 = performance.now();
+  const items: FeedItem[] = [];
+  const s = sourceNames.length;
+  for (let p = 0; p < picked.count; p++) {
+    const row = order[picked.picks[p]!]!;
+    const t = rows.tracks[row]!;
+    const w = rows.winner[row]!;
+    const sources = [sourceNames[w]!];
+    for (let c = 0; c < s; c++) if (c !== w && rows.sourceRanks[row * s + c]! >= 0) sources.push(sourceNames[c]!);
+    const exploration = p === picked.explorationPosition;
+    const a = catalog.columns.artist[t]!;
+    const item: FeedItem = {
+      trackId: trackId(t),
+      title: catalog.trackTitle(t as TrackIndex),
+      artistId: artistId(a),
+      artist: catalog.artistName(a as ArtistIndex),
+      album: catalog.albumTitle(catalog.columns.album[t]! as AlbumIndex),
+      score: Math.round(rows.score[row]! * 1e5) / 1e5,
+      sources,
+      reason: reasonFor({
+        catalog,
+        surface: surface.name,
+        source: sourceNames[w]!,
+        track: t,
+        becauseOf: rows.becauseOf[row]!,
+        seedTrack,
+        market: ctx.market,
+        exploration,
+        hasOnboardingGenres: ctx.onboardingGenres.length > 0,
+      }),
+      ...(exploration ? { exploration: true, propensity: Math.round(picked.propensity * 1e6) / 1e6 } : {}),
+    };
+    items.push(item);
+  }
+  trace.add('Response', t0, picked.count, items.length, 'ok');
+
+  const result: FeedResult = {
+    requestId,
+    surface: surface.name,
+    modelVersion: bundle.version,
+    items,
+    trace: { totalMs: Math.round(trace.elapsed() * 1000) / 1000, stages: trace.stages },
+    degraded: trace.degraded,
+  };
+  deps.observer?.observe(result);
+  return result;
+}
+
+function withFallbacks(sources: ReadonlyMap<string, CandidateSource>): ReadonlyMap<string, CandidateSource> {
+  if (sources.has('LastResortPopular')) return sources;
+  const cached = registryCache.get(sources);
+  if (cached) return cached;
+  const m = new Map(sources);
+  m.set('LastResortPopular', lastResort);
+  registryCache.set(sources, m);
+  return m;
+}
+const registryCache = new WeakMap<ReadonlyMap<string, CandidateSource>, ReadonlyMap<string, CandidateSource>>();
+const lastResort = new LastResortPopular();
+
+function rankRows(
+  ctx: RequestContext,
+  rows: CandidateRows,
+  ranker: Scorer,
+  surface: SurfaceConfig,
+  timeLeft: () => number,
+  trace: Trace,
+): void {
+  let t0 = performance.now();
+  let scorer = ranker;
+  if (timeLeft() < MIN_RANKER_MS && scorer !== fallbackScorer) {
+    trace.degrade(ranker.name, 'skipped: no time left; used the fallback scorer');
+    scorer = fallbackScorer;
+  }
+  if (hydrates(scorer)) {
+    try {
+      scorer.hydrate(ctx, rows);
+      trace.add('FeatureHydration', t0, rows.count, rows.count, 'ok');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      trace.add('FeatureHydration', t0, rows.count, rows.count, 'failed', message);
+      trace.degrade('FeatureHydration', `failed: ${message}; used the fallback scorer`);
+      scorer = fallbackScorer;
+    }
+  } else {
+    trace.add('FeatureHydration', t0, rows.count, rows.count, 'ok', `inside ${scorer.name}`);
+  }
+  t0 = performance.now();
+  try {
+    scorer.score(ctx, rows, rows.score);
+    const overran = performance.now() - t0 > surface.rankerBudgetMs;
+    if (overran) trace.degrade(scorer.name, `overran its ${surface.rankerBudgetMs} ms budget`);
+    trace.add(scorer.name, t0, rows.count, rows.count, overran ? 'degraded' : 'ok');
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    trace.add(scorer.name, t0, rows.count, rows.count, 'failed', message);
+    trace.degrade(scorer.name, `failed: ${message}; used the fallback scorer`);
+    t0 = performance.now();
+    fallbackScorer.score(ctx, rows, rows.score);
+    trace.add(fallbackScorer.name, t0, rows.count, rows.count, 'ok');
+  }
+  const sc = rows.score;
+  for (let i = 0; i < rows.count; i++) if (!Number.isFinite(sc[i]!)) sc[i] = -1e9;
+}
+
+/** Row indices by score, best first (ties: lower track index first, for reproducible feeds). */
+function orderByScore(rows: CandidateRows): Int32Array {
+  const order = new Int32Array(rows.count);
+  for (let i = 0; i < rows.count; i++) order[i] = i;
+  const sc = rows.score;
+  const tr = rows.tracks;
+  order.sort((a, b) => sc[b]! - sc[a]! || tr[a]! - tr[b]!);
+  return order;
+}
+
+/** Artists the listener has played: training history and online state. */
+function knownArtists(ctx: RequestContext): Set<number> {
+  const artistOf = ctx.catalog.columns.artist;
+  const n = ctx.catalog.trackCount;
+  const known = new Set<number>();
+  const add = (t: number): void => {
+    if (t >= 0 && t < n) known.add(artistOf[t]!);
+  };
+  for (let i = 0; i < ctx.history.length; i++) add(ctx.history[i]!);
+  const s = ctx.state;
+  if (s !== null) {
+    for (const t of s.recentTracks) add(t);
+    for (const t of s.likedTracks) add(t);
+    for (const t of s.sessionPlayed) add(t);
+  }
+  return known;
 }

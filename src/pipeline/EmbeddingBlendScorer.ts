@@ -1,0 +1,32 @@
+// Fallback scorer (used when the learned ranker is missing or fails): listener-vector dot product with
+// the item vector, blended with reciprocal-rank fusion of the sources' own rankings.
+import type { CandidateSet, RequestContext, Scorer } from './contracts.js';
+
+/** RRF constant: rank 0 of one source adds FUSION_WEIGHT / RRF_K. */
+const RRF_K = 10;
+const FUSION_WEIGHT = 2;
+
+export class EmbeddingBlendScorer implements Scorer {
+  readonly name = 'EmbeddingBlendScorer';
+  score(ctx: RequestContext, set: CandidateSet, out: Float32Array): void {
+    const v = ctx.userVector;
+    const bundle = ctx.bundle;
+    const dim = bundle.dim;
+    const f = bundle.itemFactors;
+    const s = set.sourceNames.length;
+    for (let i = 0; i < set.count; i++) {
+      let fusion = 0;
+      for (let c = 0; c < s; c++) {
+        const r = set.sourceRanks[i * s + c]!;
+        if (r >= 0) fusion += 1 / (RRF_K + r);
+      }
+      let dot = 0;
+      const t = set.tracks[i]!;
+      if (v !== null && t < bundle.trackCount) {
+        const o = t * dim;
+        for (let d = 0; d < dim; d++) dot += v[d]! * f[o + d]!;
+      }
+      out[i] = dot + FUSION_WEIGHT * fusion;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import type { Degradation, StageStatus, StageTrace } from './types.js';
+
+/** Collects the per-stage trace and the degradations of one request. */
+export class Trace {
+  readonly stages: StageTrace[] = [];
+  readonly degraded: Degradation[] = [];
+  readonly startedAt = performance.now();
+
+  /** ms since the request started. */
+  elapsed(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  add(name: string, startedAt: number, inCount: number, outCount: number, status: StageStatus, detail?: string): void {
+    const ms = Math.round((performance.now() - startedAt) * 1000) / 1000;
+    this.stages.push(detail === undefined ? { name, ms, in: inCount, out: outCount, status } : { name, ms, in: inCount, out: outCount, status, detail });
+  }
+
+  degrade(component: string, reason: string): void {
+    this.degraded.push({ component, reason });
+  }
+}

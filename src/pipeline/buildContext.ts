@@ -1,0 +1,75 @@
+// Context stage: everything the request knows before retrieval (profile, online state, listener vector,
+// history). A listener nobody has seen gets the default market and no vector: a cold-start feed.
+import type { Catalog } from '../catalog/Catalog.js';
+import type { ModelBundle } from '../model/ModelBundle.js';
+import type { ListenerState, ListenerStateStore } from '../storage/interfaces.js';
+import type { RequestContext } from './contracts.js';
+import { listenerVector } from './listenerVector.js';
+import type { UserProfiles } from './UserProfiles.js';
+
+const NO_HISTORY: Int32Array = new Int32Array(0);
+
+export interface ContextInput {
+  readonly requestId: string;
+  readonly surface: string;
+  readonly userId: string;
+  readonly limit: number;
+  readonly nowMs: number;
+  readonly seedTrack: number | null;
+  readonly onboardingGenres: readonly number[];
+}
+
+export interface ContextDeps {
+  readonly catalog: Catalog;
+  readonly bundle: ModelBundle;
+  readonly profiles: UserProfiles;
+  readonly listenerState: ListenerStateStore | null;
+}
+
+export interface ContextOutcome {
+  readonly ctx: RequestContext;
+  /** Set when the online state could not be read (the feed goes on without it). */
+  readonly stateError: string | null;
+}
+
+export async function buildContext(deps: ContextDeps, input: ContextInput): Promise<ContextOutcome> {
+  const profile = deps.profiles.profile(input.userId);
+  const bundle = deps.bundle;
+  const userIndex = profile.userIndex !== null && profile.userIndex < bundle.userCount ? profile.userIndex : null;
+  let state: ListenerState | null = null;
+  let stateError: string | null = null;
+  if (deps.listenerState !== null) {
+    try {
+      state = await deps.listenerState.get(input.userId);
+    } catch (err) {
+      stateError = err instanceof Error ? err.message : String(err);
+    }
+  }
+  let history: Int32Array = NO_HISTORY;
+  if (userIndex !== null) {
+    try {
+      history = bundle.userHistory.recentPositives(userIndex as never);
+    } catch {
+      history = NO_HISTORY;
+    }
+  }
+  const userVector = listenerVector(bundle, userIndex, state, history, input.seedTrack);
+  const ctx: RequestContext = {
+    requestId: input.requestId,
+    surface: input.surface,
+    userId: input.userId,
+    userIndex,
+    market: profile.market,
+    explicitOk: profile.explicitOk,
+    nowMs: input.nowMs,
+    limit: input.limit,
+    seedTrack: input.seedTrack,
+    userVector,
+    state,
+    history,
+    onboardingGenres: input.onboardingGenres,
+    catalog: deps.catalog,
+    bundle,
+  };
+  return { ctx, stateError };
+}

@@ -1,0 +1,49 @@
+// A surface is configuration, not code: its latency budget, candidate sources, filters, ranker,
+// re-ranking rules and fallbacks. The pipeline runner (src/pipeline/recommend.ts) interprets it.
+
+export interface SourceSlot {
+  /** Stable component name (CandidateSource.name), also the metric label and trace stage. */
+  readonly name: string;
+  /** How many candidates to ask for. */
+  readonly limit: number;
+  /** Its own deadline; the runner uses min(budgetMs, time left in the surface budget). */
+  readonly budgetMs: number;
+  /** true: a failure or overrun is skipped and reported as degraded; false: the request falls back. */
+  readonly failOpen: boolean;
+}
+
+export interface RerankConfig {
+  readonly maxPerArtist: number;
+  /** Minimum share of items from artists the listener has never played, when the candidates allow. */
+  readonly discoveryShare: number;
+  /** 0-based position of the exploration slot, or -1 for none. */
+  readonly explorationSlot: number;
+  /** How many eligible candidates the exploration policy samples from. */
+  readonly explorationPool: number;
+  /** Softmax temperature over normalised scores; higher explores more. */
+  readonly explorationTemperature: number;
+  /** Candidates (best score first) the re-ranker considers. */
+  readonly window: number;
+}
+
+export interface SurfaceConfig {
+  readonly name: string;
+  /** End-to-end budget of the pipeline, ms. */
+  readonly budgetMs: number;
+  /** radio needs a seed track; home does not. */
+  readonly requiresSeed: boolean;
+  readonly sources: readonly SourceSlot[];
+  /**
+   * Used when every regular source failed or returned nothing (e.g. popularity in the market), so a
+   * request any fallback could answer never errors.
+   */
+  readonly fallbackSources: readonly SourceSlot[];
+  /** Filter names, applied in order (src/filters/index.ts). */
+  readonly filters: readonly string[];
+  /** Scorer name; `fallbackRanker` is used when it is missing or fails. */
+  readonly ranker: string;
+  readonly fallbackRanker: string;
+  /** Budget for the ranker stage, ms; on overrun the retrieval order is kept. */
+  readonly rankerBudgetMs: number;
+  readonly rerank: RerankConfig;
+}

@@ -1,0 +1,36 @@
+import type { SurfaceConfig } from './SurfaceConfig.js';
+
+/** Home: the listener's personal mix. 200 ms end to end. */
+export const home: SurfaceConfig = {
+  name: 'home',
+  budgetMs: 200,
+  requiresSeed: false,
+  sources: [
+    { name: 'AnnSource', limit: 400, budgetMs: 60, failOpen: true },
+    { name: 'CoListenSource', limit: 200, budgetMs: 40, failOpen: true },
+    { name: 'PopularInMarketSource', limit: 100, budgetMs: 20, failOpen: true },
+    { name: 'NewReleasesSource', limit: 60, budgetMs: 20, failOpen: true },
+    { name: 'ColdStartSource', limit: 200, budgetMs: 40, failOpen: true },
+  ],
+  fallbackSources: [{ name: 'LastResortPopular', limit: 300, budgetMs: 20, failOpen: true }],
+  filters: [
+    'RecentlyPlayedFilter',
+    'SessionSkippedFilter',
+    'DislikedTrackFilter',
+    'BannedArtistFilter',
+    'MarketAvailabilityFilter',
+    'ExplicitContentFilter',
+    'ExcludedTrackFilter',
+  ],
+  ranker: 'RankerScorer',
+  fallbackRanker: 'EmbeddingBlendScorer',
+  rankerBudgetMs: 60,
+  rerank: {
+    maxPerArtist: 2,
+    discoveryShare: 0.2,
+    explorationSlot: 7,
+    explorationPool: 20,
+    explorationTemperature: 0.3,
+    window: 400,
+  },
+};
