@@ -1,0 +1,46 @@
+// The learned ranker as a pipeline Scorer: hydrates features and scores each candidate with the bundle's
+// ranker (logistic regression on standardized features: the predicted chance this listener plays this
+// track to the end). Without a trained ranker it keeps the retrieval order (EmbeddingBlendScorer: the
+// listener-vector score blended with the sources' ranks), so a bundle without ranker still serves.
+import type { CandidateSet, RequestContext, Scorer } from '../pipeline/contracts.js';
+import type { RankerModel } from '../model/ModelBundle.js';
+import { EmbeddingBlendScorer } from '../pipeline/EmbeddingBlendScorer.js';
+import { hydrateFeatures } from './features.js';
+
+export const RANKER_NAME = 'RankerScorer';
+export const RANKER_KIND = 'logistic-v1';
+
+export class RankerScorer implements Scorer {
+  readonly name = RANKER_NAME;
+  private readonly fallback = new EmbeddingBlendScorer();
+  /** Grown on demand, reused across requests (the scorer is per process; the pipeline is single-threaded). */
+  private buffer = new Float32Array(0);
+
+  score(ctx: RequestContext, set: CandidateSet, out: Float32Array): void {
+    const model = ctx.bundle.ranker;
+    if (model === null || model.kind !== RANKER_KIND) {
+      this.fallback.score(ctx, set, out);
+      return;
+    }
+    const f = model.featureNames.length;
+    const need = set.count * f;
+    if (this.buffer.length < need) this.buffer = new Float32Array(Math.max(need, this.buffer.length * 2));
+    const x = this.buffer;
+    hydrateFeatures(ctx, set, model.featureNames, x);
+    scoreRows(model, x, set.count, out);
+  }
+}
+
+/** Probability (sigmoid of the log-odds) per row of a rows x F feature matrix. */
+export function scoreRows(model: RankerModel, x: Float32Array, rows: number, out: Float32Array): void {
+  const f = model.featureNames.length;
+  const w = model.weights;
+  const m = model.means;
+  const sd = model.stds;
+  for (let i = 0; i < rows; i++) {
+    const o = i * f;
+    let s = model.bias;
+    for (let j = 0; j < f; j++) s += (w[j]! * (x[o + j]! - m[j]!)) / sd[j]!;
+    out[i] = 1 / (1 + Math.exp(-s));
+  }
+}

@@ -1,0 +1,189 @@
+// Feature hydration for the learned ranker: one flat Float32Array, rows x F, row-major, computed from the
+// request context and the candidate table. The column layout is named (featureNames) and stored with the
+// model, so a model trained with one set of sources still reads the right columns after sources change.
+//
+// Per-request work (history sets, artist/genre counts) is O(history); per-candidate work is indexed loops
+// over typed arrays, plus one co-listen neighbour scan per candidate.
+import type { CandidateSet, RequestContext } from '../pipeline/contracts.js';
+
+/** Features that do not depend on which candidate sources a surface runs. */
+export const BASE_FEATURE_NAMES = [
+  'embeddingScore', // listener vector . item vector
+  'coListenScore', // sum of co-listen weights between the track and the listener's history
+  'bestSourceLogRank', // log1p of the best 0-based rank any source gave it
+  'sourceCount', // how many sources returned it
+  'artistAffinity', // share of the listener's history by this artist
+  'genreAffinity', // share of the listener's history in this leaf genre
+  'logHoursSinceArtistPlayed', // from the online state; "never" = one year
+  'logPopularity',
+  'logTrackAgeDays',
+  'hourSin',
+  'hourCos',
+  'logSessionSkipStreak',
+  'skipStreakXLogPopularity', // a skipping listener may want safer picks
+  'artistSkippedThisSession',
+  'artistFollowedOrLiked',
+] as const;
+
+/** Rank a source gave a track it did not return (log1p of it is the feature). */
+export const ABSENT_RANK = 1000;
+const ABSENT_LOG_RANK = Math.log1p(ABSENT_RANK);
+const NEVER_HOURS_LOG = Math.log1p(24 * 365);
+const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+
+/** Per-source feature names for the sources of a candidate table. */
+export function sourceFeatureNames(sourceNames: readonly string[]): string[] {
+  return sourceNames.map((s) => `logRank:${s}`);
+}
+
+/** The full layout used when training on candidates from these sources. */
+export function featureNamesFor(sourceNames: readonly string[]): string[] {
+  return [...BASE_FEATURE_NAMES, ...sourceFeatureNames(sourceNames)];
+}
+
+/** Per-request summary of the listener's past, built once before the per-candidate loop. */
+interface ListenerSummary {
+  readonly historySet: Set<number>;
+  readonly historySize: number;
+  readonly artistCounts: Map<number, number>;
+  readonly genreCounts: Map<number, number>;
+  readonly artistLastPlayedMs: Map<number, number>;
+  readonly skippedArtists: Set<number>;
+  readonly favouredArtists: Set<number>;
+}
+
+function summarise(ctx: RequestContext): ListenerSummary {
+  const artist = ctx.catalog.columns.artist;
+  const genre = ctx.catalog.columns.genre;
+  const n = ctx.catalog.trackCount;
+  const historySet = new Set<number>();
+  const artistCounts = new Map<number, number>();
+  const genreCounts = new Map<number, number>();
+  const add = (t: number): void => {
+    if (t < 0 || t >= n || historySet.has(t)) return;
+    historySet.add(t);
+    const a = artist[t]!;
+    artistCounts.set(a, (artistCounts.get(a) ?? 0) + 1);
+    const g = genre[t]!;
+    genreCounts.set(g, (genreCounts.get(g) ?? 0) + 1);
+  };
+  const h = ctx.history;
+  for (let i = 0; i < h.length; i++) add(h[i]!);
+  const artistLastPlayedMs = new Map<number, number>();
+  const skippedArtists = new Set<number>();
+  const favouredArtists = new Set<number>();
+  const st = ctx.state;
+  if (st) {
+    for (let i = 0; i < st.recentTracks.length; i++) {
+      const t = st.recentTracks[i]!;
+      add(t);
+      if (t >= 0 && t < n) {
+        const a = artist[t]!;
+        const ts = st.recentTimestamps[i] ?? 0;
+        if (ts > (artistLastPlayedMs.get(a) ?? -Infinity)) artistLastPlayedMs.set(a, ts);
+      }
+    }
+    for (const t of st.likedTracks) {
+      add(t);
+      if (t >= 0 && t < n) favouredArtists.add(artist[t]!);
+    }
+    for (const a of st.followedArtists) favouredArtists.add(a);
+    for (const t of st.sessionSkipped) if (t >= 0 && t < n) skippedArtists.add(artist[t]!);
+  }
+  return { historySet, historySize: historySet.size, artistCounts, genreCounts, artistLastPlayedMs, skippedArtists, favouredArtists };
+}
+
+/**
+ * Resolves which column of `featureNames` each hydrated feature goes to: for every name, the index of a
+ * base feature (0..B-1) or B + the candidate table's source column, or -1 when unknown (filled with the
+ * "absent" value). Cheap; done once per request.
+ */
+function layout(featureNames: readonly string[], sourceNames: readonly string[]): Int32Array {
+  const base = BASE_FEATURE_NAMES as readonly string[];
+  const map = new Int32Array(featureNames.length);
+  for (let j = 0; j < featureNames.length; j++) {
+    const name = featureNames[j]!;
+    const b = base.indexOf(name);
+    if (b >= 0) map[j] = b;
+    else if (name.startsWith('logRank:')) {
+      const c = sourceNames.indexOf(name.slice('logRank:'.length));
+      map[j] = c >= 0 ? base.length + c : -1;
+    } else map[j] = -1;
+  }
+  return map;
+}
+
+/**
+ * Writes set.count rows of featureNames.length features into `out` (row-major). `out` must hold
+ * set.count * featureNames.length floats (the caller keeps and grows it).
+ */
+export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureNames: readonly string[], out: Float32Array): void {
+  const F = featureNames.length;
+  const B = BASE_FEATURE_NAMES.length;
+  const S = set.sourceNames.length;
+  const cols = layout(featureNames, set.sourceNames);
+  const summary = summarise(ctx);
+  const { columns } = ctx.catalog;
+  const bundle = ctx.bundle;
+  const dim = bundle.dim;
+  const factors = bundle.itemFactors;
+  const v = ctx.userVector;
+  const hist = summary.historySize;
+  const nowDay = ctx.nowMs / MS_PER_DAY;
+  const hour = new Date(ctx.nowMs).getUTCHours() + new Date(ctx.nowMs).getUTCMinutes() / 60;
+  const hourSin = Math.sin((2 * Math.PI * hour) / 24);
+  const hourCos = Math.cos((2 * Math.PI * hour) / 24);
+  const skipStreak = Math.log1p(ctx.state ? ctx.state.sessionSkipStreak : 0);
+  // One row of base features + per-source ranks, reused for every candidate.
+  const row = new Float64Array(B + S);
+  for (let i = 0; i < set.count; i++) {
+    const t = set.tracks[i]!;
+    const known = t >= 0 && t < ctx.catalog.trackCount;
+    let dot = 0;
+    if (v !== null && t >= 0 && t < bundle.trackCount) {
+      const o = t * dim;
+      for (let d = 0; d < dim; d++) dot += v[d]! * factors[o + d]!;
+    }
+    let coListen = 0;
+    if (hist > 0 && t >= 0 && t < bundle.trackCount) {
+      const nb = bundle.coListen.neighbours(t as never);
+      for (let q = 0; q < nb.tracks.length; q++) if (summary.historySet.has(nb.tracks[q]!)) coListen += nb.weights[q]!;
+    }
+    let best = ABSENT_RANK;
+    let count = 0;
+    for (let c = 0; c < S; c++) {
+      const r = set.sourceRanks[i * S + c]!;
+      if (r >= 0) {
+        count++;
+        if (r < best) best = r;
+        row[B + c] = Math.log1p(r);
+      } else row[B + c] = ABSENT_LOG_RANK;
+    }
+    const a = known ? columns.artist[t]! : -1;
+    const g = known ? columns.genre[t]! : -1;
+    const pop = known ? columns.popularity[t]! : 0;
+    const logPop = Math.log(pop + 1e-4);
+    const last = summary.artistLastPlayedMs.get(a);
+    row[0] = dot;
+    row[1] = coListen;
+    row[2] = Math.log1p(best);
+    row[3] = count;
+    row[4] = hist > 0 ? (summary.artistCounts.get(a) ?? 0) / hist : 0;
+    row[5] = hist > 0 ? (summary.genreCounts.get(g) ?? 0) / hist : 0;
+    row[6] = last === undefined ? NEVER_HOURS_LOG : Math.log1p(Math.max(0, ctx.nowMs - last) / MS_PER_HOUR);
+    row[7] = logPop;
+    row[8] = known ? Math.log1p(Math.max(0, nowDay - columns.releaseDay[t]!)) : 0;
+    row[9] = hourSin;
+    row[10] = hourCos;
+    row[11] = skipStreak;
+    row[12] = skipStreak * logPop;
+    row[13] = summary.skippedArtists.has(a) ? 1 : 0;
+    row[14] = summary.favouredArtists.has(a) ? 1 : 0;
+    const o = i * F;
+    for (let j = 0; j < F; j++) {
+      const src = cols[j]!;
+      out[o + j] = src >= 0 ? row[src]! : ABSENT_LOG_RANK;
+    }
+  }
+}
