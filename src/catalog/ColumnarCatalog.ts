@@ -1,0 +1,99 @@
+// The columnar catalog store: one little-endian file per column inside a world directory (docs/formats.md).
+// Loading reads each file straight into one typed array (fs.readSync into the array's memory; Node has no mmap),
+// so 8.2M tracks cost a few dozen typed arrays and no JS object per track. Lookups are O(1) by track index.
+import path from 'node:path';
+import type { Catalog, CatalogColumns, Genre } from './Catalog.js';
+import type { AlbumIndex, ArtistIndex, TrackIndex } from '../domain/ids.js';
+import { Errors } from '../domain/errors.js';
+import { StringTable, WORLD_FORMAT, WORLD_FORMAT_VERSION, readColumn, readManifest, type WorldManifest } from '../world/format.js';
+
+/** Relative paths of the catalog's files inside a world directory. */
+export const CATALOG_FILES = {
+  artist: 'catalog/artist.bin',
+  album: 'catalog/album.bin',
+  genre: 'catalog/genre.bin',
+  releaseDay: 'catalog/releaseDay.bin',
+  durationMs: 'catalog/durationMs.bin',
+  explicit: 'catalog/explicit.bin',
+  markets: 'catalog/markets.bin',
+  popularity: 'catalog/popularity.bin',
+  features: 'catalog/features.bin',
+  albumArtist: 'catalog/albumArtist.bin',
+  albumReleaseDay: 'catalog/albumReleaseDay.bin',
+  artistGenre: 'catalog/artistGenre.bin',
+  artistMarket: 'catalog/artistMarket.bin',
+  trackTitle: 'catalog/trackTitle',
+  artistName: 'catalog/artistName',
+  albumTitle: 'catalog/albumTitle',
+} as const;
+
+const EMPTY = new Int32Array(0);
+
+/** Catalog columns plus per-artist/per-album extras that are not part of the shared contract. */
+export interface ColumnarCatalog extends Catalog {
+  readonly manifest: WorldManifest;
+  /** Leaf genre per artist (synthetic worlds; 0 for imported data). */
+  readonly artistGenre: Uint16Array;
+  /** Home market index per artist. */
+  readonly artistMarket: Uint8Array;
+  readonly albumReleaseDay: Int32Array;
+}
+
+export function readWorldManifest(dir: string): WorldManifest {
+  return readManifest<WorldManifest>(path.join(dir, 'manifest.json'), WORLD_FORMAT, WORLD_FORMAT_VERSION);
+}
+
+/** Loads the catalog of a world directory (written by `encore world` or `encore import`). */
+export function loadCatalog(dir: string, manifest: WorldManifest = readWorldManifest(dir)): ColumnarCatalog {
+  const f = manifest.files;
+  const n = manifest.counts.tracks;
+  const dim = manifest.featureNames.length;
+  const columns: CatalogColumns = {
+    artist: readColumn(dir, CATALOG_FILES.artist, f, 'int32'),
+    album: readColumn(dir, CATALOG_FILES.album, f, 'int32'),
+    genre: readColumn(dir, CATALOG_FILES.genre, f, 'uint16'),
+    releaseDay: readColumn(dir, CATALOG_FILES.releaseDay, f, 'int32'),
+    durationMs: readColumn(dir, CATALOG_FILES.durationMs, f, 'int32'),
+    explicit: readColumn(dir, CATALOG_FILES.explicit, f, 'uint8'),
+    markets: readColumn(dir, CATALOG_FILES.markets, f, 'uint16'),
+    popularity: readColumn(dir, CATALOG_FILES.popularity, f, 'float32'),
+    features: readColumn(dir, CATALOG_FILES.features, f, 'float32'),
+    albumArtist: readColumn(dir, CATALOG_FILES.albumArtist, f, 'int32'),
+  };
+  const perTrack: [string, number][] = [
+    ['artist', columns.artist.length], ['album', columns.album.length], ['genre', columns.genre.length],
+    ['releaseDay', columns.releaseDay.length], ['durationMs', columns.durationMs.length], ['explicit', columns.explicit.length],
+    ['markets', columns.markets.length], ['popularity', columns.popularity.length], ['features', columns.features.length / Math.max(1, dim)],
+  ];
+  for (const [name, len] of perTrack) if (len !== n) throw Errors.formatMismatch(path.join(dir, 'catalog', name), `${len} rows, manifest says ${n} tracks`);
+  if (columns.albumArtist.length !== manifest.counts.albums) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.albumArtist), `${columns.albumArtist.length} albums, manifest says ${manifest.counts.albums}`);
+  const albumReleaseDay = readColumn(dir, CATALOG_FILES.albumReleaseDay, f, 'int32');
+  const artistGenre = readColumn(dir, CATALOG_FILES.artistGenre, f, 'uint16');
+  const artistMarket = readColumn(dir, CATALOG_FILES.artistMarket, f, 'uint8');
+  const titles = StringTable.read(dir, CATALOG_FILES.trackTitle, f);
+  const artistNames = StringTable.read(dir, CATALOG_FILES.artistName, f);
+  const albumTitles = StringTable.read(dir, CATALOG_FILES.albumTitle, f);
+  if (titles.count !== n) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.trackTitle), `${titles.count} titles for ${n} tracks`);
+  if (artistNames.count !== manifest.counts.artists || artistGenre.length !== manifest.counts.artists) {
+    throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.artistName), `artist tables disagree with manifest (${manifest.counts.artists} artists)`);
+  }
+  if (albumTitles.count !== manifest.counts.albums) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.albumTitle), `${albumTitles.count} titles for ${manifest.counts.albums} albums`);
+  const genres: readonly Genre[] = manifest.genres;
+  return {
+    manifest,
+    trackCount: n,
+    artistCount: manifest.counts.artists,
+    albumCount: manifest.counts.albums,
+    featureDim: dim,
+    featureNames: manifest.featureNames,
+    genres,
+    columns,
+    artistGenre,
+    artistMarket,
+    albumReleaseDay,
+    trackTitle: (t: TrackIndex) => titles.get(t),
+    artistName: (a: ArtistIndex) => artistNames.get(a),
+    albumTitle: (al: AlbumIndex) => albumTitles.get(al),
+    recentlyAdded: () => EMPTY,
+  };
+}

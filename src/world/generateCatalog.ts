@@ -1,0 +1,210 @@
+// Phase 1 of the world: artists, albums and tracks, written as catalog columns.
+// Tracks are laid out artist by artist (an artist's tracks are contiguous, album by album), which lets the
+// history generator draw "a track by this artist" from a range without an index.
+import type { ColumnSpec } from './format.js';
+import { StringTableWriter, writeColumn } from './format.js';
+import { FEATURE_DIM, FEATURE_HIGH, FEATURE_LOW, clamp01, searchCumulative, type GenreSpace } from './genres.js';
+import { ALL_MARKETS_MASK, ARTIST_SHARE, HOLE_RATE, LOCAL_ONLY_RATE, MARKET_COUNT, cumulative } from './markets.js';
+import { writeAlbumTitle, writeArtistName, writeTrackTitle } from './names.js';
+import { Rng, mixSeed } from './rng.js';
+import { WORLD_NOW_DAY } from './timeline.js';
+import { CATALOG_FILES } from '../catalog/ColumnarCatalog.js';
+
+export type Progress = (phase: string, done: number, total: number) => void;
+
+/** What the later phases need from the catalog, kept in memory (typed arrays only). */
+export interface GeneratedCatalog {
+  readonly trackCount: number;
+  readonly artistCount: number;
+  readonly albumCount: number;
+  readonly artist: Int32Array;
+  readonly album: Int32Array;
+  readonly genre: Uint16Array;
+  readonly durationMs: Int32Array;
+  readonly explicit: Uint8Array;
+  readonly markets: Uint16Array;
+  readonly popularity: Float32Array;
+  readonly features: Float32Array;
+  /** First track of each artist; artistFirst[a + 1] - artistFirst[a] tracks (length artistCount + 1). */
+  readonly artistFirst: Int32Array;
+  readonly artistGenre: Uint16Array;
+  /** Tracks ordered by leaf genre; genreStart[g]..genreStart[g+1] are genre g's tracks (length genres + 1). */
+  readonly genreOrder: Int32Array;
+  readonly genreStart: Int32Array;
+  /** Cumulative raw popularity along genreOrder (for popularity-weighted draws within a genre or globally). */
+  readonly genreOrderCum: Float64Array;
+}
+
+const PROGRESS_EVERY = 1 << 16;
+
+/** Per-artist track counts: 1 + a lognormal share of the rest, summing exactly to trackCount. */
+function artistTrackCounts(rng: Rng, tracks: number, artists: number): Int32Array {
+  const w = new Float64Array(artists);
+  let sum = 0;
+  for (let a = 0; a < artists; a++) sum += w[a] = rng.logNormal(0, 1.1);
+  const counts = new Int32Array(artists);
+  let assigned = 0;
+  const spare = tracks - artists;
+  for (let a = 0; a < artists; a++) {
+    counts[a] = 1 + Math.floor((spare * w[a]!) / sum);
+    assigned += counts[a]!;
+  }
+  for (let a = 0; assigned < tracks; a = (a + 1) % artists, assigned++) counts[a]!++;
+  return counts;
+}
+
+function pickBit(rng: Rng, mask: number): number {
+  let n = 0;
+  for (let m = 0; m < MARKET_COUNT; m++) if ((mask >>> m) & 1) n++;
+  let k = rng.int(n);
+  for (let m = 0; m < MARKET_COUNT; m++) if ((mask >>> m) & 1 && k-- === 0) return m;
+  return 0;
+}
+
+function albumMarkets(rng: Rng, home: number): number {
+  if (rng.chance(LOCAL_ONLY_RATE[home]!)) {
+    let mask = 1 << home;
+    const extra = rng.int(3); // a local release sometimes reaches a neighbour market or two
+    for (let i = 0; i < extra; i++) mask |= 1 << rng.int(MARKET_COUNT);
+    return mask;
+  }
+  let mask = ALL_MARKETS_MASK;
+  for (let m = 0; m < MARKET_COUNT; m++) if (m !== home && rng.chance(HOLE_RATE[m]!)) mask &= ~(1 << m);
+  return mask;
+}
+
+function albumSize(rng: Rng): number {
+  const r = rng.next();
+  if (r < 0.4) return 1 + rng.int(2); // single
+  if (r < 0.6) return 4 + rng.int(3); // EP
+  return 8 + rng.int(8); // LP
+}
+
+export function generateCatalog(seed: number, trackCount: number, space: GenreSpace, dir: string, files: Record<string, ColumnSpec>, onProgress?: Progress): GeneratedCatalog {
+  const rng = new Rng(mixSeed(seed, 1));
+  const artistCount = Math.max(1, Math.round(trackCount / 12));
+  const counts = artistTrackCounts(rng, trackCount, artistCount);
+  const genreCount = space.genres.length;
+  const artistMarketCum = cumulative(ARTIST_SHARE);
+
+  // leaves grouped by root, for "a sibling subgenre"
+  const rootLeaves: number[][] = space.genres.filter((g) => g.parent < 0).map(() => []);
+  for (const g of space.genres) if (g.parent >= 0) rootLeaves[g.parent]!.push(g.id);
+
+  const artist = new Int32Array(trackCount);
+  const album = new Int32Array(trackCount);
+  const genre = new Uint16Array(trackCount);
+  const releaseDay = new Int32Array(trackCount);
+  const durationMs = new Int32Array(trackCount);
+  const explicit = new Uint8Array(trackCount);
+  const markets = new Uint16Array(trackCount);
+  const rawPop = new Float64Array(trackCount);
+  const features = new Float32Array(trackCount * FEATURE_DIM);
+  const artistFirst = new Int32Array(artistCount + 1);
+  const artistGenre = new Uint16Array(artistCount);
+  const artistMarket = new Uint8Array(artistCount);
+  // albums: at most one per track; trimmed when written
+  const albumArtist = new Int32Array(trackCount);
+  const albumRelease = new Int32Array(trackCount);
+
+  const artistNames = new StringTableWriter(dir, CATALOG_FILES.artistName, artistCount);
+  const albumTitles = new StringTableWriter(dir, CATALOG_FILES.albumTitle, trackCount);
+  const trackTitles = new StringTableWriter(dir, CATALOG_FILES.trackTitle, trackCount);
+  const offset = new Float32Array(FEATURE_DIM);
+  const nowDay = Math.floor(WORLD_NOW_DAY);
+
+  let t = 0;
+  let al = 0;
+  for (let a = 0; a < artistCount; a++) {
+    rng.reseed(mixSeed(seed, 2, a)); // per-artist stream: an artist's tracks do not depend on the loop's history
+    const leaf = space.leaves[searchCumulative(space.leafCumShare, 0, space.leafCumShare.length, rng.next())]!;
+    const home = rng.chance(0.6) ? pickBit(rng, space.homeMarketMask[leaf]!) : searchCumulative(artistMarketCum, 0, MARKET_COUNT, rng.next());
+    const artistPop = rng.pareto(1.3);
+    const careerStart = nowDay - Math.floor(365 * (0.3 + 45 * Math.pow(rng.next(), 2)));
+    const explicitRate = clamp01(space.explicitShare[leaf]! * 2 * rng.next());
+    for (let f = 0; f < FEATURE_DIM; f++) offset[f] = 0.08 * rng.normal();
+    const siblings = rootLeaves[space.parent[leaf]!]!;
+    artistGenre[a] = leaf;
+    artistMarket[a] = home;
+    artistFirst[a] = t;
+    writeArtistName(rng, artistNames);
+
+    let left = counts[a]!;
+    while (left > 0) {
+      const size = Math.min(left, albumSize(rng));
+      left -= size;
+      const day = careerStart + Math.floor((nowDay - careerStart) * Math.pow(rng.next(), 0.7));
+      const mask = albumMarkets(rng, home);
+      const albumPop = rng.logNormal(0, 0.6) * (day > nowDay - 730 ? 1.6 : 1); // recent releases get a boost
+      albumArtist[al] = a;
+      albumRelease[al] = day;
+      writeAlbumTitle(rng, albumTitles);
+      for (let k = 0; k < size; k++, t++) {
+        const g = rng.chance(0.15) ? siblings[rng.int(siblings.length)]! : leaf;
+        artist[t] = a;
+        album[t] = al;
+        genre[t] = g;
+        releaseDay[t] = day;
+        const classical = space.parent[g] === 6;
+        durationMs[t] = Math.round(Math.min(1_200_000, Math.max(45_000, rng.logNormal(classical ? 12.6 : 12.25, 0.28))));
+        explicit[t] = rng.chance(explicitRate) ? 1 : 0;
+        // a few tracks lose one more market (a single song's rights), never the home market
+        let m = mask;
+        if (rng.chance(0.02)) {
+          const drop = rng.int(MARKET_COUNT);
+          if (drop !== home) m &= ~(1 << drop);
+        }
+        markets[t] = m;
+        rawPop[t] = artistPop * albumPop * rng.logNormal(0, 0.9) * (k === 0 ? 1.5 : 1);
+        const base = g * FEATURE_DIM;
+        for (let f = 0; f < FEATURE_DIM; f++) {
+          const v = clamp01(space.centroid[base + f]! + offset[f]! + 0.07 * rng.normal());
+          features[t * FEATURE_DIM + f] = FEATURE_LOW[f]! + v * (FEATURE_HIGH[f]! - FEATURE_LOW[f]!);
+        }
+        writeTrackTitle(rng, trackTitles);
+        if ((t & (PROGRESS_EVERY - 1)) === 0) onProgress?.('tracks', t, trackCount);
+      }
+      al++;
+    }
+  }
+  artistFirst[artistCount] = t;
+  onProgress?.('tracks', trackCount, trackCount);
+
+  let maxPop = 0;
+  for (let i = 0; i < trackCount; i++) if (rawPop[i]! > maxPop) maxPop = rawPop[i]!;
+  const popularity = new Float32Array(trackCount);
+  for (let i = 0; i < trackCount; i++) popularity[i] = rawPop[i]! / maxPop;
+
+  // counting sort of tracks by genre + cumulative raw popularity along that order
+  const genreStart = new Int32Array(genreCount + 1);
+  for (let i = 0; i < trackCount; i++) genreStart[genre[i]! + 1]!++;
+  for (let g = 0; g < genreCount; g++) genreStart[g + 1]! += genreStart[g]!;
+  const fill = genreStart.slice(0, genreCount);
+  const genreOrder = new Int32Array(trackCount);
+  for (let i = 0; i < trackCount; i++) genreOrder[fill[genre[i]!]!++] = i;
+  const genreOrderCum = new Float64Array(trackCount);
+  let acc = 0;
+  for (let i = 0; i < trackCount; i++) genreOrderCum[i] = acc += rawPop[genreOrder[i]!]!;
+
+  writeColumn(dir, CATALOG_FILES.artist, artist, files);
+  writeColumn(dir, CATALOG_FILES.album, album, files);
+  writeColumn(dir, CATALOG_FILES.genre, genre, files);
+  writeColumn(dir, CATALOG_FILES.releaseDay, releaseDay, files);
+  writeColumn(dir, CATALOG_FILES.durationMs, durationMs, files);
+  writeColumn(dir, CATALOG_FILES.explicit, explicit, files);
+  writeColumn(dir, CATALOG_FILES.markets, markets, files);
+  writeColumn(dir, CATALOG_FILES.popularity, popularity, files);
+  writeColumn(dir, CATALOG_FILES.features, features, files);
+  writeColumn(dir, CATALOG_FILES.albumArtist, albumArtist.subarray(0, al), files);
+  writeColumn(dir, CATALOG_FILES.albumReleaseDay, albumRelease.subarray(0, al), files);
+  writeColumn(dir, CATALOG_FILES.artistGenre, artistGenre, files);
+  writeColumn(dir, CATALOG_FILES.artistMarket, artistMarket, files);
+  artistNames.close(files);
+  albumTitles.close(files);
+  trackTitles.close(files);
+
+  return {
+    trackCount, artistCount, albumCount: al, artist, album, genre, durationMs, explicit, markets, popularity, features,
+    artistFirst, artistGenre, genreOrder, genreStart, genreOrderCum,
+  };
+}
