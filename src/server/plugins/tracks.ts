@@ -1,0 +1,113 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Catalog } from '../../catalog/Catalog.js';
+import { MutableCatalog, type TrackUpsert } from '../../catalog/MutableCatalog.js';
+import { Errors } from '../../domain/errors.js';
+import { MARKETS } from '../../domain/markets.js';
+import type { Logger } from '../deps.js';
+
+/** Where accepted catalog changes are recorded before the answer (replayed at start, shared by replicas). */
+export interface CatalogChangeSink {
+  append(changes: readonly TrackUpsert[]): Promise<void>;
+}
+
+/** What the tracks plugin uses from AppDeps (AppDeps satisfies it). */
+export interface TracksDeps {
+  readonly catalog: Catalog;
+  readonly catalogChanges?: CatalogChangeSink;
+  readonly logger?: Logger;
+}
+
+export interface TracksPluginOptions {
+  readonly deps: TracksDeps;
+}
+
+export const MAX_TRACKS_PER_BATCH = 1000;
+
+export interface TracksResponse {
+  readonly added: string[];
+  readonly updated: string[];
+  readonly rejected: { index: number; trackId: string; reason: string }[];
+}
+
+const idString = { type: 'string', minLength: 1, maxLength: 16 } as const;
+const trackSchema = {
+  type: 'object',
+  required: ['trackId'],
+  additionalProperties: false,
+  properties: {
+    trackId: idString,
+    title: { type: 'string', minLength: 1, maxLength: 500 },
+    artistId: idString,
+    artistName: { type: 'string', minLength: 1, maxLength: 500 },
+    albumId: idString,
+    albumTitle: { type: 'string', minLength: 1, maxLength: 500 },
+    genre: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', minLength: 1 }] },
+    releaseDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    durationMs: { type: 'integer', minimum: 1 },
+    explicit: { type: 'boolean' },
+    markets: { type: 'array', items: { type: 'string', enum: [...MARKETS] }, uniqueItems: true },
+    features: { anyOf: [{ type: 'object', additionalProperties: { type: 'number' } }, { type: 'array', items: { type: 'number' } }] },
+    popularity: { type: 'number', minimum: 0, maximum: 1 },
+  },
+} as const;
+
+const bodySchema = {
+  type: 'object',
+  required: ['tracks'],
+  additionalProperties: false,
+  properties: { tracks: { type: 'array', minItems: 1, maxItems: MAX_TRACKS_PER_BATCH, items: trackSchema } },
+} as const;
+
+const responseSchema = {
+  type: 'object',
+  required: ['added', 'updated', 'rejected'],
+  properties: {
+    added: { type: 'array', items: { type: 'string' } },
+    updated: { type: 'array', items: { type: 'string' } },
+    rejected: {
+      type: 'array',
+      items: { type: 'object', properties: { index: { type: 'integer' }, trackId: { type: 'string' }, reason: { type: 'string' } } },
+    },
+  },
+} as const;
+
+/**
+ * PUT /v1/tracks: adds new releases and updates tracks (e.g. a market's licence ending: send the track
+ * with the markets where it may still be played). Changes are written into the serving catalog's columns
+ * at once, so the next feed request's market filter and the cold-start source see them.
+ *
+ * - 400: malformed body (field types per the schema); nothing changes.
+ * - 200: each track is applied or rejected on its own (`rejected[i].reason`); new ids must be dense
+ *   (the next free `t<trackCount>`), so tracks of a batch are applied in order.
+ * - 503: the serving catalog is read-only (not a MutableCatalog).
+ */
+export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app, opts) => {
+  const { catalog, catalogChanges, logger } = opts.deps;
+
+  app.put<{ Body: { tracks: TrackUpsert[] } }>(
+    '/v1/tracks',
+    { bodyLimit: 16 * 1024 * 1024, schema: { body: bodySchema, response: { 200: responseSchema } } },
+    async (req): Promise<TracksResponse> => {
+      if (!(catalog instanceof MutableCatalog)) throw Errors.notReady('the catalog is read-only in this service');
+      const added: string[] = [];
+      const updated: string[] = [];
+      const rejected: TracksResponse['rejected'] = [];
+      const applied: TrackUpsert[] = [];
+      const tracks = req.body.tracks;
+      for (let i = 0; i < tracks.length; i++) {
+        const u = tracks[i]!;
+        const r = catalog.upsert(u);
+        if (r.kind === 'rejected') rejected.push({ index: i, trackId: u.trackId, reason: r.reason });
+        else {
+          (r.kind === 'added' ? added : updated).push(u.trackId);
+          applied.push(u);
+        }
+      }
+      if (applied.length > 0 && catalogChanges !== undefined) {
+        await catalogChanges.append(applied);
+      }
+      if (applied.length > 0) logger?.info({ added: added.length, updated: updated.length, rejected: rejected.length }, 'catalog changed');
+      return { added, updated, rejected };
+    },
+  );
+};

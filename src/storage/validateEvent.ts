@@ -1,0 +1,97 @@
+import { EventType, type EventTypeName, type ListenEvent } from '../domain/events.js';
+import { artistId as toArtistId, parseArtistId, parseTrackId, parseUserId } from '../domain/ids.js';
+import type { Catalog } from '../catalog/Catalog.js';
+
+// Per-event validation for POST /v1/events. Done in code rather than one JSON schema for the batch so
+// that a bad event is rejected on its own and its valid neighbours are still accepted.
+
+export type EventCheck = { readonly kind: 'ok'; readonly event: ListenEvent } | { readonly kind: 'rejected'; readonly reason: string };
+
+/** Events before this are almost certainly seconds, not milliseconds, since the epoch. */
+const MIN_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
+/** Allowed clock skew of a client into the future. */
+const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+const MAX_ID_LENGTH = 200;
+
+const TRACK_EVENTS = new Set<EventTypeName>(['impression', 'play_start', 'skip', 'complete', 'like', 'dislike', 'save']);
+
+const rejected = (reason: string): EventCheck => ({ kind: 'rejected', reason });
+
+function optionalString(o: Record<string, unknown>, field: string): string | undefined | null {
+  const v = o[field];
+  if (v === undefined) return undefined;
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH ? v : null;
+}
+
+/** Validates one raw event against the catalog; returns a clean ListenEvent (known fields only) or a reason. */
+export function validateEvent(raw: unknown, catalog: Catalog, nowMs: number): EventCheck {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return rejected('event must be an object');
+  const o = raw as Record<string, unknown>;
+  const type = o.type;
+  if (typeof type !== 'string' || !Object.hasOwn(EventType, type)) {
+    return rejected(`type must be one of ${Object.keys(EventType).join(', ')}`);
+  }
+  const t = type as EventTypeName;
+  const eventId = optionalString(o, 'eventId');
+  if (eventId === undefined || eventId === null) return rejected(`eventId must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
+  if (typeof o.userId !== 'string' || parseUserId(o.userId) === null) return rejected('userId must look like "u123"');
+  const ts = o.timestamp;
+  if (typeof ts !== 'number' || !Number.isInteger(ts)) return rejected('timestamp must be an integer (milliseconds since the epoch)');
+  if (ts < MIN_TIMESTAMP_MS) return rejected('timestamp must be milliseconds since the epoch (looks like seconds or too old)');
+  if (ts > nowMs + MAX_FUTURE_MS) return rejected('timestamp is more than a day in the future');
+  const surface = optionalString(o, 'surface');
+  if (surface === null) return rejected('surface must be a non-empty string');
+  const requestId = optionalString(o, 'requestId');
+  if (requestId === null) return rejected('requestId must be a non-empty string');
+
+  let trackId: string | undefined;
+  if (o.trackId !== undefined) {
+    const ti = typeof o.trackId === 'string' ? parseTrackId(o.trackId) : null;
+    if (ti === null) return rejected('trackId must look like "t123"');
+    if (ti >= catalog.trackCount) return rejected(`unknown track ${o.trackId}`);
+    trackId = o.trackId as string;
+  }
+  let artistId: string | undefined;
+  if (o.artistId !== undefined) {
+    const ai = typeof o.artistId === 'string' ? parseArtistId(o.artistId) : null;
+    if (ai === null) return rejected('artistId must look like "a123"');
+    if (ai >= catalog.artistCount) return rejected(`unknown artist ${o.artistId}`);
+    artistId = o.artistId as string;
+  }
+  if (TRACK_EVENTS.has(t) && trackId === undefined) return rejected(`${t} needs a trackId`);
+  if (t === 'follow_artist' || t === 'ban_artist') {
+    // Banning "the artist of this track" is allowed: the artist is taken from the catalog.
+    if (artistId === undefined && trackId !== undefined) artistId = toArtistId(catalog.columns.artist[parseTrackId(trackId)!]!);
+    if (artistId === undefined) return rejected(`${t} needs an artistId (or a trackId)`);
+  }
+
+  let position: number | undefined;
+  if (o.position !== undefined) {
+    if (typeof o.position !== 'number' || !Number.isFinite(o.position) || o.position < 0) return rejected('position must be a non-negative number');
+    position = o.position;
+  }
+  if (t === 'skip' && position === undefined) return rejected('skip needs position (ms into the track)');
+  if (t === 'impression') {
+    if (requestId === undefined) return rejected('impression needs requestId');
+    if (position === undefined || !Number.isInteger(position)) return rejected('impression needs position (slot in the feed, an integer)');
+  }
+  let propensity: number | undefined;
+  if (o.propensity !== undefined) {
+    if (typeof o.propensity !== 'number' || !(o.propensity > 0 && o.propensity <= 1)) return rejected('propensity must be in (0, 1]');
+    propensity = o.propensity;
+  }
+
+  const event: ListenEvent = {
+    eventId,
+    type: t,
+    userId: o.userId,
+    ...(trackId !== undefined ? { trackId } : {}),
+    ...(artistId !== undefined ? { artistId } : {}),
+    timestamp: ts,
+    ...(surface !== undefined ? { surface } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+    ...(position !== undefined ? { position } : {}),
+    ...(propensity !== undefined ? { propensity } : {}),
+  };
+  return { kind: 'ok', event };
+}
