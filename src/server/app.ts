@@ -1,0 +1,30 @@
+// Composition root of the HTTP service: one Fastify plugin per area, dependencies passed in once.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppDeps } from './deps.js';
+import { errorSchema } from './schemas/common.js';
+import { installErrorHandler } from './errorHandler.js';
+import { adminPlugin, installHttpMetrics } from './plugins/admin.js';
+import { registerDocs } from './plugins/docs.js';
+import { feedPlugin } from './plugins/feed.js';
+import { uiPlugin } from './plugins/ui.js';
+
+export interface AppOptions {
+  /** Fastify request logging (off by default: the benchmark and tests do not want it). */
+  readonly logRequests?: boolean;
+}
+
+export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logRequests === true ? { level: 'info' } : false,
+    disableRequestLogging: options.logRequests !== true,
+    ajv: { customOptions: { removeAdditional: true, useDefaults: true, coerceTypes: true, allErrors: false } },
+  });
+  app.addSchema(errorSchema);
+  installErrorHandler(app);
+  installHttpMetrics(app, deps.metrics);
+  await registerDocs(app);
+  await app.register(adminPlugin, { deps });
+  await app.register(feedPlugin, { deps });
+  await app.register(uiPlugin);
+  return app;
+}

@@ -1,0 +1,24 @@
+// OpenAPI generated from the routes' JSON schemas (@fastify/swagger), browsable at /docs.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+/** Registered on the root instance before any route so that every route lands in the spec. */
+export async function registerDocs(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Encore',
+        description: 'Music recommender: feeds with reasons and per-stage traces, listening events, catalog updates',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'feed', description: 'Recommendations' },
+        { name: 'events', description: 'Listening events' },
+        { name: 'tracks', description: 'Catalog updates' },
+        { name: 'admin', description: 'Health, readiness, metrics' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}
