@@ -4,7 +4,7 @@
 import type { ColumnSpec } from './format.js';
 import { StringTableWriter, writeColumn } from './format.js';
 import { FEATURE_DIM, FEATURE_HIGH, FEATURE_LOW, clamp01, searchCumulative, type GenreSpace } from './genres.js';
-import { ALL_MARKETS_MASK, ARTIST_SHARE, HOLE_RATE, LOCAL_ONLY_RATE, MARKET_COUNT, cumulative } from './markets.js';
+import { ALL_MARKETS_MASK, ARTIST_SHARE, CLEAN_WORLDWIDE_RATE, HOLE_RATE, LOCAL_ONLY_RATE, MARKET_COUNT, cumulative } from './markets.js';
 import { writeAlbumTitle, writeArtistName, writeTrackTitle } from './names.js';
 import { Rng, mixSeed } from './rng.js';
 import { WORLD_NOW_DAY } from './timeline.js';
@@ -69,6 +69,7 @@ function albumMarkets(rng: Rng, home: number): number {
     return mask;
   }
   let mask = ALL_MARKETS_MASK;
+  if (rng.chance(CLEAN_WORLDWIDE_RATE)) return mask; // licensed everywhere
   for (let m = 0; m < MARKET_COUNT; m++) if (m !== home && rng.chance(HOLE_RATE[m]!)) mask &= ~(1 << m);
   return mask;
 }
@@ -119,9 +120,9 @@ export function generateCatalog(seed: number, trackCount: number, space: GenreSp
     rng.reseed(mixSeed(seed, 2, a)); // per-artist stream: an artist's tracks do not depend on the loop's history
     const leaf = space.leaves[searchCumulative(space.leafCumShare, 0, space.leafCumShare.length, rng.next())]!;
     const home = rng.chance(0.6) ? pickBit(rng, space.homeMarketMask[leaf]!) : searchCumulative(artistMarketCum, 0, MARKET_COUNT, rng.next());
-    const artistPop = rng.pareto(1.3);
+    const artistPop = rng.pareto(1.15);
     const careerStart = nowDay - Math.floor(365 * (0.3 + 45 * Math.pow(rng.next(), 2)));
-    const explicitRate = clamp01(space.explicitShare[leaf]! * 2 * rng.next());
+    const explicitRate = clamp01(space.explicitShare[leaf]! * 1.6 * rng.next()); // mean 0.8 x genre share: ~12 % overall
     for (let f = 0; f < FEATURE_DIM; f++) offset[f] = 0.08 * rng.normal();
     const siblings = rootLeaves[space.parent[leaf]!]!;
     artistGenre[a] = leaf;

@@ -30,8 +30,8 @@ export const SESSION_MODEL = {
   keepSessionGenre: 0.75, // otherwise re-draw the session's taste component
   nicheFlat: 0.6, // niche listeners draw uniformly within a genre this often
   availabilityRetries: 6,
-  likeScale: 0.3, // P(like | complete) = likeScale * p^2
-  saveScale: 0.14,
+  likeScale: 0.2, // P(like | complete) = likeScale * p^2
+  saveScale: 0.1,
   followArtist: 0.03, // P(follow | complete, favourite artist)
   dislikeAfterEarlySkip: 0.06,
 } as const;

@@ -13,7 +13,7 @@ export const FAV_SLOTS = 5;
 
 /** Coefficients of the affinity logit; recorded in truth/manifest.json so the model is self-describing. */
 export const TRUTH_COEFFICIENTS = {
-  intercept: -1.7,
+  intercept: -1.9,
   genre: 2.8, // times the mixture weight on the track's genre (full weight on the leaf or its root, 0.35 on a sibling)
   siblingShare: 0.35,
   favouriteArtist: 1.6,
