@@ -1,12 +1,254 @@
-// Placeholder owned by the ranking work (issue 4 point 4): `encore train` calls trainRanker after the
-// embeddings; until a ranker exists it returns null and the feed keeps the retrieval order.
-import type { RankerModel } from '../model/ModelBundle.js';
+// Trains the learned ranker (issue 4 point 4) from held-out logs. `encore train` (src/training/trainBundle.ts)
+// writes the embeddings, co-listen table, popularity, index and user history WITHOUT each listener's last
+// session, then calls trainRanker: for every sampled listener, the feed's own candidate sources run as of
+// the start of that held-out session, features are hydrated exactly as online (src/ranking/features.ts),
+// and each row is labelled by what the log says happened:
+//   - synthetic worlds (plays end in complete or skip): the session's plays, label = played to the end;
+//   - imported interaction files (no skips): the retrieved candidates, label = the listener played it.
+// A seeded 20% of the listeners is held out to compare the ranker with the retrieval order (AUC, NDCG);
+// the model is returned only if it beats it, and the figures go to <bundleDir>/ranker-eval.json.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ModelBundle, RankerModel } from '../model/ModelBundle.js';
+import type { World } from '../world/World.js';
+import { EventType } from '../domain/events.js';
+import type { CandidateBatch, CandidateSource, RequestContext } from '../pipeline/contracts.js';
+import type { ListenerState } from '../storage/interfaces.js';
+import { emptyRows, type CandidateRows } from '../pipeline/CandidateRows.js';
+import { mergeBatches } from '../pipeline/mergeBatches.js';
+import { runSources } from '../pipeline/runSources.js';
+import { Trace } from '../pipeline/Trace.js';
+import { listenerVector } from '../pipeline/listenerVector.js';
+import { EmbeddingBlendScorer } from '../pipeline/EmbeddingBlendScorer.js';
+import { SURFACES } from '../surfaces/index.js';
+import { featureNamesFor } from '../ranking/features.js';
+import { RankerDataset } from '../ranking/RankerDataset.js';
+import { DEFAULT_RANKER_FIT, fitRanker, formatRankerReport, type RankerFitOptions, type RankerReport } from '../ranking/fitRanker.js';
 
 export interface RankerTrainingInput {
   readonly worldDir: string;
   readonly bundleDir: string;
 }
 
+export interface RankerTrainingOptions {
+  /** Listeners sampled (evenly spread) to build examples; bounds training time on big worlds. */
+  readonly maxUsers: number;
+  readonly surface: string;
+  readonly fit: RankerFitOptions;
+  /** Recent plays before the session put into the online state (synthetic worlds). */
+  readonly stateTracks: number;
+  /** Where progress lines go (stderr by default); null = silent. */
+  readonly log: ((line: string) => void) | null;
+}
+
+export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = {
+  maxUsers: 20_000,
+  surface: 'home',
+  fit: DEFAULT_RANKER_FIT,
+  stateTracks: 50,
+  log: (line) => process.stderr.write(`${line}\n`),
+};
+
+export interface RankerTrainingResult {
+  readonly model: RankerModel | null;
+  readonly report: RankerReport | null;
+  readonly message: string;
+}
+
+const LEAVE_OUT = 255;
+const SYNTHETIC_MAX_SESSION_PLAYS = 200;
+
+/**
+ * Builds examples from `world`'s held-out last sessions against `bundle` (trained without them), fits the
+ * ranker and evaluates it. `sources` is the candidate-source registry the feed uses.
+ */
+export async function trainRankerOn(
+  world: World,
+  bundle: ModelBundle,
+  sources: ReadonlyMap<string, CandidateSource>,
+  opts: RankerTrainingOptions = DEFAULT_RANKER_TRAINING,
+): Promise<RankerTrainingResult> {
+  const surface = SURFACES.get(opts.surface);
+  if (!surface) throw new Error(`unknown surface ${opts.surface}`);
+  const slots = [...surface.sources, ...surface.fallbackSources];
+  const sourceNames = slots.map((s) => s.name);
+  const featureNames = featureNamesFor(sourceNames);
+  const data = new RankerDataset(featureNames);
+  const ev = world.events;
+  const imported = ev.weight !== null;
+  const users = Math.min(world.users.count, ev.userStart.length - 1);
+  const step = Math.max(1, Math.ceil(users / opts.maxUsers));
+  const baselineScorer = new EmbeddingBlendScorer();
+  const catalog = world.catalog;
+  const col = (name: string): number => featureNames.indexOf(name);
+  const cStreak = col('logSessionSkipStreak');
+  const cStreakPop = col('skipStreakXLogPopularity');
+  const cPop = col('logPopularity');
+  const cSkippedArtist = col('artistSkippedThisSession');
+  let used = 0;
+  const started = performance.now();
+  for (let u = 0; u < users; u += step) {
+    const s = ev.userStart[u]!;
+    const e = ev.userStart[u + 1]!;
+    if (e <= s) continue;
+    const lastSession = ev.session[e - 1]!;
+    let ss = e - 1;
+    while (ss > s && ev.session[ss - 1] === lastSession) ss--;
+    // Outcomes of the held-out session, in order: per track its label and what the session looked like
+    // just before it was played (skip streak, artists skipped so far).
+    const outcome = new Map<number, { label: number; streak: number; skippedArtist: boolean }>();
+    let streak = 0;
+    const skippedArtists = new Set<number>();
+    for (let i = ss; i < e; i++) {
+      const t = ev.track[i]!;
+      const type = ev.type[i]!;
+      if (t < 0 || t >= catalog.trackCount) continue;
+      if (type === EventType.complete || type === EventType.skip) {
+        if (!outcome.has(t) && outcome.size < SYNTHETIC_MAX_SESSION_PLAYS) {
+          outcome.set(t, { label: type === EventType.complete ? 1 : 0, streak, skippedArtist: skippedArtists.has(catalog.columns.artist[t]!) });
+        }
+        if (type === EventType.skip) {
+          streak++;
+          skippedArtists.add(catalog.columns.artist[t]!);
+        } else streak = 0;
+      }
+    }
+    if (outcome.size === 0) continue;
+    const nowMs = ev.timestampMs[ss]!;
+    const state = imported ? null : stateBefore(world, u, s, ss, opts.stateTracks);
+    const userIndex = u < bundle.userCount ? u : null;
+    let history: Int32Array = new Int32Array(0);
+    if (userIndex !== null) history = bundle.userHistory.recentPositives(userIndex as never);
+    const ctx: RequestContext = {
+      requestId: `train-${u}`,
+      surface: surface.name,
+      userId: `u${u}`,
+      userIndex,
+      market: world.users.market[u] ?? 0,
+      explicitOk: (world.users.explicitOk[u] ?? 1) === 1,
+      nowMs,
+      limit: 30,
+      seedTrack: null,
+      userVector: listenerVector(bundle, userIndex, state, history, null),
+      state,
+      history,
+      onboardingGenres: [],
+      catalog,
+      bundle,
+    };
+    const trace = new Trace();
+    const outcomes = await runSources(ctx, slots, sources, 10_000, trace);
+    const batches: (CandidateBatch | null)[] = outcomes.map((o) => o.batch);
+    const merged = mergeBatches(sourceNames, batches, catalog.trackCount).rows;
+    const set = imported ? merged : withExtraTracks(merged, outcome.keys());
+    const labels = new Uint8Array(set.count).fill(LEAVE_OUT);
+    let positives = 0;
+    for (let i = 0; i < set.count; i++) {
+      const o = outcome.get(set.tracks[i]!);
+      if (imported) {
+        // Candidates the listener did not play in the session are negatives; history is not a candidate.
+        labels[i] = o ? 1 : 0;
+        positives += labels[i]!;
+      } else if (o) {
+        labels[i] = o.label;
+        positives += o.label;
+      }
+    }
+    if (imported && positives === 0) continue;
+    const baseline = new Float32Array(set.count);
+    baselineScorer.score(ctx, set, baseline);
+    const first = data.rows;
+    data.addRequest(ctx, set, labels, baseline);
+    if (!imported) {
+      // Patch the in-session features row by row: the context holds the state as of the session start.
+      const f = featureNames.length;
+      let r = first;
+      for (let i = 0; i < set.count; i++) {
+        if (labels[i] === LEAVE_OUT) continue;
+        const o = outcome.get(set.tracks[i]!)!;
+        const ls = Math.log1p(o.streak);
+        if (cStreak >= 0) data.x[r * f + cStreak] = ls;
+        if (cStreakPop >= 0 && cPop >= 0) data.x[r * f + cStreakPop] = ls * data.x[r * f + cPop]!;
+        if (cSkippedArtist >= 0) data.x[r * f + cSkippedArtist] = o.skippedArtist ? 1 : 0;
+        r++;
+      }
+    }
+    used++;
+    if (opts.log && used % 2000 === 0) opts.log(`ranker: ${used} listeners, ${data.rows} examples, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  if (data.rows === 0 || data.groups < 10) {
+    return { model: null, report: null, message: 'ranker: not enough held-out sessions to train on; the feed keeps the retrieval order' };
+  }
+  const fit = fitRanker(data, opts.fit);
+  return { model: fit.model, report: fit.report, message: formatRankerReport(fit.report) };
+}
+
+/** Candidate rows plus rows for logged tracks no source returned (no source ranks). */
+function withExtraTracks(rows: CandidateRows, tracks: Iterable<number>): CandidateRows {
+  const present = new Set<number>();
+  for (let i = 0; i < rows.count; i++) present.add(rows.tracks[i]!);
+  const extra: number[] = [];
+  for (const t of tracks) if (!present.has(t)) extra.push(t);
+  if (extra.length === 0) return rows;
+  const s = rows.sourceNames.length;
+  const out = emptyRows(rows.sourceNames, rows.count + extra.length);
+  out.tracks.set(rows.tracks.subarray(0, rows.count));
+  out.sourceScores.set(rows.sourceScores.subarray(0, rows.count * s));
+  out.sourceRanks.set(rows.sourceRanks.subarray(0, rows.count * s));
+  out.becauseOf.set(rows.becauseOf.subarray(0, rows.count));
+  out.winner.set(rows.winner.subarray(0, rows.count));
+  for (let i = 0; i < extra.length; i++) out.tracks[rows.count + i] = extra[i]!;
+  out.count = rows.count + extra.length;
+  return out;
+}
+
+/** The listener's online state as it stood when the held-out session began (recent plays, likes, bans). */
+function stateBefore(world: World, u: number, s: number, ss: number, maxTracks: number): ListenerState {
+  const ev = world.events;
+  const recentTracks: number[] = [];
+  const recentTimestamps: number[] = [];
+  const liked: number[] = [];
+  const disliked: number[] = [];
+  const banned: number[] = [];
+  const followed: number[] = [];
+  for (let i = ss - 1; i >= s; i--) {
+    const type = ev.type[i]!;
+    const t = ev.track[i]!;
+    if (type === EventType.complete && recentTracks.length < maxTracks) {
+      recentTracks.push(t);
+      recentTimestamps.push(ev.timestampMs[i]!);
+    } else if (type === EventType.like || type === EventType.save) liked.push(t);
+    else if (type === EventType.dislike) disliked.push(t);
+    else if (type === EventType.follow_artist && t >= 0 && t < world.catalog.trackCount) followed.push(world.catalog.columns.artist[t]!);
+    else if (type === EventType.ban_artist && t >= 0 && t < world.catalog.trackCount) banned.push(world.catalog.columns.artist[t]!);
+  }
+  const last = ss > s ? ev.timestampMs[ss - 1]! : ev.timestampMs[ss]!;
+  return {
+    userId: `u${u}`,
+    recentTracks,
+    recentTimestamps,
+    sessionStartedAt: ev.timestampMs[ss]!,
+    lastEventAt: last,
+    sessionSkipStreak: 0,
+    sessionSkipped: [],
+    sessionPlayed: [],
+    likedTracks: liked.slice(0, 100),
+    dislikedTracks: disliked.slice(0, 100),
+    bannedArtists: banned,
+    followedArtists: followed,
+  };
+}
+
+/** Writes the evaluation figures next to the bundle (ranker-eval.json). */
+export function writeRankerEval(bundleDir: string, result: RankerTrainingResult): void {
+  fs.mkdirSync(bundleDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(bundleDir, 'ranker-eval.json'),
+    JSON.stringify({ accepted: result.model !== null, message: result.message, report: result.report }, null, 2) + '\n',
+  );
+}
+
+/** Entry point for `encore train`: filled in once the bundle loader lands (see trainRankerOn). */
 export async function trainRanker(_input: RankerTrainingInput): Promise<RankerModel | null> {
   return null;
 }
