@@ -5,7 +5,9 @@ import { errorSchema } from './schemas/common.js';
 import { installErrorHandler } from './errorHandler.js';
 import { adminPlugin, installHttpMetrics } from './plugins/admin.js';
 import { registerDocs } from './plugins/docs.js';
+import { eventsPlugin } from './plugins/events.js';
 import { feedPlugin } from './plugins/feed.js';
+import { tracksPlugin } from './plugins/tracks.js';
 import { uiPlugin } from './plugins/ui.js';
 
 export interface AppOptions {
@@ -16,7 +18,6 @@ export interface AppOptions {
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logRequests === true ? { level: 'info' } : false,
-    disableRequestLogging: options.logRequests !== true,
     ajv: { customOptions: { removeAdditional: true, useDefaults: true, coerceTypes: true, allErrors: false } },
   });
   app.addSchema(errorSchema);
@@ -25,6 +26,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await registerDocs(app);
   await app.register(adminPlugin, { deps });
   await app.register(feedPlugin, { deps });
+  await app.register(eventsPlugin, { deps });
+  await app.register(tracksPlugin, { deps });
   await app.register(uiPlugin);
   return app;
 }

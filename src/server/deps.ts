@@ -6,6 +6,7 @@ import type { ModelBundle } from '../model/ModelBundle.js';
 import type { EventLog, ListenerStateStore } from '../storage/interfaces.js';
 import type { UserProfiles } from '../pipeline/UserProfiles.js';
 import type { PipelineComponents } from '../pipeline/components.js';
+import type { CatalogChangeSink } from './plugins/tracks.js';
 
 /** Holds the model bundle being served; `current()` may return a newer bundle after a live swap. */
 export interface BundleHolderLike {
@@ -39,6 +40,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Candidate sources and scorer by name; defaults to src/pipeline/components.ts defaultComponents(). */
   readonly components?: PipelineComponents;
+  /** Where PUT /v1/tracks records accepted catalog changes (src/server/plugins/tracks.ts); optional. */
+  readonly catalogChanges?: CatalogChangeSink;
   /** Readiness checks beyond "a bundle is loaded" (e.g. storage reachable); GET /readyz runs them. */
   readonly readinessChecks?: readonly ReadinessCheck[];
 }

@@ -1,0 +1,154 @@
+// The feed request through app.inject: the issue's acceptance rules on a small in-memory world.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseTrackId } from '../../src/domain/ids.js';
+import type { FeedResult } from '../../src/pipeline/types.js';
+import { buildApp } from '../../src/server/app.js';
+import { FailingSource, makeTestWorld, SE, SlowSource, testDeps, TRACKS_PER_ARTIST } from './fixtures.js';
+
+const world = makeTestWorld();
+const artistOf = (trackId: string): number => world.catalog.columns.artist[parseTrackId(trackId)!]!;
+
+async function feed(url: string, deps = testDeps(world)): Promise<{ status: number; body: FeedResult & { message?: string } }> {
+  const app = await buildApp(deps);
+  try {
+    const res = await app.inject({ method: 'GET', url });
+    return { status: res.statusCode, body: res.json() };
+  } finally {
+    await app.close();
+  }
+}
+
+const PIPELINE_STAGES = ['Context', 'CandidateSources', 'MergeDedupe', 'RecentlyPlayedFilter', 'MarketAvailabilityFilter', 'FeatureHydration', 'ReRanker', 'Response'];
+
+function assertRerankRules(items: FeedResult['items']): void {
+  const perArtist = new Map<number, number>();
+  for (let i = 0; i < items.length; i++) {
+    const a = artistOf(items[i]!.trackId);
+    perArtist.set(a, (perArtist.get(a) ?? 0) + 1);
+    if (i > 0) assert.notEqual(a, artistOf(items[i - 1]!.trackId), `two tracks by artist ${a} in a row at ${i}`);
+  }
+  for (const [a, c] of perArtist) assert.ok(c <= 2, `artist ${a} has ${c} tracks`);
+}
+
+test('home feed: 30 distinct tracks, available in the market, re-ranking rules, reasons, full trace', async () => {
+  const { status, body } = await feed('/v1/users/u2/feed?surface=home&limit=30'); // u2: market SE
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(body.items.length, 30);
+  assert.equal(body.surface, 'home');
+  assert.equal(body.modelVersion, 'test-v1');
+  assert.equal(new Set(body.items.map((i) => i.trackId)).size, 30, 'distinct tracks');
+  for (const item of body.items) {
+    const t = parseTrackId(item.trackId)!;
+    assert.ok((world.catalog.columns.markets[t]! & (1 << SE)) !== 0, `${item.trackId} not available in SE`);
+    assert.ok(item.reason.length > 0, 'reason present');
+    assert.ok(item.sources.length >= 1);
+    assert.equal(item.artist, `Artist ${artistOf(item.trackId)}`);
+    assert.match(item.album, /^Album /);
+  }
+  assertRerankRules(body.items);
+  const stageNames = body.trace.stages.map((s) => s.name);
+  for (const name of PIPELINE_STAGES) assert.ok(stageNames.includes(name), `trace lacks ${name}: ${stageNames.join(',')}`);
+  for (const name of ['AnnSource', 'CoListenSource', 'PopularInMarketSource', 'NewReleasesSource']) assert.ok(stageNames.includes(name), `trace lacks source ${name}`);
+  assert.ok(body.trace.totalMs > 0);
+  // Album spread: no album twice while there are plenty of candidates.
+  const albums = body.items.map((i) => world.catalog.columns.album[parseTrackId(i.trackId)!]!);
+  assert.equal(new Set(albums).size, albums.length);
+});
+
+test('home feed: discovery share of at least 20 % from artists the listener never played', async () => {
+  const { body } = await feed('/v1/users/u3/feed');
+  const history = world.bundle.userHistory.recentPositives(3 as never);
+  const known = new Set([...history].map((t) => world.catalog.columns.artist[t]!));
+  const discovery = body.items.filter((i) => !known.has(artistOf(i.trackId))).length;
+  assert.ok(discovery >= 6, `only ${discovery} discovery tracks`);
+});
+
+test('home feed: one exploration slot carries its propensity', async () => {
+  const { body } = await feed('/v1/users/u4/feed');
+  const explored = body.items.filter((i) => i.exploration === true);
+  assert.equal(explored.length, 1);
+  const p = explored[0]!.propensity!;
+  assert.ok(p > 0 && p <= 1, `propensity ${p}`);
+  assert.equal(explored[0]!.reason, 'Picked for you to explore');
+});
+
+test('reasons name the played track, the market and new releases', async () => {
+  const { body } = await feed('/v1/users/u2/feed');
+  const reasons = body.items.map((i) => i.reason);
+  assert.ok(reasons.some((r) => /^Because you played “Track \d+”$/.test(r) || r === 'Fans of your taste also play this'), reasons.join(' | '));
+  for (const r of reasons) {
+    assert.match(r, /^(Because you played “Track \d+”|Fans of your taste also play this|Popular in SE this week|New from Artist \d+|Picked for you to explore)$/);
+  }
+});
+
+test('a listener the service has never seen gets a cold-start feed', async () => {
+  const { status, body } = await feed('/v1/users/u987654321/feed');
+  assert.equal(status, 200);
+  assert.equal(body.items.length, 30);
+  assertRerankRules(body.items);
+  assert.ok(body.items.every((i) => i.reason.length > 0));
+});
+
+test('radio continues from the seed: seed excluded, reasons refer to the seed', async () => {
+  const seed = 1234;
+  const { status, body } = await feed(`/v1/users/u1/feed?surface=radio&seedTrackId=t${seed}&limit=20`);
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.equal(body.surface, 'radio');
+  assert.equal(body.items.length, 20);
+  assert.ok(!body.items.some((i) => i.trackId === `t${seed}`));
+  assert.ok(body.items.some((i) => i.reason === 'Similar to your radio seed'));
+  const seedArtist = Math.floor(seed / TRACKS_PER_ARTIST);
+  assert.ok(body.items.filter((i) => artistOf(i.trackId) === seedArtist).length <= 2);
+  assertRerankRules(body.items);
+});
+
+test('a slow source is cut off and reported as degraded; the feed still has 30 tracks', async () => {
+  const slow = new SlowSource('CoListenSource', 5_000);
+  const { status, body } = await feed('/v1/users/u2/feed', testDeps(world, [slow]));
+  assert.equal(status, 200);
+  assert.equal(body.items.length, 30);
+  const stage = body.trace.stages.find((s) => s.name === 'CoListenSource');
+  assert.equal(stage?.status, 'timeout');
+  assert.ok(body.degraded.some((d) => d.component === 'CoListenSource' && /timed out/.test(d.reason)), JSON.stringify(body.degraded));
+  assert.ok(slow.aborted, 'the slow source was told to stop');
+  assert.ok(body.trace.totalMs < 5_000);
+});
+
+test('every regular source failing still answers from the fallback, with the failures listed', async () => {
+  const deps = testDeps(world, ['AnnSource', 'CoListenSource', 'PopularInMarketSource', 'NewReleasesSource', 'ColdStartSource'].map((n) => new FailingSource(n)));
+  const { status, body } = await feed('/v1/users/u2/feed', deps);
+  assert.equal(status, 200);
+  assert.equal(body.items.length, 30);
+  assert.ok(body.items.every((i) => i.sources[0] === 'LastResortPopular'));
+  assert.ok(body.degraded.some((d) => d.component === 'AnnSource' && /down/.test(d.reason)));
+  assert.ok(body.degraded.some((d) => d.component === 'CandidateSources'));
+});
+
+test('bad parameters get a 400 that says what is wrong', async () => {
+  const cases: [string, RegExp][] = [
+    ['/v1/users/u1/feed?limit=0', /limit/],
+    ['/v1/users/u1/feed?limit=10000', /limit/],
+    ['/v1/users/u1/feed?limit=abc', /limit/],
+    ['/v1/users/u1/feed?surface=party', /surface must be one of "home", "radio"/],
+    ['/v1/users/u1/feed?surface=radio', /needs seedTrackId/],
+    ['/v1/users/u1/feed?surface=radio&seedTrackId=song7', /seedTrackId must look like t123/],
+    ['/v1/users/bob/feed', /userId must look like u123/],
+    ['/v1/users/u01/feed', /userId/],
+  ];
+  const app = await buildApp(testDeps(world));
+  try {
+    for (const [url, message] of cases) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+      const body = res.json() as { code: string; message: string };
+      assert.equal(body.code === 'ENC_BAD_REQUEST' || body.code === 'ENC_UNKNOWN_SURFACE', true);
+      assert.match(body.message, message, url);
+    }
+    const unknownSeed = await app.inject({ method: 'GET', url: '/v1/users/u1/feed?surface=radio&seedTrackId=t99999999' });
+    assert.equal(unknownSeed.statusCode, 404);
+    assert.match(unknownSeed.json<{ message: string }>().message, /unknown track/);
+  } finally {
+    await app.close();
+  }
+});
