@@ -1,0 +1,42 @@
+// recommend() in process (the offline mode's entry point): no HTTP, no online state.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EncoreError } from '../../src/domain/errors.js';
+import { parseTrackId } from '../../src/domain/ids.js';
+import { recommend, type RecommendDeps } from '../../src/pipeline/recommend.js';
+import { profilesFromUsers } from '../../src/pipeline/UserProfiles.js';
+import { makeTestWorld, testComponents, US } from '../feed/fixtures.js';
+
+const world = makeTestWorld();
+const deps: RecommendDeps = {
+  catalog: world.catalog,
+  bundles: { current: () => world.bundle },
+  profiles: profilesFromUsers(world.users, US),
+  listenerState: null,
+  components: testComponents(),
+};
+
+test('same request id and time give the same feed (reproducible exploration)', async () => {
+  const a = await recommend(deps, { userId: 'u9', surface: 'home', limit: 30, requestId: 'r1', nowMs: 1 });
+  const b = await recommend(deps, { userId: 'u9', surface: 'home', limit: 30, requestId: 'r1', nowMs: 1 });
+  assert.deepEqual(a.items, b.items);
+});
+
+test('diversity:false keeps the plain score order; excludeTracks removes tracks', async () => {
+  const plain = await recommend(deps, { userId: 'u9', surface: 'home', limit: 20, diversity: false, requestId: 'r2' });
+  assert.equal(plain.items.length, 20);
+  assert.ok(plain.items.every((i) => i.exploration !== true));
+  for (let i = 1; i < plain.items.length; i++) assert.ok(plain.items[i - 1]!.score >= plain.items[i]!.score);
+  const exclude = plain.items.slice(0, 10).map((i) => parseTrackId(i.trackId)!);
+  const next = await recommend(deps, { userId: 'u9', surface: 'home', limit: 20, diversity: false, excludeTracks: exclude });
+  const ids = new Set(next.items.map((i) => parseTrackId(i.trackId)!));
+  for (const t of exclude) assert.ok(!ids.has(t));
+  const stage = next.trace.stages.find((s) => s.name === 'ExcludedTrackFilter');
+  assert.ok(stage && stage.in - stage.out >= 10);
+});
+
+test('coded errors for bad requests', async () => {
+  await assert.rejects(recommend(deps, { userId: 'u1', surface: 'nope', limit: 30 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400);
+  await assert.rejects(recommend(deps, { userId: 'u1', surface: 'home', limit: 0 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400);
+  await assert.rejects(recommend(deps, { userId: 'x', surface: 'home', limit: 5 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400);
+});
