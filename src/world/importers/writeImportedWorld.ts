@@ -1,0 +1,154 @@
+// Writes imported interactions as a world directory in the same format as `encore world` (docs/formats.md).
+// Items become tracks t0.. (one artist and one album per item: the data names none), listeners u0..; original ids
+// are kept in ids/. Every item is available in all markets; every row becomes one `complete` event with its weight.
+// The world is written into a temp directory renamed at the end, so nothing half-imported is ever visible.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Genre } from '../../catalog/Catalog.js';
+import { CATALOG_FILES } from '../../catalog/ColumnarCatalog.js';
+import { EventType } from '../../domain/events.js';
+import { MARKETS } from '../../domain/markets.js';
+import { StringTableWriter, WORLD_FORMAT, WORLD_FORMAT_VERSION, writeColumn, writeJson, type ColumnSpec, type WorldManifest } from '../format.js';
+import { EVENT_FILES } from '../generateHistory.js';
+import { USER_FILES } from '../generateUsers.js';
+import { ALL_MARKETS_MASK } from '../markets.js';
+import { DAY_MS } from '../timeline.js';
+import { ID_FILES, prepareOut, sortedKeys } from '../World.js';
+import type { ImportedData } from './movielens.js';
+
+/** A new session starts after this much silence between two events of a listener. */
+export const SESSION_GAP_MS = 30 * 60_000;
+/** Duration written for imported items (the data has none). */
+export const UNKNOWN_DURATION_MS = 210_000;
+
+export interface ImportSummary {
+  readonly dir: string;
+  readonly tracks: number;
+  readonly users: number;
+  readonly events: number;
+  readonly sessions: number;
+}
+
+export function writeImportedWorld(data: ImportedData, out: string): ImportSummary {
+  const abs = path.resolve(out);
+  prepareOut(abs);
+  const tmp = `${abs}.partial-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    const summary = writeInto(data, tmp);
+    fs.rmSync(abs, { recursive: true, force: true });
+    fs.renameSync(tmp, abs);
+    return { ...summary, dir: abs };
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> {
+  const x = data.interactions;
+  const N = x.itemIds.length;
+  const U = x.userIds.length;
+  const E = x.user.length;
+  const files: Record<string, ColumnSpec> = {};
+  const meta = data.items;
+
+  // order events by listener, then time, then file order (stable)
+  const order = new Int32Array(E);
+  for (let i = 0; i < E; i++) order[i] = i;
+  const ts = x.timestampMs ?? Float64Array.from({ length: E }, (_, i) => i); // no timestamps: row order as ms
+  order.sort((a, b) => x.user[a]! - x.user[b]! || ts[a]! - ts[b]! || a - b);
+
+  const counts = new Float64Array(N);
+  for (let i = 0; i < E; i++) counts[x.item[i]!]!++;
+  let maxCount = 1;
+  for (let i = 0; i < N; i++) if (counts[i]! > maxCount) maxCount = counts[i]!;
+
+  const identity = Int32Array.from({ length: N }, (_, i) => i);
+  writeColumn(dir, CATALOG_FILES.artist, identity, files);
+  writeColumn(dir, CATALOG_FILES.album, identity, files);
+  writeColumn(dir, CATALOG_FILES.genre, meta ? meta.genre : new Uint16Array(N), files);
+  writeColumn(dir, CATALOG_FILES.releaseDay, meta ? meta.releaseDay : new Int32Array(N), files);
+  writeColumn(dir, CATALOG_FILES.durationMs, new Int32Array(N).fill(UNKNOWN_DURATION_MS), files);
+  writeColumn(dir, CATALOG_FILES.explicit, new Uint8Array(N), files);
+  writeColumn(dir, CATALOG_FILES.markets, new Uint16Array(N).fill(ALL_MARKETS_MASK), files);
+  writeColumn(dir, CATALOG_FILES.popularity, Float32Array.from(counts, (c) => c / maxCount), files);
+  writeColumn(dir, CATALOG_FILES.features, meta ? meta.features : new Float32Array(0), files);
+  writeColumn(dir, CATALOG_FILES.albumArtist, identity, files);
+  writeColumn(dir, CATALOG_FILES.albumReleaseDay, meta ? meta.releaseDay : new Int32Array(N), files);
+  writeColumn(dir, CATALOG_FILES.artistGenre, meta ? meta.genre : new Uint16Array(N), files);
+  writeColumn(dir, CATALOG_FILES.artistMarket, new Uint8Array(N), files);
+  const titles = new StringTableWriter(dir, CATALOG_FILES.trackTitle, N);
+  const artists = new StringTableWriter(dir, CATALOG_FILES.artistName, N);
+  const albums = new StringTableWriter(dir, CATALOG_FILES.albumTitle, N);
+  for (let i = 0; i < N; i++) {
+    const title = meta ? meta.titles[i]! : `item ${x.itemIds[i]!}`;
+    titles.appendString(title);
+    titles.end();
+    artists.appendString('unknown artist');
+    artists.end();
+    albums.appendString(title);
+    albums.end();
+  }
+  titles.close(files);
+  artists.close(files);
+  albums.close(files);
+
+  const eUser = new Int32Array(E);
+  const eTrack = new Int32Array(E);
+  const eTs = new Float64Array(E);
+  const eSession = new Int32Array(E);
+  const eWeight = new Float32Array(E);
+  const signupDay = new Int32Array(U);
+  let session = -1;
+  let maxTs = 0;
+  for (let k = 0; k < E; k++) {
+    const i = order[k]!;
+    const u = x.user[i]!;
+    const t = ts[i]!;
+    const newUser = k === 0 || eUser[k - 1] !== u;
+    if (newUser) signupDay[u] = Math.floor(t / DAY_MS);
+    if (newUser || t - eTs[k - 1]! > SESSION_GAP_MS) session++;
+    eUser[k] = u;
+    eTrack[k] = x.item[i]!;
+    eTs[k] = t;
+    eSession[k] = session;
+    eWeight[k] = x.weight[i]!;
+    if (t > maxTs) maxTs = t;
+  }
+  writeColumn(dir, USER_FILES.market, new Uint8Array(U), files);
+  writeColumn(dir, USER_FILES.explicitOk, new Uint8Array(U).fill(1), files);
+  writeColumn(dir, USER_FILES.signupDay, signupDay, files);
+  writeColumn(dir, EVENT_FILES.user, eUser, files);
+  writeColumn(dir, EVENT_FILES.track, eTrack, files);
+  writeColumn(dir, EVENT_FILES.timestampMs, eTs, files);
+  writeColumn(dir, EVENT_FILES.type, new Uint8Array(E).fill(EventType.complete), files);
+  writeColumn(dir, EVENT_FILES.positionMs, new Int32Array(E), files);
+  writeColumn(dir, EVENT_FILES.session, eSession, files);
+  writeColumn(dir, EVENT_FILES.weight, eWeight, files);
+  for (const [name, ids] of [[ID_FILES.userIds, x.userIds], [ID_FILES.itemIds, x.itemIds]] as const) {
+    const w = new StringTableWriter(dir, name, ids.length);
+    for (const id of ids) {
+      w.appendString(id);
+      w.end();
+    }
+    w.close(files);
+  }
+
+  const genres: Genre[] = (meta ? meta.genreNames : ['unknown']).map((name, id) => ({ id, name, parent: -1 }));
+  const manifest: WorldManifest = {
+    format: WORLD_FORMAT,
+    version: WORLD_FORMAT_VERSION,
+    source: data.source,
+    seed: null,
+    nowMs: maxTs + 1,
+    counts: { tracks: N, artists: N, albums: N, users: U, events: E, plays: E, sessions: session + 1 },
+    markets: [...MARKETS],
+    genres,
+    featureNames: meta ? [...meta.featureNames] : [],
+    files: sortedKeys(files),
+  };
+  writeJson(path.join(dir, 'manifest.json'), manifest);
+  return { tracks: N, users: U, events: E, sessions: session + 1 };
+}
