@@ -88,11 +88,35 @@ export async function recommend(deps: RecommendDeps, req: RecommendRequest): Pro
   const trace = new Trace();
   const requestId = req.requestId ?? randomUUID();
   let bundle: ModelBundle;
+  let release: (() => void) | null = null;
   try {
-    bundle = deps.bundles.current();
+    if (deps.bundles.acquire !== undefined) {
+      const lease = deps.bundles.acquire();
+      bundle = lease.bundle;
+      release = () => lease.release();
+    } else {
+      bundle = deps.bundles.current();
+    }
   } catch (err) {
     throw Errors.notReady(err instanceof Error ? err.message : 'no model bundle');
   }
+  try {
+    return await runPipeline(deps, req, surface, seedTrack, requestId, trace, bundle);
+  } finally {
+    release?.();
+  }
+}
+
+async function runPipeline(
+  deps: RecommendDeps,
+  req: RecommendRequest,
+  surface: SurfaceConfig,
+  seedTrack: number | null,
+  requestId: string,
+  trace: Trace,
+  bundle: ModelBundle,
+): Promise<FeedResult> {
+  const catalog = deps.catalog;
   const comps = deps.components ?? defaultComponents();
   const budget = surface.budgetMs;
   const timeLeft = (): number => budget - trace.elapsed();

@@ -11,6 +11,8 @@ import type { CatalogChangeSink } from './plugins/tracks.js';
 /** Holds the model bundle being served; `current()` may return a newer bundle after a live swap. */
 export interface BundleHolderLike {
   current(): ModelBundle;
+  /** When present, a request holds a lease so a live swap never closes the bundle under it. */
+  acquire?(): { readonly bundle: ModelBundle; release(): void };
 }
 
 /** Minimal structured logger (pino-compatible subset), so deps do not tie plugins to one logger. */
