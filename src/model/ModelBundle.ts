@@ -48,6 +48,23 @@ export interface RankerModel {
 }
 
 /**
+ * Content -> factor mapping for tracks nobody has played (src/retrieval/coldStartVector.ts). Input layout per
+ * track: [standardized content features, leaf-genre one-hot (genreSlots), artist mean factor (dim), has-artist, 1].
+ */
+export interface ColdStartModel {
+  readonly inputDim: number;
+  readonly featureMeans: Float32Array;
+  readonly featureStds: Float32Array;
+  readonly genreSlots: number;
+  /** inputDim x dim, row-major. */
+  readonly weights: Float32Array;
+  /** artistCount x dim: mean factor of the artist's played tracks (zero row when none). */
+  readonly artistFactors: Float32Array;
+  readonly artistHasFactor: Uint8Array;
+  readonly artistCount: number;
+}
+
+/**
  * A trained, versioned model bundle (written by `encore train`, loaded by the service, swapped live).
  * Everything is flat typed arrays; nothing per track on the JS heap.
  */
@@ -70,5 +87,7 @@ export interface ModelBundle {
   readonly artistTracks: ArtistTracks;
   readonly userHistory: UserHistory;
   readonly ranker: RankerModel | null;
+  /** Added by the retrieval work: the cold-start mapping stored in the bundle (absent in hand-made test bundles). */
+  readonly coldStart?: ColdStartModel;
   close(): void;
 }

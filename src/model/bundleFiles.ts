@@ -1,0 +1,171 @@
+// Model bundle on-disk layout (format "encore-bundle", version 1): a directory of little-endian column files
+// plus manifest.json listing every file with its byte size and sha256. Files are written into a temp
+// directory and the whole directory is renamed into place at the end (src/training/trainBundle.ts).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Errors } from '../domain/errors.js';
+
+export const BUNDLE_FORMAT = 'encore-bundle';
+export const BUNDLE_FORMAT_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface BundleFileEntry {
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+export interface BundleManifest {
+  readonly format: typeof BUNDLE_FORMAT;
+  readonly version: number;
+  readonly bundleVersion: string;
+  readonly dim: number;
+  readonly trackCount: number;
+  readonly userCount: number;
+  readonly worldManifestHash: string;
+  readonly createdAt: string;
+  readonly files: Readonly<Record<string, BundleFileEntry>>;
+}
+
+/** File names inside a bundle directory. */
+export const BUNDLE_FILES = {
+  meta: 'meta.json',
+  itemFactors: 'item-factors.f32',
+  userFactors: 'user-factors.f32',
+  gram: 'gram.f32',
+  index: 'tracks.usearch',
+  coListenIndptr: 'colisten.indptr.i32',
+  coListenTracks: 'colisten.tracks.i32',
+  coListenWeights: 'colisten.weights.f32',
+  popMarketIndptr: 'pop-market.indptr.i32',
+  popMarketTracks: 'pop-market.tracks.i32',
+  popGenreIndptr: 'pop-market-genre.indptr.i32',
+  popGenreTracks: 'pop-market-genre.tracks.i32',
+  artistNewestIndptr: 'artist-newest.indptr.i32',
+  artistNewestTracks: 'artist-newest.tracks.i32',
+  userRecentIndptr: 'user-recent.indptr.i32',
+  userRecentTracks: 'user-recent.tracks.i32',
+  heldoutStart: 'heldout.start.i32',
+  heldoutEnd: 'heldout.end.i32',
+  coldStartWeights: 'coldstart-weights.f32',
+  artistFactors: 'artist-factors.f32',
+  ranker: 'ranker.json',
+} as const;
+
+type Typed = Int32Array | Float32Array | Uint8Array | Float64Array;
+const CHUNK = 1 << 26;
+
+export function writeTyped(dir: string, name: string, a: Typed): void {
+  const fd = fs.openSync(path.join(dir, name), 'w');
+  try {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function writeJson(dir: string, name: string, value: unknown): void {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, JSON.stringify(value, null, 1));
+}
+
+/** sha256 of a file, streamed in 64 MiB chunks. */
+export function sha256File(file: string): string {
+  const h = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** Lists every regular file of the directory (except the manifest) with size and sha256. */
+export function describeFiles(dir: string): Record<string, BundleFileEntry> {
+  const files: Record<string, BundleFileEntry> = {};
+  for (const name of fs.readdirSync(dir).sort()) {
+    if (name === MANIFEST_FILE) continue;
+    const st = fs.statSync(path.join(dir, name));
+    if (!st.isFile()) continue;
+    files[name] = { sha256: sha256File(path.join(dir, name)), bytes: st.size };
+  }
+  return files;
+}
+
+type Ctor<T extends Typed> = { new (n: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * Reads a bundle file into a fresh typed array, checking its size against the manifest and, when `verify`,
+ * its sha256 (computed on the bytes as they are read: no second pass).
+ */
+export function readTyped<T extends Typed>(dir: string, manifest: BundleManifest, name: string, C: Ctor<T>, verify: boolean): T {
+  const entry = manifest.files[name];
+  if (!entry) throw Errors.bundleRejected(`${name} is not listed in the manifest`);
+  if (entry.bytes % C.BYTES_PER_ELEMENT !== 0) throw Errors.bundleRejected(`${name}: ${entry.bytes} bytes is not a whole number of elements`);
+  const out = new C(entry.bytes / C.BYTES_PER_ELEMENT);
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  const file = path.join(dir, name);
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    throw Errors.bundleRejected(`${name}: ${(e as Error).message}`);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size !== entry.bytes) throw Errors.bundleRejected(`${name}: ${size} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
+    const h = verify ? createHash('sha256') : null;
+    for (let off = 0; off < bytes.length; ) {
+      const n = fs.readSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off), off);
+      if (n === 0) throw Errors.bundleRejected(`${name}: unexpected end of file`);
+      h?.update(bytes.subarray(off, off + n));
+      off += n;
+    }
+    if (h && h.digest('hex') !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return out;
+}
+
+export function readJson<T>(dir: string, manifest: BundleManifest, name: string): T {
+  const entry = manifest.files[name];
+  if (!entry) throw Errors.bundleRejected(`${name} is not listed in the manifest`);
+  const buf = fs.readFileSync(path.join(dir, name));
+  if (buf.length !== entry.bytes) throw Errors.bundleRejected(`${name}: ${buf.length} bytes on disk, manifest says ${entry.bytes}`);
+  if (createHash('sha256').update(buf).digest('hex') !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch (e) {
+    throw Errors.bundleRejected(`${name}: ${(e as Error).message}`);
+  }
+}
+
+export function readManifest(dir: string): BundleManifest {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8');
+  } catch (e) {
+    throw Errors.bundleRejected(`${dir}: no readable ${MANIFEST_FILE} (${(e as Error).message})`);
+  }
+  let m: BundleManifest;
+  try {
+    m = JSON.parse(raw) as BundleManifest;
+  } catch (e) {
+    throw Errors.bundleRejected(`${MANIFEST_FILE}: ${(e as Error).message}`);
+  }
+  if (m.format !== BUNDLE_FORMAT) throw Errors.bundleRejected(`format "${String(m.format)}", expected "${BUNDLE_FORMAT}"`);
+  if (m.version !== BUNDLE_FORMAT_VERSION) throw Errors.bundleRejected(`format version ${String(m.version)}, this build reads ${BUNDLE_FORMAT_VERSION}`);
+  if (!(m.dim > 0 && m.trackCount >= 0 && m.userCount >= 0) || typeof m.files !== 'object' || m.files === null) {
+    throw Errors.bundleRejected('manifest lacks dim/trackCount/userCount/files');
+  }
+  return m;
+}

@@ -1,0 +1,144 @@
+// Loads a model bundle written by `encore train` (src/training/trainBundle.ts) into flat typed arrays.
+//
+// Verification: the manifest's format and version must match; every file must exist with exactly the byte
+// size the manifest lists; every file is checked against its sha256. Files read into memory are hashed as
+// they are read (no second pass); the vector index, which is memory-mapped rather than read, is hashed by
+// streaming it once (about a second per GB: the OS page cache then serves the mapping). `verify: 'sizes'`
+// skips the checksums for tests and quick tools. Anything wrong -> Errors.bundleRejected, nothing half-loaded.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
+import { BUNDLE_FILES, readJson, readManifest, readTyped, sha256File, type BundleManifest } from './bundleFiles.js';
+import type { BundleMeta } from '../training/trainBundle.js';
+import { UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
+import { MARKETS } from '../domain/markets.js';
+import { Errors } from '../domain/errors.js';
+
+export interface LoadBundleOptions {
+  readonly verify?: 'full' | 'sizes';
+}
+
+const EMPTY = new Int32Array(0);
+const EMPTY_F = new Float32Array(0);
+
+/** Row r of a CSR as a subarray view (no copy); empty when r is out of range. */
+function row(indptr: Int32Array, values: Int32Array, r: number): Int32Array {
+  if (!(r >= 0 && r + 1 < indptr.length)) return EMPTY;
+  return values.subarray(indptr[r]!, indptr[r + 1]!);
+}
+
+function checkCsr(name: string, indptr: Int32Array, rows: number, values: number): void {
+  if (indptr.length !== rows + 1) throw Errors.bundleRejected(`${name}: ${indptr.length - 1} rows, expected ${rows}`);
+  if (indptr[0] !== 0 || indptr[rows] !== values) throw Errors.bundleRejected(`${name}: offsets do not match ${values} values`);
+}
+
+export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Promise<ModelBundle> {
+  await Promise.resolve();
+  const verify = opts.verify !== 'sizes';
+  const m: BundleManifest = readManifest(dir);
+  const meta = readJson<BundleMeta>(dir, m, BUNDLE_FILES.meta);
+  const { dim, trackCount: N, userCount: U } = m;
+  const f32 = (name: string, len: number): Float32Array => {
+    const a = readTyped(dir, m, name, Float32Array, verify);
+    if (a.length !== len) throw Errors.bundleRejected(`${name}: ${a.length} values, expected ${len}`);
+    return a;
+  };
+  const i32 = (name: string): Int32Array => readTyped(dir, m, name, Int32Array, verify);
+  const itemFactors = f32(BUNDLE_FILES.itemFactors, N * dim);
+  const userFactors = f32(BUNDLE_FILES.userFactors, U * dim);
+  const gram = f32(BUNDLE_FILES.gram, dim * dim);
+
+  const coIndptr = i32(BUNDLE_FILES.coListenIndptr);
+  const coTracks = i32(BUNDLE_FILES.coListenTracks);
+  const coWeights = readTyped(dir, m, BUNDLE_FILES.coListenWeights, Float32Array, verify);
+  checkCsr('co-listening', coIndptr, N, coTracks.length);
+  if (coWeights.length !== coTracks.length) throw Errors.bundleRejected('co-listening: weights and tracks differ in length');
+  const coListen: CoListenTable = {
+    neighbours(t) {
+      if (!(t >= 0 && t < N)) return { tracks: EMPTY, weights: EMPTY_F };
+      const s = coIndptr[t]!;
+      const e = coIndptr[t + 1]!;
+      return { tracks: coTracks.subarray(s, e), weights: coWeights.subarray(s, e) };
+    },
+  };
+
+  const roots = meta.rootGenres;
+  const slotOfRoot = new Map<number, number>();
+  roots.forEach((g, s) => slotOfRoot.set(g, s));
+  const pmIndptr = i32(BUNDLE_FILES.popMarketIndptr);
+  const pmTracks = i32(BUNDLE_FILES.popMarketTracks);
+  checkCsr('popularity per market', pmIndptr, MARKETS.length, pmTracks.length);
+  const pgIndptr = i32(BUNDLE_FILES.popGenreIndptr);
+  const pgTracks = i32(BUNDLE_FILES.popGenreTracks);
+  checkCsr('popularity per market and genre', pgIndptr, MARKETS.length * roots.length, pgTracks.length);
+  const popularity: PopularityTables = {
+    inMarket: (market) => row(pmIndptr, pmTracks, market),
+    inMarketGenre: (market, rootGenre) => {
+      const s = slotOfRoot.get(rootGenre);
+      if (s === undefined || !(market >= 0 && market < MARKETS.length)) return EMPTY;
+      return row(pgIndptr, pgTracks, market * roots.length + s);
+    },
+  };
+
+  const anIndptr = i32(BUNDLE_FILES.artistNewestIndptr);
+  const anTracks = i32(BUNDLE_FILES.artistNewestTracks);
+  checkCsr('artist newest', anIndptr, anIndptr.length - 1, anTracks.length);
+  const artistTracks: ArtistTracks = { newest: (a) => row(anIndptr, anTracks, a) };
+
+  const urIndptr = i32(BUNDLE_FILES.userRecentIndptr);
+  const urTracks = i32(BUNDLE_FILES.userRecentTracks);
+  checkCsr('user history', urIndptr, U, urTracks.length);
+  const userHistory: UserHistory = { recentPositives: (u) => row(urIndptr, urTracks, u) };
+
+  const cs = meta.coldStart;
+  const coldStart: ColdStartModel = {
+    inputDim: cs.inputDim,
+    featureMeans: Float32Array.from(cs.featureMeans),
+    featureStds: Float32Array.from(cs.featureStds),
+    genreSlots: cs.genreSlots,
+    weights: f32(BUNDLE_FILES.coldStartWeights, cs.inputDim * dim),
+    artistFactors: f32(BUNDLE_FILES.artistFactors, cs.artistCount * dim),
+    artistHasFactor: readTyped(dir, m, 'artist-has-factor.u8', Uint8Array, verify),
+    artistCount: cs.artistCount,
+  };
+
+  let ranker: RankerModel | null = null;
+  if (m.files[BUNDLE_FILES.ranker]) {
+    const r = readJson<{ kind: string; featureNames: string[]; weights: number[]; bias: number; means: number[]; stds: number[] }>(dir, m, BUNDLE_FILES.ranker);
+    ranker = { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds) };
+  }
+
+  const indexFile = path.join(dir, BUNDLE_FILES.index);
+  const indexEntry = m.files[BUNDLE_FILES.index];
+  if (!indexEntry) throw Errors.bundleRejected(`${BUNDLE_FILES.index} is not listed in the manifest`);
+  // Size check happens before usearch sees the file (it would read past the end of a truncated one).
+  let size: number;
+  try {
+    size = fs.statSync(indexFile).size;
+  } catch (e) {
+    throw Errors.bundleRejected(`${BUNDLE_FILES.index}: ${(e as Error).message}`);
+  }
+  if (size !== indexEntry.bytes) throw Errors.bundleRejected(`${BUNDLE_FILES.index}: ${size} bytes on disk, manifest says ${indexEntry.bytes} (truncated?)`);
+  if (verify && sha256File(indexFile) !== indexEntry.sha256) throw Errors.bundleRejected(`${BUNDLE_FILES.index}: checksum mismatch (corrupt)`);
+  const index: VectorIndex = UsearchTrackIndex.open(indexFile, dim, itemFactors, N, meta.index);
+
+  return {
+    version: m.bundleVersion,
+    dir,
+    dim,
+    trackCount: N,
+    userCount: U,
+    itemFactors,
+    userFactors,
+    gram,
+    lambda: meta.lambda,
+    index,
+    coListen,
+    popularity,
+    artistTracks,
+    userHistory,
+    ranker,
+    coldStart,
+    close: () => index.close(),
+  };
+}

@@ -1,0 +1,145 @@
+// Fits the cold-start mapping (content -> ALS factor, see src/retrieval/coldStartVector.ts) by ridge
+// regression on played tracks, then fills the vectors of unplayed tracks in place.
+// The artist block of the input is the artist's mean factor; at fit time it is a leave-one-out mean
+// (the track's own vector excluded), so the regression does not learn to copy the answer.
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import type { Catalog } from '../catalog/Catalog.js';
+import type { ColdStartModel } from '../model/ModelBundle.js';
+import { applyColdStart, coldStartInput } from '../retrieval/coldStartVector.js';
+
+export interface ColdStartFitOptions {
+  readonly ridge: number;
+  /** Only tracks with at least this many positive listeners are fit targets (their vectors are reliable). */
+  readonly minListeners: number;
+  readonly maxRows: number;
+}
+
+export const DEFAULT_COLD_START_FIT: ColdStartFitOptions = { ridge: 1, minListeners: 3, maxRows: 200_000 };
+
+export interface ColdStartFitResult {
+  readonly model: ColdStartModel;
+  readonly fitRows: number;
+  readonly filled: number;
+}
+
+/**
+ * `itemFactors` (trackCount x dim) holds ALS vectors; rows that are all zero (no evidence) are replaced by the
+ * content-derived vector.
+ */
+export function fitColdStart(
+  catalog: Catalog,
+  itemFactors: Float32Array,
+  dim: number,
+  positiveListeners: Int32Array,
+  opts: ColdStartFitOptions = DEFAULT_COLD_START_FIT,
+): ColdStartFitResult {
+  const n = catalog.trackCount;
+  const F = catalog.featureDim;
+  const feats = catalog.columns.features;
+  const trained = new Uint8Array(n);
+  for (let t = 0; t < n; t++) {
+    const o = t * dim;
+    for (let k = 0; k < dim; k++) {
+      if (itemFactors[o + k] !== 0) {
+        trained[t] = 1;
+        break;
+      }
+    }
+  }
+  // Feature standardization over the whole catalog.
+  const featureMeans = new Float32Array(F);
+  const featureStds = new Float32Array(F);
+  {
+    const sum = new Float64Array(F);
+    const sq = new Float64Array(F);
+    for (let t = 0; t < n; t++) {
+      for (let k = 0; k < F; k++) {
+        const v = feats[t * F + k]!;
+        sum[k]! += v;
+        sq[k]! += v * v;
+      }
+    }
+    for (let k = 0; k < F; k++) {
+      const mean = sum[k]! / Math.max(1, n);
+      featureMeans[k] = mean;
+      featureStds[k] = Math.sqrt(Math.max(1e-12, sq[k]! / Math.max(1, n) - mean * mean));
+    }
+  }
+  let genreSlots = 0;
+  for (const g of catalog.genres) genreSlots = Math.max(genreSlots, g.id + 1);
+  const A = catalog.artistCount;
+  const artistSum = new Float64Array(A * dim);
+  const artistCnt = new Int32Array(A);
+  const artist = catalog.columns.artist;
+  for (let t = 0; t < n; t++) {
+    if (!trained[t]) continue;
+    const a = artist[t]!;
+    if (a < 0 || a >= A) continue;
+    artistCnt[a]!++;
+    for (let k = 0; k < dim; k++) artistSum[a * dim + k]! += itemFactors[t * dim + k]!;
+  }
+  const artistFactors = new Float32Array(A * dim);
+  const artistHasFactor = new Uint8Array(A);
+  for (let a = 0; a < A; a++) {
+    if (artistCnt[a]! === 0) continue;
+    artistHasFactor[a] = 1;
+    for (let k = 0; k < dim; k++) artistFactors[a * dim + k] = artistSum[a * dim + k]! / artistCnt[a]!;
+  }
+  const inputDim = F + genreSlots + dim + 2;
+  // Fit rows: reliable played tracks, every stride-th one up to maxRows (deterministic).
+  let min = opts.minListeners;
+  let candidates: number;
+  for (;;) {
+    candidates = 0;
+    for (let t = 0; t < n; t++) if (trained[t] && positiveListeners[t]! >= min) candidates++;
+    if (candidates >= inputDim * 4 || min <= 1) break;
+    min--;
+  }
+  const stride = Math.max(1, Math.ceil(candidates / opts.maxRows));
+  const ztz = new Float64Array(inputDim * inputDim);
+  const zty = new Float64Array(inputDim * dim);
+  const z = new Float64Array(inputDim);
+  const loo = new Float32Array(dim);
+  const partial = { featureMeans, featureStds, genreSlots, artistFactors, artistHasFactor, artistCount: A };
+  let seen = 0;
+  let fitRows = 0;
+  for (let t = 0; t < n; t++) {
+    if (!trained[t] || positiveListeners[t]! < min) continue;
+    if (seen++ % stride !== 0) continue;
+    const a = artist[t]!;
+    const has = a >= 0 && a < A && artistCnt[a]! > 1;
+    if (has) for (let k = 0; k < dim; k++) loo[k] = (artistSum[a * dim + k]! - itemFactors[t * dim + k]!) / (artistCnt[a]! - 1);
+    coldStartInput(partial, catalog, t, dim, z, loo, has);
+    for (let i = 0; i < inputDim; i++) {
+      const zi = z[i]!;
+      if (zi === 0) continue;
+      const row = i * inputDim;
+      for (let j = i; j < inputDim; j++) ztz[row + j]! += zi * z[j]!;
+      const yrow = i * dim;
+      for (let k = 0; k < dim; k++) zty[yrow + k]! += zi * itemFactors[t * dim + k]!;
+    }
+    fitRows++;
+  }
+  const A2 = new Matrix(inputDim, inputDim);
+  for (let i = 0; i < inputDim; i++) {
+    for (let j = i; j < inputDim; j++) {
+      const v = ztz[i * inputDim + j]! + (i === j ? opts.ridge : 0);
+      A2.set(i, j, v);
+      A2.set(j, i, v);
+    }
+  }
+  const B = new Matrix(inputDim, dim);
+  for (let i = 0; i < inputDim; i++) for (let k = 0; k < dim; k++) B.set(i, k, zty[i * dim + k]!);
+  const solution = new CholeskyDecomposition(A2).solve(B);
+  const weights = new Float32Array(inputDim * dim);
+  for (let i = 0; i < inputDim; i++) for (let k = 0; k < dim; k++) weights[i * dim + k] = solution.get(i, k);
+  const model: ColdStartModel = { inputDim, featureMeans, featureStds, genreSlots, weights, artistFactors, artistHasFactor, artistCount: A };
+  let filled = 0;
+  for (let t = 0; t < n; t++) {
+    if (trained[t]) continue;
+    coldStartInput(model, catalog, t, dim, z);
+    applyColdStart(weights, z, dim, itemFactors, t * dim);
+    filled++;
+  }
+  return { model, fitRows, filled };
+}

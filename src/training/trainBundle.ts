@@ -1,0 +1,268 @@
+// `encore train`: world (+ optional event log) -> a complete, versioned model bundle.
+//
+//   <bundles>/.tmp-<version>/  everything is written here first ...
+//   <bundles>/<version>/       ... and renamed into place as the very last step (rename is atomic on one
+//                              file system), so a crash mid-build leaves only a .tmp-* directory, which
+//                              FsBundleStore ignores (and the next train removes).
+//
+// Held-out data: each listener's LAST session (when they have at least two) is excluded from ALS, the
+// co-listening table, the popularity tables and the user history. Its event range in the world's events is
+// written as heldout.start.i32 / heldout.end.i32 (per user, [start, end) indices into world events; equal
+// when nothing is held out), so the ranker can train and evaluate on logs the embeddings never saw.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openWorld, type World } from '../world/World.js';
+import { trainAls } from './als.js';
+import { buildConfidence, userRanges } from './confidence.js';
+import { buildCoListen } from './coListen.js';
+import { buildPopularity } from './popularity.js';
+import { buildArtistNewest } from './artistNewest.js';
+import { buildUserRecent } from './userRecent.js';
+import { fitColdStart } from './coldStartFit.js';
+import { trainRanker } from './ranker.js';
+import { buildTrackIndex, DEFAULT_INDEX_PARAMS, type IndexParams } from '../retrieval/UsearchIndex.js';
+import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
+import { phaseProgress } from './progress.js';
+import { Errors } from '../domain/errors.js';
+
+export interface TrainBundleOptions {
+  readonly worldDir: string;
+  readonly bundlesDir: string;
+  readonly factors: number;
+  readonly iterations: number;
+  readonly lambda: number;
+  readonly cgSteps: number;
+  readonly seed: number;
+  readonly threads: number;
+  readonly index: IndexParams;
+  /** URL of the service's event log to merge (hook: see mergeEventLog). */
+  readonly eventsLog: string | null;
+  readonly quiet: boolean;
+  /** Injected for tests: a world already open. */
+  readonly world?: World;
+}
+
+export const DEFAULT_TRAIN: Omit<TrainBundleOptions, 'worldDir' | 'bundlesDir'> = {
+  factors: 64,
+  iterations: 10,
+  lambda: 10,
+  cgSteps: 3,
+  seed: 1,
+  threads: 2,
+  index: DEFAULT_INDEX_PARAMS,
+  eventsLog: null,
+  quiet: false,
+};
+
+/** Training metadata stored in meta.json (read back by loadBundle). */
+export interface BundleMeta {
+  readonly lambda: number;
+  readonly factors: number;
+  readonly iterations: number;
+  readonly seed: number;
+  readonly rootGenres: number[];
+  readonly index: IndexParams & { readonly maxNorm: number; readonly buildSeconds: number };
+  readonly coldStart: { readonly inputDim: number; readonly genreSlots: number; readonly featureMeans: number[]; readonly featureStds: number[]; readonly artistCount: number; readonly fitRows: number; readonly filled: number };
+  readonly heldout: string;
+  readonly stats: Record<string, number>;
+}
+
+export interface TrainSummary {
+  readonly version: string;
+  readonly dir: string;
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly stats: Record<string, number>;
+}
+
+function versionName(bundlesDir: string, seed: number): string {
+  const d = new Date();
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const base = `v${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}-${seed}`;
+  let v = base;
+  for (let i = 2; fs.existsSync(path.join(bundlesDir, v)) || fs.existsSync(path.join(bundlesDir, `.tmp-${v}`)); i++) v = `${base}-${i}`;
+  return v;
+}
+
+/**
+ * Hook for `--events-log`: events appended by the service since the world was generated would be merged here
+ * (converted to the world's columnar form and appended per user). Not wired yet: the caller gets a clear error.
+ */
+function mergeEventLog(world: World, url: string | null): World {
+  if (url === null) return world;
+  throw Errors.badRequest(`--events-log ${url}: merging the service event log into training is not implemented yet`);
+}
+
+export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummary> {
+  const t0 = performance.now();
+  const bar = phaseProgress(opts.quiet);
+  const stats: Record<string, number> = {};
+  const lap = (name: string, since: number): number => {
+    const now = performance.now();
+    stats[`${name}Seconds`] = Math.round((now - since) / 100) / 10;
+    return now;
+  };
+  let t = t0;
+  const world = mergeEventLog(opts.world ?? openWorld(opts.worldDir), opts.eventsLog);
+  const { catalog, users, events } = world;
+  t = lap('load', t);
+  fs.mkdirSync(opts.bundlesDir, { recursive: true });
+  // Leftovers of crashed builds are never visible; clean them up.
+  for (const name of fs.readdirSync(opts.bundlesDir)) if (name.startsWith('.tmp-')) fs.rmSync(path.join(opts.bundlesDir, name), { recursive: true, force: true });
+  const version = versionName(opts.bundlesDir, opts.seed);
+  const tmp = path.join(opts.bundlesDir, `.tmp-${version}`);
+  const finalDir = path.join(opts.bundlesDir, version);
+  fs.mkdirSync(tmp);
+  try {
+    const dim = opts.factors;
+    const U = users.count;
+    const N = catalog.trackCount;
+    const ranges = userRanges(events, U);
+    const conf = buildConfidence(events, ranges, U, N);
+    stats.entries = conf.matrix.indptr[U] ?? 0;
+    t = lap('confidence', t);
+
+    const als = await trainAls(
+      conf.matrix,
+      { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
+      (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
+    );
+    t = lap('als', t);
+    const itemFactors = als.itemFactors;
+    // gram = YtY + lambda I over the ALS item vectors (before cold-start filling): what fold-in must use.
+    const gram = gramOf(itemFactors, N, dim, opts.lambda);
+
+    const cold = fitColdStart(catalog, itemFactors, dim, conf.positiveUsers);
+    stats.coldStartFitRows = cold.fitRows;
+    stats.coldStartFilled = cold.filled;
+    t = lap('coldStart', t);
+
+    writeTyped(tmp, BUNDLE_FILES.itemFactors, itemFactors);
+    writeTyped(tmp, BUNDLE_FILES.userFactors, als.userFactors);
+    writeTyped(tmp, BUNDLE_FILES.gram, gram);
+    writeTyped(tmp, BUNDLE_FILES.coldStartWeights, cold.model.weights);
+    writeTyped(tmp, BUNDLE_FILES.artistFactors, cold.model.artistFactors);
+    writeTyped(tmp, 'artist-has-factor.u8', cold.model.artistHasFactor);
+
+    const co = buildCoListen(events, ranges, U, N, undefined, (d, total) => bar.onProgress('co-listening', d, total));
+    writeTyped(tmp, BUNDLE_FILES.coListenIndptr, co.indptr);
+    writeTyped(tmp, BUNDLE_FILES.coListenTracks, co.tracks);
+    writeTyped(tmp, BUNDLE_FILES.coListenWeights, co.weights);
+    stats.coListenPairs = co.tracks.length;
+    t = lap('coListen', t);
+
+    const pop = buildPopularity(events, ranges, users.market, catalog, world.manifest.nowMs);
+    writeTyped(tmp, BUNDLE_FILES.popMarketIndptr, pop.marketIndptr);
+    writeTyped(tmp, BUNDLE_FILES.popMarketTracks, pop.marketTracks);
+    writeTyped(tmp, BUNDLE_FILES.popGenreIndptr, pop.genreIndptr);
+    writeTyped(tmp, BUNDLE_FILES.popGenreTracks, pop.genreTracks);
+    const newest = buildArtistNewest(catalog);
+    writeTyped(tmp, BUNDLE_FILES.artistNewestIndptr, newest.indptr);
+    writeTyped(tmp, BUNDLE_FILES.artistNewestTracks, newest.tracks);
+    const recent = buildUserRecent(events, ranges, U);
+    writeTyped(tmp, BUNDLE_FILES.userRecentIndptr, recent.indptr);
+    writeTyped(tmp, BUNDLE_FILES.userRecentTracks, recent.tracks);
+    writeTyped(tmp, BUNDLE_FILES.heldoutStart, ranges.trainEnd);
+    writeTyped(tmp, BUNDLE_FILES.heldoutEnd, ranges.end);
+    t = lap('tables', t);
+
+    const idx = buildTrackIndex(itemFactors, N, dim, path.join(tmp, BUNDLE_FILES.index), opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total));
+    t = lap('index', t);
+    bar.stop();
+
+    const meta: BundleMeta = {
+      lambda: opts.lambda,
+      factors: dim,
+      iterations: opts.iterations,
+      seed: opts.seed,
+      rootGenres: Array.from(pop.roots),
+      index: { ...opts.index, maxNorm: idx.maxNorm, buildSeconds: Math.round(idx.seconds * 10) / 10 },
+      coldStart: {
+        inputDim: cold.model.inputDim,
+        genreSlots: cold.model.genreSlots,
+        featureMeans: Array.from(cold.model.featureMeans),
+        featureStds: Array.from(cold.model.featureStds),
+        artistCount: cold.model.artistCount,
+        fitRows: cold.fitRows,
+        filled: cold.filled,
+      },
+      heldout: 'heldout.start.i32/heldout.end.i32: per user [start, end) indices into the world events of the held-out last session',
+      stats,
+    };
+    writeJson(tmp, BUNDLE_FILES.meta, meta);
+    const worldManifestHash = createHash('sha256').update(fs.readFileSync(path.join(world.dir, 'manifest.json'))).digest('hex');
+    const writeManifest = (): void => {
+      const manifest: BundleManifest = {
+        format: BUNDLE_FORMAT,
+        version: BUNDLE_FORMAT_VERSION,
+        bundleVersion: version,
+        dim,
+        trackCount: N,
+        userCount: U,
+        worldManifestHash,
+        createdAt: new Date().toISOString(),
+        files: describeFiles(tmp),
+      };
+      writeJson(tmp, MANIFEST_FILE, manifest);
+    };
+    // A complete manifest already exists while the ranker trains (it may load this directory as a bundle).
+    writeManifest();
+    const ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp });
+    if (ranker) {
+      writeJson(tmp, BUNDLE_FILES.ranker, {
+        kind: ranker.kind,
+        featureNames: ranker.featureNames,
+        weights: Array.from(ranker.weights),
+        bias: ranker.bias,
+        means: Array.from(ranker.means),
+        stds: Array.from(ranker.stds),
+      });
+    }
+    t = lap('ranker', t);
+    writeManifest();
+    fsyncDir(tmp);
+    fs.renameSync(tmp, finalDir);
+    fsyncDir(opts.bundlesDir);
+  } catch (e) {
+    bar.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  void t;
+  const seconds = (performance.now() - t0) / 1000;
+  return { version, dir: finalDir, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stats };
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+  } catch {
+    // Some file systems refuse fsync on directories; the rename is still atomic.
+  }
+}
+
+/** (Y^T Y + lambda I) as a dim x dim float32 matrix; rows that are all zero are skipped. */
+export function gramOf(Y: Float32Array, n: number, dim: number, lambda: number): Float32Array {
+  const acc = new Float64Array(dim * dim);
+  for (let i = 0; i < n; i++) {
+    const o = i * dim;
+    for (let a = 0; a < dim; a++) {
+      const va = Y[o + a]!;
+      if (va === 0) continue;
+      const row = a * dim;
+      for (let b = a; b < dim; b++) acc[row + b]! += va * Y[o + b]!;
+    }
+  }
+  const g = new Float32Array(dim * dim);
+  for (let a = 0; a < dim; a++) {
+    for (let b = a; b < dim; b++) {
+      const v = acc[a * dim + b]! + (a === b ? lambda : 0);
+      g[a * dim + b] = v;
+      g[b * dim + a] = v;
+    }
+  }
+  return g;
+}
