@@ -1,0 +1,129 @@
+// Scale-out proof: two service replicas (separate processes) on Redis + NATS JetStream. An event posted
+// to replica 1 changes the feed served by replica 2; a replica killed right after an accepted POST loses
+// no accepted event. The same kill -9 check runs on the embedded LMDB backend.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FeedResult } from '../../src/pipeline/types.js';
+import type { EventsResponse } from '../../src/server/plugins/events.js';
+import { LmdbEventLog } from '../../src/storage/LmdbEventLog.js';
+import { NatsEventLog } from '../../src/storage/NatsEventLog.js';
+import { RedisListenerState } from '../../src/storage/RedisListenerState.js';
+import type { EventLog } from '../../src/storage/interfaces.js';
+import { parseNatsUrl, parseRedisUrl, readEvents } from '../../src/storage/open.js';
+import { natsSkipReason, redisSkipReason } from '../storage/servers.js';
+import { postJson, startReplica } from './replicas.js';
+
+const skip = (await natsSkipReason()) || (await redisSkipReason());
+const now = Date.now();
+let n = 0;
+const ev = (type: string, userId: string, extra: Record<string, unknown>) => ({ eventId: `so-${process.pid}-${now}-${n++}`, type, userId, timestamp: now, surface: 'home', ...extra });
+
+async function feed(url: string, user: string): Promise<FeedResult> {
+  const res = await fetch(`${url}/v1/users/${user}/feed`);
+  assert.equal(res.status, 200);
+  return (await res.json()) as FeedResult;
+}
+
+async function allEventIds(log: EventLog): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for await (const page of readEvents(log, 5000)) for (const e of page) ids.add(e.eventId);
+  return ids;
+}
+
+function bigBatch(user: string, size: number) {
+  return Array.from({ length: size }, (_, i) => ev(i % 2 === 0 ? 'play_start' : 'complete', user, { trackId: `t${i % 3000}` }));
+}
+
+describe('scale-out on Redis + NATS JetStream', { skip }, () => {
+  test('an event posted to replica 1 changes the feed of replica 2; kill -9 after an accepted POST loses nothing', async () => {
+    const { servers } = parseNatsUrl(process.env.ENCORE_NATS_URL ?? 'nats://127.0.0.1:4222');
+    const stream = `ENCORE_SCALEOUT_${process.pid}_${now}`;
+    const prefix = `encore-scaleout:${process.pid}:${now}:`;
+    const redisUrl = parseRedisUrl(process.env.ENCORE_REDIS_URL ?? 'redis://127.0.0.1:6379').url;
+    const eventsUrl = `nats://${servers}/${stream}`;
+    const stateUrl = `${redisUrl}${redisUrl.includes('?') ? '&' : '?'}prefix=${encodeURIComponent(prefix)}`;
+    const [r1, r2] = await Promise.all([startReplica(eventsUrl, stateUrl), startReplica(eventsUrl, stateUrl)]);
+    try {
+      const user = 'u8';
+      const before = await feed(r2.url, user);
+      assert.equal(before.items.length, 30);
+      const [disliked, skipped] = before.items;
+      const posted = await postJson<EventsResponse>(`${r1.url}/v1/events`, {
+        events: [ev('dislike', user, { trackId: disliked!.trackId }), ev('skip', user, { trackId: skipped!.trackId, position: 2000 })],
+      });
+      assert.equal(posted.status, 200);
+      assert.equal(posted.body.accepted.length, 2);
+      const after = await feed(r2.url, user);
+      const ids = new Set(after.items.map((i) => i.trackId));
+      assert.ok(!ids.has(disliked!.trackId), 'replica 2 no longer serves the track disliked on replica 1');
+      assert.ok(!ids.has(skipped!.trackId), 'replica 2 no longer serves the track skipped on replica 1');
+
+      // The same event id posted to the other replica is a duplicate (JetStream dedupe by Nats-Msg-Id).
+      const again = await postJson<EventsResponse>(`${r2.url}/v1/events`, { events: [ev('like', user, { trackId: 't1' })] });
+      const repeat = await postJson<EventsResponse>(`${r1.url}/v1/events`, { events: [{ ...ev('like', user, { trackId: 't1' }), eventId: again.body.accepted[0]! }] });
+      assert.deepEqual(repeat.body.duplicates, again.body.accepted);
+
+      // kill -9 replica 1 the moment it answers; every accepted event must be in the stream.
+      const batch = bigBatch('u9', 1000);
+      const res = await postJson<EventsResponse>(`${r1.url}/v1/events`, { events: batch });
+      await r1.kill9();
+      assert.equal(res.body.accepted.length, 1000);
+      const log = await NatsEventLog.open(servers, stream);
+      try {
+        const stored = await allEventIds(log);
+        for (const id of res.body.accepted) assert.ok(stored.has(id), `accepted event ${id} is in the log`);
+      } finally {
+        await log.close();
+      }
+      // Replica 2 keeps serving and reflects replica 1's last batch.
+      const state = await RedisListenerState.open(redisUrl, prefix);
+      try {
+        assert.equal((await state.get('u9'))!.recentTracks.length, 100);
+      } finally {
+        await state.destroy();
+        await state.close();
+      }
+      assert.equal((await feed(r2.url, user)).items.length, 30);
+    } finally {
+      await Promise.all([r1.stop(), r2.stop()]);
+      const log = await NatsEventLog.open(servers, stream).catch(() => null);
+      if (log !== null) await log.destroy().then(() => log.close());
+    }
+  });
+});
+
+test('embedded LMDB: kill -9 right after an accepted POST loses no accepted event', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'encore-kill9-'));
+  try {
+    const replica = await startReplica(`lmdb://${dir}/events`, `lmdb://${dir}/state`);
+    const batch = bigBatch('u3', 1000);
+    let res: { status: number; body: EventsResponse };
+    try {
+      res = await postJson<EventsResponse>(`${replica.url}/v1/events`, { events: batch });
+    } finally {
+      await replica.kill9();
+    }
+    assert.equal(res.status, 200);
+    assert.equal(res.body.accepted.length, 1000);
+    const log = LmdbEventLog.open(join(dir, 'events'));
+    try {
+      const stored = await allEventIds(log);
+      for (const id of res.body.accepted) assert.ok(stored.has(id), `accepted event ${id} is in the log`);
+    } finally {
+      await log.close();
+    }
+    // The listener state was written before the answer too, and a restarted replica serves from it.
+    const restarted = await startReplica(`lmdb://${dir}/events`, `lmdb://${dir}/state`);
+    try {
+      const again = await postJson<EventsResponse>(`${restarted.url}/v1/events`, { events: batch.slice(0, 10) });
+      assert.equal(again.body.duplicates.length, 10, 'ids survive the crash: a retried batch is recognised');
+    } finally {
+      await restarted.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
