@@ -63,7 +63,7 @@ export function loadCatalog(dir: string, manifest: WorldManifest = readWorldMani
   const perTrack: [string, number][] = [
     ['artist', columns.artist.length], ['album', columns.album.length], ['genre', columns.genre.length],
     ['releaseDay', columns.releaseDay.length], ['durationMs', columns.durationMs.length], ['explicit', columns.explicit.length],
-    ['markets', columns.markets.length], ['popularity', columns.popularity.length], ['features', columns.features.length / Math.max(1, dim)],
+    ['markets', columns.markets.length], ['popularity', columns.popularity.length], ['features', dim === 0 ? (columns.features.length === 0 ? n : -1) : columns.features.length / dim],
   ];
   for (const [name, len] of perTrack) if (len !== n) throw Errors.formatMismatch(path.join(dir, 'catalog', name), `${len} rows, manifest says ${n} tracks`);
   if (columns.albumArtist.length !== manifest.counts.albums) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.albumArtist), `${columns.albumArtist.length} albums, manifest says ${manifest.counts.albums}`);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Genre } from '../../catalog/Catalog.js';
 import { CATALOG_FILES } from '../../catalog/ColumnarCatalog.js';
+import { Errors } from '../../domain/errors.js';
 import { EventType } from '../../domain/events.js';
 import { MARKETS } from '../../domain/markets.js';
 import { StringTableWriter, WORLD_FORMAT, WORLD_FORMAT_VERSION, writeColumn, writeJson, type ColumnSpec, type WorldManifest } from '../format.js';
@@ -53,6 +54,7 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
   const E = x.user.length;
   const files: Record<string, ColumnSpec> = {};
   const meta = data.items;
+  validate(data);
 
   // order events by listener, then time, then file order (stable)
   const order = new Int32Array(E);
@@ -151,4 +153,19 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
   };
   writeJson(path.join(dir, 'manifest.json'), manifest);
   return { tracks: N, users: U, events: E, sessions: session + 1 };
+}
+
+/** Refuses inconsistent interactions (ids out of range, column lengths that differ) before anything is written. */
+function validate(data: ImportedData): void {
+  const x = data.interactions;
+  const E = x.user.length;
+  if (x.item.length !== E || x.weight.length !== E || (x.timestampMs && x.timestampMs.length !== E)) throw Errors.badRequest('import: interaction columns differ in length');
+  for (let i = 0; i < E; i++) {
+    if (!(x.user[i]! >= 0 && x.user[i]! < x.userIds.length)) throw Errors.badRequest(`import: row ${i} has listener index ${x.user[i]} out of range`);
+    if (!(x.item[i]! >= 0 && x.item[i]! < x.itemIds.length)) throw Errors.badRequest(`import: row ${i} has item index ${x.item[i]} out of range`);
+  }
+  const m = data.items;
+  if (m && (m.titles.length !== x.itemIds.length || m.genre.length !== x.itemIds.length || m.features.length !== x.itemIds.length * m.featureNames.length)) {
+    throw Errors.badRequest('import: item metadata does not match the item count');
+  }
 }
