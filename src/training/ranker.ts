@@ -10,7 +10,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelBundle, RankerModel } from '../model/ModelBundle.js';
-import type { World } from '../world/World.js';
+import { openWorld, type World } from '../world/World.js';
+import { loadBundle } from '../model/loadBundle.js';
+import { userRanges } from './confidence.js';
+import { defaultComponents } from '../pipeline/defaultComponents.js';
 import { EventType } from '../domain/events.js';
 import type { CandidateBatch, CandidateSource, RequestContext } from '../pipeline/contracts.js';
 import type { ListenerState } from '../storage/interfaces.js';
@@ -28,6 +31,11 @@ import { DEFAULT_RANKER_FIT, fitRanker, formatRankerReport, type RankerFitOption
 export interface RankerTrainingInput {
   readonly worldDir: string;
   readonly bundleDir: string;
+  /** The world already open (saves reading a full-scale world twice); opened from worldDir when absent. */
+  readonly world?: World;
+  /** Candidate sources to use; defaults to the feed's defaultComponents().sources. */
+  readonly sources?: ReadonlyMap<string, CandidateSource>;
+  readonly options?: Partial<RankerTrainingOptions>;
 }
 
 export interface RankerTrainingOptions {
@@ -85,15 +93,16 @@ export async function trainRankerOn(
   const cStreakPop = col('skipStreakXLogPopularity');
   const cPop = col('logPopularity');
   const cSkippedArtist = col('artistSkippedThisSession');
+  // The same split as the bundle (src/training/confidence.ts userRanges): the last session is held out
+  // when the listener has at least two; a single-session listener's events trained the embeddings.
+  const ranges = userRanges(ev, users);
   let used = 0;
   const started = performance.now();
   for (let u = 0; u < users; u += step) {
-    const s = ev.userStart[u]!;
-    const e = ev.userStart[u + 1]!;
-    if (e <= s) continue;
-    const lastSession = ev.session[e - 1]!;
-    let ss = e - 1;
-    while (ss > s && ev.session[ss - 1] === lastSession) ss--;
+    const s = ranges.start[u]!;
+    const ss = ranges.trainEnd[u]!;
+    const e = ranges.end[u]!;
+    if (ss >= e) continue;
     // Outcomes of the held-out session, in order: per track its label and what the session looked like
     // just before it was played (skip streak, artists skipped so far).
     const outcome = new Map<number, { label: number; streak: number; skippedArtist: boolean }>();
@@ -248,7 +257,21 @@ export function writeRankerEval(bundleDir: string, result: RankerTrainingResult)
   );
 }
 
-/** Entry point for `encore train`: filled in once the bundle loader lands (see trainRankerOn). */
-export async function trainRanker(_input: RankerTrainingInput): Promise<RankerModel | null> {
-  return null;
+/**
+ * Entry point for `encore train` (called by trainBundle once the bundle directory holds a complete manifest):
+ * loads that bundle, trains and evaluates, writes ranker-eval.json and returns the model, or null when it
+ * does not beat the retrieval order.
+ */
+export async function trainRanker(input: RankerTrainingInput): Promise<RankerModel | null> {
+  const opts: RankerTrainingOptions = { ...DEFAULT_RANKER_TRAINING, ...input.options };
+  const world = input.world ?? openWorld(input.worldDir);
+  const bundle = await loadBundle(input.bundleDir, { verify: 'sizes' });
+  try {
+    const result = await trainRankerOn(world, bundle, input.sources ?? defaultComponents().sources, opts);
+    opts.log?.(result.message);
+    writeRankerEval(input.bundleDir, result);
+    return result.model;
+  } finally {
+    bundle.close();
+  }
 }
