@@ -1,8 +1,50 @@
 import type { Command } from 'commander';
+import { DEFAULT_TRAIN, trainBundle } from '../../training/trainBundle.js';
+import { DEFAULT_INDEX_PARAMS } from '../../retrieval/UsearchIndex.js';
 
-// Placeholder: replaced by the owner of this command.
+// `encore train --world DIR [--bundles DIR] ...`: builds a new model bundle version (see src/training/trainBundle.ts).
 export function registerTrain(program: Command): void {
-  program.command('train').description('(train: not built yet)').action(() => {
-    throw new Error('train is not built yet');
-  });
+  program
+    .command('train')
+    .description('train embeddings, cold-start mapping, co-listening and popularity tables, vector index and ranker into a new bundle version')
+    .requiredOption('--world <dir>', 'world directory (encore world / encore import)')
+    .option('--bundles <dir>', 'bundle store directory', 'data/bundles')
+    .option('--factors <n>', 'embedding dimensions', String(DEFAULT_TRAIN.factors))
+    .option('--iterations <n>', 'ALS iterations', String(DEFAULT_TRAIN.iterations))
+    .option('--lambda <x>', 'ALS regularisation', String(DEFAULT_TRAIN.lambda))
+    .option('--cg-steps <n>', 'conjugate-gradient steps per ALS solve', String(DEFAULT_TRAIN.cgSteps))
+    .option('--seed <n>', 'random seed', String(DEFAULT_TRAIN.seed))
+    .option('--threads <n>', 'worker threads (0 = one per core)', String(DEFAULT_TRAIN.threads))
+    .option('--connectivity <n>', 'vector index connectivity', String(DEFAULT_INDEX_PARAMS.connectivity))
+    .option('--expansion-add <n>', 'vector index expansion at build', String(DEFAULT_INDEX_PARAMS.expansionAdd))
+    .option('--expansion-search <n>', 'vector index expansion at query time', String(DEFAULT_INDEX_PARAMS.expansionSearch))
+    .option('--events-log <url>', 'merge the service event log (not implemented yet)')
+    .option('--quiet', 'no progress bars')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const num = (k: string): number => {
+        const v = Number(o[k]);
+        if (!Number.isFinite(v)) throw new Error(`--${k} must be a number`);
+        return v;
+      };
+      const s = await trainBundle({
+        worldDir: String(o.world),
+        bundlesDir: String(o.bundles),
+        factors: num('factors'),
+        iterations: num('iterations'),
+        lambda: num('lambda'),
+        cgSteps: num('cgSteps'),
+        seed: num('seed'),
+        threads: num('threads'),
+        index: { connectivity: num('connectivity'), expansionAdd: num('expansionAdd'), expansionSearch: num('expansionSearch') },
+        eventsLog: typeof o.eventsLog === 'string' ? o.eventsLog : null,
+        quiet: o.quiet === true,
+      });
+      const st = s.stats;
+      console.log(
+        `trained bundle ${s.version} in ${s.seconds.toFixed(1)} s (peak RSS ${s.peakRssMb} MB): ${st.entries ?? 0} listener-track entries, ` +
+          `${st.coldStartFilled ?? 0} cold-start track vectors (fit on ${st.coldStartFitRows ?? 0}), ${st.coListenPairs ?? 0} co-listening pairs; ` +
+          `phases (s): ALS ${st.alsSeconds}, cold start ${st.coldStartSeconds}, co-listening ${st.coListenSeconds}, tables ${st.tablesSeconds}, index ${st.indexSeconds}, ranker ${st.rankerSeconds}. ` +
+          `Written to ${s.dir}`,
+      );
+    });
 }
