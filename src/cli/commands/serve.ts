@@ -1,8 +1,69 @@
+// `encore serve`: the HTTP service over a world and a bundle directory (newest complete bundle, swapped
+// live when `encore train` writes a newer one).
 import type { Command } from 'commander';
+import { Errors } from '../../domain/errors.js';
+import { marketIndex } from '../../domain/markets.js';
+import { consoleLogger, openService } from '../../server/openService.js';
 
-// Placeholder: replaced by the owner of this command.
-export function registerServe(program: Command): void {
-  program.command('serve').description('(serve: not built yet)').action(() => {
-    throw new Error('serve is not built yet');
+export interface ServeFlags {
+  world: string;
+  bundles: string;
+  port: number;
+  host: string;
+  state: string;
+  events: string;
+  defaultMarket: string;
+  watchMs: number;
+  log: boolean;
+}
+
+/** Starts the service and resolves once it listens; stops cleanly on SIGINT/SIGTERM. */
+export async function serve(o: ServeFlags): Promise<void> {
+  const market = marketIndex(o.defaultMarket);
+  if (market < 0) throw Errors.badRequest(`--default-market ${o.defaultMarket} is not a known market`);
+  const started = performance.now();
+  const service = await openService({
+    worldDir: o.world,
+    bundlesDir: o.bundles,
+    stateUrl: o.state,
+    eventsUrl: o.events,
+    defaultMarket: market,
+    watchMs: o.watchMs,
+    logger: consoleLogger,
+    logRequests: o.log,
   });
+  const address = await service.app.listen({ port: o.port, host: o.host });
+  const b = service.deps.bundles.current();
+  console.error(
+    `encore: serving ${service.deps.catalog.trackCount} tracks, model ${b.version}, at ${address} ` +
+      `(UI /, API docs /docs, metrics /metrics) after ${((performance.now() - started) / 1000).toFixed(1)} s; ` +
+      `state ${o.state}, events ${o.events}, RSS ${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB`,
+  );
+  const stop = (): void => {
+    void service.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw Errors.badRequest(`expected a non-negative integer, got "${v}"`);
+  return n;
+};
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve feeds, events and catalog updates over HTTP (UI at /, OpenAPI at /docs)')
+    .requiredOption('--world <dir>', 'world directory (catalog and listeners)')
+    .requiredOption('--bundles <dir>', 'model bundle directory (the newest complete version is served)')
+    .option('--port <n>', 'TCP port', int, 8080)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--state <url>', 'listener state: lmdb://DIR, redis://HOST:PORT or memory://', 'lmdb://data/state')
+    .option('--events <url>', 'event log: lmdb://DIR, nats://HOST:PORT or memory://', 'lmdb://data/events')
+    .option('--default-market <code>', 'market of listeners the world does not know', 'US')
+    .option('--watch-ms <n>', 'poll the bundle directory for a new version every n ms (0: never)', int, 2000)
+    .option('--log', 'log every request', false)
+    .action(async (o: ServeFlags) => serve(o));
 }

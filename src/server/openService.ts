@@ -1,0 +1,90 @@
+// Opens everything the service needs from disk and URLs (world, bundles, storage), builds the app.
+// Used by `encore serve`, `encore start` and bench:feed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { MutableCatalog } from '../catalog/MutableCatalog.js';
+import { BundleHolder } from '../model/BundleHolder.js';
+import { loadBundle } from '../model/loadBundle.js';
+import { defaultComponents } from '../pipeline/defaultComponents.js';
+import { profilesFromUsers } from '../pipeline/UserProfiles.js';
+import { FsBundleStore } from '../storage/FsBundleStore.js';
+import { openEventLog, openListenerState } from '../storage/open.js';
+import { openWorld } from '../world/World.js';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { AppDeps, Logger } from './deps.js';
+
+export interface ServiceOptions {
+  readonly worldDir: string;
+  readonly bundlesDir: string;
+  /** Listener state URL (lmdb://dir, memory://, redis://...). */
+  readonly stateUrl: string;
+  /** Event log URL (lmdb://dir, memory://, nats://...). */
+  readonly eventsUrl: string;
+  /** Default market (index into MARKETS) for listeners the world does not know. */
+  readonly defaultMarket?: number;
+  /** Poll the bundle store for a newer version every this many ms (0: never). */
+  readonly watchMs?: number;
+  readonly logger: Logger;
+  readonly logRequests?: boolean;
+}
+
+export interface Service {
+  readonly app: FastifyInstance;
+  readonly deps: AppDeps;
+  close(): Promise<void>;
+}
+
+export async function openService(o: ServiceOptions): Promise<Service> {
+  for (const [flag, dir] of [['--world', o.worldDir], ['--bundles', o.bundlesDir]] as const) {
+    if (!fs.existsSync(dir)) throw new Error(`${flag} ${dir} does not exist`);
+  }
+  const world = openWorld(path.resolve(o.worldDir));
+  const catalog = new MutableCatalog(world.catalog);
+  const store = new FsBundleStore(path.resolve(o.bundlesDir));
+  const bundles = await BundleHolder.open(store, {
+    load: (dir) => loadBundle(dir, { verify: 'sizes' }),
+    catalog,
+    logger: o.logger,
+    onSwap: (b) => catalog.markCovered(b.trackCount),
+  });
+  catalog.markCovered(bundles.current().trackCount);
+  const stopWatching = (o.watchMs ?? 0) > 0 ? bundles.watch(store, o.watchMs) : () => undefined;
+  const [listenerState, eventLog] = await Promise.all([openListenerState(o.stateUrl), openEventLog(o.eventsUrl)]);
+  const deps: AppDeps = {
+    catalog,
+    bundles,
+    listenerState,
+    eventLog,
+    profiles: profilesFromUsers(world.users, o.defaultMarket ?? 0),
+    metrics: new Registry(),
+    logger: o.logger,
+    components: defaultComponents(),
+  };
+  const app = await buildApp(deps, { logRequests: o.logRequests === true });
+  return {
+    app,
+    deps,
+    async close() {
+      stopWatching();
+      await app.close();
+      await Promise.allSettled([listenerState.close(), eventLog.close()]);
+      await bundles.close();
+    },
+  };
+}
+
+/** A logger that prints one line per call to stderr (the CLI's). */
+export const consoleLogger: Logger = {
+  info: (o, m) => console.error(line('info', o, m)),
+  warn: (o, m) => console.error(line('warn', o, m)),
+  error: (o, m) => console.error(line('error', o, m)),
+  debug: () => undefined,
+};
+
+function line(level: string, o: object | string, m?: string): string {
+  if (typeof o === 'string') return `[${level}] ${o}`;
+  const fields = o instanceof Error ? o.message : JSON.stringify(o, (_k, v: unknown) => (v instanceof Error ? v.message : v));
+  return `[${level}] ${m ?? ''} ${fields}`;
+}
