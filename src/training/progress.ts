@@ -12,7 +12,7 @@ export function phaseProgress(quiet: boolean): { onProgress: PhaseProgress; stop
       bar?.stop();
       phase = p;
       bar = new cliProgress.SingleBar(
-        { format: `${p.padEnd(16)} [{bar}] {percentage}% | {value}/{total} | {duration}s`, stream: process.stderr, hideCursor: false },
+        { format: `${p.padEnd(16)} [{bar}] {percentage}% | {value}/{total} | {duration}s`, stream: process.stderr, hideCursor: false, noTTYOutput: true, notTTYSchedule: 15_000 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(Math.max(1, total), done);

@@ -1,0 +1,62 @@
+// Nearest tracks to the listener's vector (or, on radio, to the seed track's vector) from the bundle's
+// vector index. Filters (market availability, explicit setting) would remove part of the hits, so the source
+// over-fetches: it asks the index for max(OVERFETCH_MIN, 2 x limit) hits, drops the ineligible ones, and
+// widens the search (x4, up to MAX_K) while fewer than `limit` survive. becauseOf = the recent track most
+// similar to the hit (for "Because you played X"), or the radio seed.
+import type { CandidateBatch, CandidateSource, RequestContext } from '../pipeline/contracts.js';
+import { eligible, emptyBatch, recentTracks } from './candidates.js';
+
+export const OVERFETCH_MIN = 500;
+export const MAX_K = 8000;
+const EXPLAIN_WITH = 10;
+
+export class AnnSource implements CandidateSource {
+  readonly name = 'AnnSource';
+
+  fetch(ctx: RequestContext, limit: number, signal: AbortSignal): CandidateBatch {
+    const b = ctx.bundle;
+    const dim = b.dim;
+    let query: Float32Array | null;
+    const seed = ctx.seedTrack;
+    if (seed !== null && seed >= 0 && seed < b.trackCount) query = b.itemFactors.subarray(seed * dim, (seed + 1) * dim);
+    else query = ctx.userVector;
+    if (!query || limit <= 0) return emptyBatch(this.name);
+    let k = Math.min(b.index.size, Math.max(OVERFETCH_MIN, 2 * limit));
+    const tracks = new Int32Array(limit);
+    const scores = new Float32Array(limit);
+    let count: number;
+    for (;;) {
+      const hits = b.index.search(query, k);
+      count = 0;
+      for (let i = 0; i < hits.count && count < limit; i++) {
+        const t = hits.tracks[i]!;
+        if (t === seed || !eligible(ctx, t)) continue;
+        tracks[count] = t;
+        scores[count] = hits.scores[i]!;
+        count++;
+      }
+      if (count >= limit || k >= Math.min(MAX_K, b.index.size) || signal.aborted) break;
+      k = Math.min(MAX_K, b.index.size, k * 4);
+    }
+    const becauseOf = new Int32Array(count).fill(-1);
+    if (seed !== null) becauseOf.fill(seed);
+    else {
+      const recent = recentTracks(ctx, EXPLAIN_WITH).filter((t) => t >= 0 && t < b.trackCount);
+      const Y = b.itemFactors;
+      for (let i = 0; i < count; i++) {
+        const o = tracks[i]! * dim;
+        let best = -Infinity;
+        for (const h of recent) {
+          let s = 0;
+          const ho = h * dim;
+          for (let d = 0; d < dim; d++) s += Y[o + d]! * Y[ho + d]!;
+          if (s > best) {
+            best = s;
+            becauseOf[i] = h;
+          }
+        }
+      }
+    }
+    return { source: this.name, tracks: tracks.subarray(0, count), scores: scores.subarray(0, count), becauseOf, count };
+  }
+}
