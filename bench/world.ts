@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 
   const machine = `${os.cpus()[0]?.model ?? '?'} x ${os.cpus().length}, ${(os.totalmem() / GiB).toFixed(1)} GiB RAM, Node ${process.version}`;
   const date = new Date().toISOString();
-  const command = `npm run bench:world -- ${argv.join(' ')}`.trim();
+  const command = argv.length > 0 ? `npm run bench:world -- ${argv.join(' ')}` : 'npm run bench:world';
   console.log(`machine: ${machine}`);
   console.log(`date: ${date}`);
   console.log(`inputs: --tracks ${a.tracks} --users ${a.users} --seed ${a.seed} --out ${a.out}`);
