@@ -1,8 +1,41 @@
 import type { Command } from 'commander';
+import { Errors } from '../../domain/errors.js';
+import { DEFAULT_OFFLINE, OFFLINE_TRAIN, formatOfflineSummary, runOffline } from '../../eval/offline.js';
 
-// Placeholder: replaced by the owner of this command.
+// `encore offline --train FILE --k K --out RECS [--no-diversity]`: top-K recommendations for every listener of
+// FILE through the same training code and feed pipeline as the online service (src/eval/offline.ts).
 export function registerOffline(program: Command): void {
-  program.command('offline').description('(offline: not built yet)').action(() => {
-    throw new Error('offline is not built yet');
-  });
+  program
+    .command('offline')
+    .description('batch recommendations for every user of an interaction file, through the same models and feed pipeline as the service')
+    .requiredOption('--train <file>', 'delimited file with a header: user, item, weight[, timestamp]')
+    .requiredOption('--k <n>', 'items per user')
+    .requiredOption('--out <file>', 'output: user<TAB>item<TAB>rank lines, rank 1 first')
+    .option('--no-diversity', 'turn the re-ranking rules (artist spacing, discovery, exploration) off')
+    .option('--surface <name>', 'feed surface whose sources, filters and ranker are used', DEFAULT_OFFLINE.surface)
+    .option('--factors <n>', 'embedding dimensions', String(OFFLINE_TRAIN.factors))
+    .option('--lambda <x>', 'ALS regularisation', String(OFFLINE_TRAIN.lambda))
+    .option('--iterations <n>', 'ALS iterations', String(OFFLINE_TRAIN.iterations))
+    .option('--seed <n>', 'random seed', String(OFFLINE_TRAIN.seed))
+    .option('--work-dir <dir>', 'keep the imported world and bundle here (default: a temp dir, removed)')
+    .option('--quiet', 'no progress output')
+    .action(async (o: { train: string; k: string; out: string; diversity: boolean; surface: string; factors: string; lambda: string; iterations: string; seed: string; workDir?: string; quiet?: boolean }) => {
+      const num = (name: string, v: string): number => {
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw Errors.badRequest(`--${name} must be a number, got "${v}"`);
+        return n;
+      };
+      const s = await runOffline({
+        trainFile: o.train,
+        k: num('k', o.k),
+        out: o.out,
+        diversity: o.diversity,
+        surface: o.surface,
+        train: { ...OFFLINE_TRAIN, factors: num('factors', o.factors), lambda: num('lambda', o.lambda), iterations: num('iterations', o.iterations), seed: num('seed', o.seed) },
+        workDir: o.workDir ?? null,
+        quiet: o.quiet === true,
+      });
+      console.error(s.rankerMessage);
+      console.error(formatOfflineSummary(s, o.out));
+    });
 }
