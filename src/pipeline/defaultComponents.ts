@@ -1,5 +1,7 @@
-// The production components by name. Sources come from src/sources (retrieval), the learned ranker
-// from src/ranking; the pipeline-local EmbeddingBlendScorer and LastResortPopular are always there.
+// The production components by name: the retrieval sources (src/sources), the learned ranker
+// (src/ranking), and the pipeline's own fallbacks (EmbeddingBlendScorer, LastResortPopular).
+import { RankerScorer } from '../ranking/RankerScorer.js';
+import { retrievalSources } from '../sources/index.js';
 import { components, type PipelineComponents } from './components.js';
 import { EmbeddingBlendScorer } from './EmbeddingBlendScorer.js';
 import { LastResortPopular } from './LastResortPopular.js';
@@ -7,6 +9,6 @@ import { LastResortPopular } from './LastResortPopular.js';
 let cached: PipelineComponents | null = null;
 
 export function defaultComponents(): PipelineComponents {
-  cached ??= components([new LastResortPopular()], [new EmbeddingBlendScorer()]);
+  cached ??= components([...retrievalSources(), new LastResortPopular()], [new RankerScorer(), new EmbeddingBlendScorer()]);
   return cached;
 }

@@ -1,16 +1,21 @@
-// The listener's vector in the bundle's space: the trained row, moved by what the online state says
-// (likes, recent plays) so that the next feed reflects new events at once; on radio, pulled to the seed.
+// The listener's vector in the bundle's space. No online events: the trained row as is (a view, no
+// copy). With online events (likes, plays, skips, dislikes since training): the exact ALS user step
+// folded in from the training history plus those events (src/retrieval/foldIn.ts), so the next feed
+// reflects them at once. A listener the bundle has never seen but who has events is folded in the same
+// way. On radio the vector is pulled to the seed track.
 import type { ModelBundle } from '../model/ModelBundle.js';
+import { foldInUser } from '../retrieval/foldIn.js';
 import type { ListenerState } from '../storage/interfaces.js';
 
-/** Weight of the trained row against online evidence, and of the seed on radio. */
-const ONLINE_WEIGHT = 0.5;
-const SEED_WEIGHT = 1.0;
-
-function addRow(out: Float32Array, factors: Float32Array, t: number, dim: number, w: number): void {
-  const o = t * dim;
-  for (let d = 0; d < dim; d++) out[d]! += w * factors[o + d]!;
-}
+/** Confidences of online evidence (same scale as training: c >= 1 positive, c < 0 a negative). */
+const HISTORY_CONFIDENCE = 2;
+const PLAY_CONFIDENCE = 2;
+const LIKE_CONFIDENCE = 6;
+const DISLIKE_CONFIDENCE = -6;
+const SKIP_CONFIDENCE = -2;
+const MAX_ONLINE = 200;
+/** Weight of the listener's taste against the seed on radio (both normalised). */
+const TASTE_ON_RADIO = 0.35;
 
 function normalise(v: Float32Array): void {
   let n = 0;
@@ -20,57 +25,55 @@ function normalise(v: Float32Array): void {
   for (let d = 0; d < v.length; d++) v[d]! *= inv;
 }
 
-/**
- * Returns the trained row itself (a view, no copy) when nothing online changes it; otherwise a new
- * vector: the row (if any) plus the normalised mean of the online positives' item vectors, minus
- * the disliked ones; plus the seed's item vector on radio. null when nothing at all is known.
- */
+function hasOnlineEvidence(s: ListenerState | null): s is ListenerState {
+  return s !== null && (s.likedTracks.length > 0 || s.recentTracks.length > 0 || s.dislikedTracks.length > 0 || s.sessionSkipped.length > 0);
+}
+
+function foldIn(bundle: ModelBundle, state: ListenerState, history: Int32Array): Float32Array {
+  const tracks: number[] = [];
+  const weights: number[] = [];
+  const push = (list: readonly number[] | Int32Array, c: number): void => {
+    for (let i = 0; i < list.length && tracks.length < MAX_ONLINE * 2; i++) {
+      tracks.push(list[i]!);
+      weights.push(c);
+    }
+  };
+  push(history, HISTORY_CONFIDENCE);
+  push(state.recentTracks, PLAY_CONFIDENCE);
+  push(state.likedTracks, LIKE_CONFIDENCE);
+  push(state.sessionSkipped, SKIP_CONFIDENCE);
+  push(state.dislikedTracks, DISLIKE_CONFIDENCE);
+  return foldInUser(bundle, Int32Array.from(tracks), Float32Array.from(weights));
+}
+
+/** null when nothing at all is known (a new listener without events, not on radio). */
 export function listenerVector(
   bundle: ModelBundle,
   userIndex: number | null,
   state: ListenerState | null,
-  _history: Int32Array,
+  history: Int32Array,
   seedTrack: number | null,
 ): Float32Array | null {
   const dim = bundle.dim;
-  const f = bundle.itemFactors;
-  const n = bundle.trackCount;
   const row = userIndex !== null ? bundle.userFactors.subarray(userIndex * dim, (userIndex + 1) * dim) : null;
-  const seedKnown = seedTrack !== null && seedTrack >= 0 && seedTrack < n;
-  const online = state !== null && (state.likedTracks.length > 0 || state.recentTracks.length > 0 || state.dislikedTracks.length > 0);
-  if (!online && !seedKnown) return row;
-
+  const seedKnown = seedTrack !== null && seedTrack >= 0 && seedTrack < bundle.trackCount;
+  let taste: Float32Array | null = row;
+  if (hasOnlineEvidence(state)) {
+    try {
+      taste = foldIn(bundle, state, history);
+    } catch {
+      taste = row; // a singular system (degenerate bundle): keep the trained row
+    }
+  }
+  if (!seedKnown) return taste;
   const v = new Float32Array(dim);
-  if (online) {
-    // Hand-written instead of the least-squares fold-in: a mean of item vectors is enough to move the
-    // feed toward what was just played and costs dim x (a few dozen) flops on the request path.
-    const onlineVec = new Float32Array(dim);
-    let k = 0;
-    for (const t of state.likedTracks) {
-      if (t >= 0 && t < n && k++ < 100) addRow(onlineVec, f, t, dim, 2);
-    }
-    for (const t of state.recentTracks) {
-      if (t >= 0 && t < n && k++ < 150) addRow(onlineVec, f, t, dim, 1);
-    }
-    for (const t of state.dislikedTracks) if (t >= 0 && t < n) addRow(onlineVec, f, t, dim, -1);
-    normalise(onlineVec);
-    let rowNorm = 0;
-    if (row !== null) {
-      for (let d = 0; d < dim; d++) rowNorm += row[d]! * row[d]!;
-      rowNorm = Math.sqrt(rowNorm);
-      for (let d = 0; d < dim; d++) v[d] = row[d]!;
-    }
-    const scale = row !== null && rowNorm > 0 ? rowNorm * ONLINE_WEIGHT : 1;
-    for (let d = 0; d < dim; d++) v[d]! += scale * onlineVec[d]!;
-  } else if (row !== null) {
-    for (let d = 0; d < dim; d++) v[d] = row[d]!;
-  }
-  if (seedKnown) {
+  if (taste !== null) {
+    v.set(taste);
     normalise(v);
-    const seedVec = new Float32Array(dim);
-    addRow(seedVec, f, seedTrack, dim, 1);
-    normalise(seedVec);
-    for (let d = 0; d < dim; d++) v[d] = 0.35 * v[d]! + SEED_WEIGHT * seedVec[d]!;
+    for (let d = 0; d < dim; d++) v[d]! *= TASTE_ON_RADIO;
   }
+  const seedVec = bundle.itemFactors.slice(seedTrack * dim, (seedTrack + 1) * dim);
+  normalise(seedVec);
+  for (let d = 0; d < dim; d++) v[d]! += seedVec[d]!;
   return v;
 }

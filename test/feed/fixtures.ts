@@ -96,6 +96,14 @@ export function makeTestWorld(opts: { tracks?: number; users?: number; dim?: num
   const byPopularity = Int32Array.from({ length: n }, (_, t) => t).sort((a, b) => columns.popularity[b]! - columns.popularity[a]!);
   const inMarket = (m: number): Int32Array => byPopularity.filter((t) => (columns.markets[t]! & (1 << m)) !== 0).subarray(0, 500);
 
+  // (YtY + lambda I), as training stores it, so that online fold-in works on this bundle.
+  const lambda = 1;
+  const gram = new Float32Array(dim * dim);
+  for (let t = 0; t < n; t++) {
+    for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) gram[a * dim + b]! += itemFactors[t * dim + a]! * itemFactors[t * dim + b]!;
+  }
+  for (let a = 0; a < dim; a++) gram[a * dim + a]! += lambda;
+
   const bundle: ModelBundle = {
     version: 'test-v1',
     dir: '/nonexistent',
@@ -104,8 +112,8 @@ export function makeTestWorld(opts: { tracks?: number; users?: number; dim?: num
     userCount,
     itemFactors,
     userFactors,
-    gram: new Float32Array(dim * dim),
-    lambda: 1,
+    gram,
+    lambda,
     index: {
       size: n,
       dim,
