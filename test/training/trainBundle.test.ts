@@ -1,0 +1,127 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fixture, cleanup, SMALL_TRAIN } from './fixture.js';
+import { trainBundle } from '../../src/training/trainBundle.js';
+import { loadBundle } from '../../src/model/loadBundle.js';
+import { BUNDLE_FILES, readManifest } from '../../src/model/bundleFiles.js';
+import { FsBundleStore } from '../../src/storage/FsBundleStore.js';
+import { EncoreError } from '../../src/domain/errors.js';
+
+after(async () => cleanup(await fixture()));
+
+test('encore train writes a complete bundle with a checksummed manifest and no temp dir', async () => {
+  const f = await fixture();
+  const m = readManifest(f.summary.dir);
+  assert.equal(m.format, 'encore-bundle');
+  assert.equal(m.trackCount, 20000);
+  assert.equal(m.userCount, 2000);
+  for (const name of [BUNDLE_FILES.itemFactors, BUNDLE_FILES.index, BUNDLE_FILES.coListenTracks, BUNDLE_FILES.popMarketTracks, BUNDLE_FILES.heldoutStart]) {
+    assert.ok(m.files[name], `${name} in manifest`);
+    assert.match(m.files[name]!.sha256, /^[0-9a-f]{64}$/);
+  }
+  assert.deepEqual(fs.readdirSync(f.bundlesDir).filter((n) => n.startsWith('.')), []);
+  const b = await loadBundle(f.summary.dir);
+  assert.equal(b.index.size, 20000);
+  assert.equal(b.itemFactors.length, 20000 * 32);
+  // Every track has a vector (played ones from ALS, the rest from the cold-start mapping).
+  let zeroRows = 0;
+  for (let t = 0; t < b.trackCount; t++) {
+    let nz = false;
+    for (let k = 0; k < 32; k++) if (b.itemFactors[t * 32 + k] !== 0) nz = true;
+    if (!nz) zeroRows++;
+  }
+  assert.equal(zeroRows, 0);
+  assert.ok(b.popularity.inMarket(0).length > 0);
+  b.close();
+});
+
+test('held-out last sessions are excluded from the user history', async () => {
+  const f = await fixture();
+  const b = await loadBundle(f.summary.dir, { verify: 'sizes' });
+  const m = readManifest(f.summary.dir);
+  const start = new Int32Array(fs.readFileSync(path.join(f.summary.dir, BUNDLE_FILES.heldoutStart)).buffer.slice(0));
+  const end = new Int32Array(fs.readFileSync(path.join(f.summary.dir, BUNDLE_FILES.heldoutEnd)).buffer.slice(0));
+  assert.equal(start.length, m.userCount);
+  const ev = f.world.events;
+  let usersWithHeldout = 0;
+  for (let u = 0; u < m.userCount; u++) {
+    if (end[u]! <= start[u]!) continue;
+    usersWithHeldout++;
+    // The held-out range is exactly one session, and it is the user's last.
+    const s = ev.session[start[u]!]!;
+    for (let i = start[u]!; i < end[u]!; i++) {
+      assert.equal(ev.user[i], u);
+      assert.equal(ev.session[i], s);
+    }
+    assert.ok(end[u] === ev.count || ev.user[end[u]!] !== u);
+    assert.ok(start[u]! > 0 && ev.user[start[u]! - 1] === u, 'the user keeps earlier sessions for training');
+  }
+  assert.ok(usersWithHeldout > m.userCount / 2);
+  b.close();
+});
+
+test('training is deterministic for a seed (factors, tables), and the seed matters', async () => {
+  const f = await fixture();
+  const again = await trainBundle({ ...SMALL_TRAIN, worldDir: f.world.dir, bundlesDir: f.bundlesDir, world: f.world });
+  const a = readManifest(f.summary.dir).files;
+  const b = readManifest(again.dir).files;
+  // The usearch graph is built on 2 threads, so its bytes may differ; everything else must match exactly.
+  for (const name of Object.keys(a)) {
+    if (name === BUNDLE_FILES.index || name === BUNDLE_FILES.meta || name.startsWith('ranker')) continue;
+    assert.equal(b[name]?.sha256, a[name]!.sha256, name);
+  }
+  const other = await trainBundle({ ...SMALL_TRAIN, seed: 8, worldDir: f.world.dir, bundlesDir: f.bundlesDir, world: f.world });
+  assert.notEqual(readManifest(other.dir).files[BUNDLE_FILES.itemFactors]!.sha256, a[BUNDLE_FILES.itemFactors]!.sha256);
+  const store = new FsBundleStore(f.bundlesDir);
+  assert.equal((await store.versions()).length, 3);
+  fs.rmSync(again.dir, { recursive: true });
+  fs.rmSync(other.dir, { recursive: true });
+});
+
+test('a build that fails midway leaves no bundle visible', async () => {
+  const f = await fixture();
+  const store = new FsBundleStore(f.bundlesDir);
+  const before = await store.versions();
+  await assert.rejects(
+    trainBundle({ ...SMALL_TRAIN, worldDir: f.world.dir, bundlesDir: f.bundlesDir, world: f.world, index: { connectivity: -1, expansionAdd: 1, expansionSearch: 1 } }),
+  );
+  assert.deepEqual(await store.versions(), before);
+  assert.deepEqual(fs.readdirSync(f.bundlesDir).filter((n) => n.startsWith('.')), []);
+});
+
+test('corrupt, truncated or incompatible bundles are rejected with a coded error', async () => {
+  const f = await fixture();
+  const copy = path.join(f.root, 'copy');
+  const fresh = (): string => {
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(f.summary.dir, copy, { recursive: true });
+    return copy;
+  };
+  const rejected = (e: unknown): boolean => e instanceof EncoreError && e.code === 'ENC_BUNDLE_REJECTED';
+  // Flipped byte.
+  let dir = fresh();
+  const file = path.join(dir, BUNDLE_FILES.itemFactors);
+  const bytes = fs.readFileSync(file);
+  bytes[1000] = bytes[1000]! ^ 0xff;
+  fs.writeFileSync(file, bytes);
+  await assert.rejects(loadBundle(dir), rejected);
+  // Truncated index.
+  dir = fresh();
+  const idx = path.join(dir, BUNDLE_FILES.index);
+  fs.truncateSync(idx, fs.statSync(idx).size - 100);
+  await assert.rejects(loadBundle(dir, { verify: 'sizes' }), rejected);
+  // Missing file.
+  dir = fresh();
+  fs.rmSync(path.join(dir, BUNDLE_FILES.coListenTracks));
+  await assert.rejects(loadBundle(dir, { verify: 'sizes' }), rejected);
+  // Incompatible format version.
+  dir = fresh();
+  const mf = path.join(dir, 'manifest.json');
+  fs.writeFileSync(mf, JSON.stringify({ ...JSON.parse(fs.readFileSync(mf, 'utf8')), version: 99 }));
+  await assert.rejects(loadBundle(dir), rejected);
+  // The intact copy loads.
+  dir = fresh();
+  (await loadBundle(dir)).close();
+});
