@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makeTestWorld, TRACKS_PER_ARTIST } from '../feed/fixtures.js';
+import type { RankerModel } from '../../src/model/ModelBundle.js';
+import type { CandidateSet, RequestContext } from '../../src/pipeline/contracts.js';
+import { EmbeddingBlendScorer } from '../../src/pipeline/EmbeddingBlendScorer.js';
+import { ABSENT_RANK, BASE_FEATURE_NAMES, featureNamesFor, hydrateFeatures } from '../../src/ranking/features.js';
+import { RankerScorer, RANKER_KIND } from '../../src/ranking/RankerScorer.js';
+import type { ListenerState } from '../../src/storage/interfaces.js';
+
+const w = makeTestWorld({ tracks: 400, users: 10, dim: 4, seed: 3 });
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 0, 5, 6, 0, 0); // 06:00 UTC
+
+function state(over: Partial<ListenerState> = {}): ListenerState {
+  return {
+    userId: 'u1',
+    recentTracks: [],
+    recentTimestamps: [],
+    sessionStartedAt: NOW - HOUR,
+    lastEventAt: NOW - 60_000,
+    sessionSkipStreak: 0,
+    sessionSkipped: [],
+    sessionPlayed: [],
+    likedTracks: [],
+    dislikedTracks: [],
+    bannedArtists: [],
+    followedArtists: [],
+    ...over,
+  };
+}
+
+function ctxFor(history: number[], st: ListenerState | null, bundle = w.bundle): RequestContext {
+  return {
+    requestId: 'r',
+    surface: 'home',
+    userId: 'u1',
+    userIndex: 1,
+    market: 0,
+    explicitOk: true,
+    nowMs: NOW,
+    limit: 30,
+    seedTrack: null,
+    userVector: bundle.userFactors.subarray(4, 8),
+    state: st,
+    history: Int32Array.from(history),
+    onboardingGenres: [],
+    catalog: w.catalog,
+    bundle,
+  };
+}
+
+// Three candidates: track 3 (artist 0, ranked by both sources), 15 (artist 1, AnnSource only), 250 (artist 25, none).
+function candidates(): CandidateSet {
+  return {
+    sourceNames: ['AnnSource', 'CoListenSource'],
+    count: 3,
+    tracks: Int32Array.from([3, 15, 250]),
+    sourceScores: Float32Array.from([0.9, 0.5, 0.8, NaN, NaN, NaN]),
+    sourceRanks: Int32Array.from([0, 4, 2, -1, -1, -1]),
+    becauseOf: Int32Array.from([-1, -1, -1]),
+    score: new Float32Array(3),
+  };
+}
+
+test('hydration writes named features per candidate row', () => {
+  const names = featureNamesFor(['AnnSource', 'CoListenSource']);
+  const set = candidates();
+  const x = new Float32Array(set.count * names.length);
+  // history: two tracks of artist 0; the artist was last played 3 hours ago; two skips in this session.
+  const ctx = ctxFor([0, 1], state({ recentTracks: [2], recentTimestamps: [NOW - 3 * HOUR], sessionSkipStreak: 2, sessionSkipped: [16] }));
+  hydrateFeatures(ctx, set, names, x);
+  const f = (row: number, name: string): number => x[row * names.length + names.indexOf(name)]!;
+  // embedding score = user vector . item vector
+  let dot = 0;
+  for (let d = 0; d < 4; d++) dot += w.bundle.userFactors[4 + d]! * w.bundle.itemFactors[3 * 4 + d]!;
+  assert.ok(Math.abs(f(0, 'embeddingScore') - dot) < 1e-5);
+  assert.ok(Math.abs(f(0, 'artistAffinity') - 1) < 1e-6, 'the whole history (0, 1, 2) is by artist 0');
+  assert.equal(f(1, 'artistAffinity'), 0);
+  assert.ok(Math.abs(f(0, 'logHoursSinceArtistPlayed') - Math.log1p(3)) < 1e-5);
+  assert.ok(f(1, 'logHoursSinceArtistPlayed') > f(0, 'logHoursSinceArtistPlayed'), 'never played = long ago');
+  assert.ok(f(0, 'coListenScore') > 0, 'the fixture co-listens tracks of the same artist');
+  assert.equal(f(2, 'coListenScore'), 0);
+  assert.ok(Math.abs(f(0, 'logRank:AnnSource') - Math.log1p(0)) < 1e-6);
+  assert.ok(Math.abs(f(0, 'logRank:CoListenSource') - Math.log1p(4)) < 1e-6);
+  assert.ok(Math.abs(f(1, 'logRank:CoListenSource') - Math.log1p(ABSENT_RANK)) < 1e-5);
+  assert.equal(f(0, 'sourceCount'), 2);
+  assert.equal(f(2, 'sourceCount'), 0);
+  assert.ok(Math.abs(f(0, 'logSessionSkipStreak') - Math.log1p(2)) < 1e-6);
+  assert.equal(f(1, 'artistSkippedThisSession'), 1, 'track 16 (artist 1) was skipped this session');
+  assert.equal(f(0, 'artistSkippedThisSession'), 0);
+  assert.ok(Math.abs(f(0, 'hourSin') - 1) < 1e-6, '06:00 is a quarter of the day');
+});
+
+test('the model\'s feature order decides the columns; unknown sources read as absent', () => {
+  const set = candidates();
+  const names = ['logRank:CoListenSource', 'embeddingScore', 'logRank:NotOnThisSurface'];
+  const x = new Float32Array(set.count * names.length);
+  hydrateFeatures(ctxFor([0], null), set, names, x);
+  assert.ok(Math.abs(x[0]! - Math.log1p(4)) < 1e-6);
+  assert.ok(Math.abs(x[2]! - Math.log1p(ABSENT_RANK)) < 1e-5);
+  const full = new Float32Array(set.count * BASE_FEATURE_NAMES.length);
+  hydrateFeatures(ctxFor([0], null), set, BASE_FEATURE_NAMES, full);
+  assert.equal(x[1], full[0], 'embeddingScore is the same wherever it sits');
+});
+
+test('RankerScorer without a ranker keeps the retrieval order (embedding blend)', () => {
+  const set = candidates();
+  const ours = new Float32Array(3);
+  const blend = new Float32Array(3);
+  new RankerScorer().score(ctxFor([0], null), set, ours);
+  new EmbeddingBlendScorer().score(ctxFor([0], null), set, blend);
+  assert.deepEqual(ours, blend);
+});
+
+test('RankerScorer scores with the bundle ranker, in input order, as probabilities', () => {
+  const names = ['artistAffinity', 'embeddingScore'];
+  const model: RankerModel = { kind: RANKER_KIND, featureNames: names, weights: Float32Array.from([3, 0]), bias: -1, means: new Float32Array(2), stds: Float32Array.from([1, 1]) };
+  const bundle = { ...w.bundle, ranker: model };
+  const set = candidates();
+  const out = new Float32Array(3);
+  new RankerScorer().score(ctxFor([0, 1, TRACKS_PER_ARTIST], null, bundle), set, out);
+  // history: 2 of 3 tracks by artist 0, 1 of 3 by artist 1
+  assert.ok(Math.abs(out[0]! - 1 / (1 + Math.exp(-(3 * (2 / 3) - 1)))) < 1e-6);
+  assert.ok(Math.abs(out[1]! - 1 / (1 + Math.exp(-(3 * (1 / 3) - 1)))) < 1e-6);
+  assert.ok(Math.abs(out[2]! - 1 / (1 + Math.exp(1))) < 1e-6);
+  assert.deepEqual(Array.from(set.tracks), [3, 15, 250], 'never reorders');
+});
