@@ -5,7 +5,7 @@
 // feature hydration -> ranker -> re-ranker -> response (items with reasons, per-stage trace, degraded).
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/Catalog.js';
-import { Errors } from '../domain/errors.js';
+import { EncoreError, Errors } from '../domain/errors.js';
 import { artistId, parseTrackId, parseUserId, trackId, type AlbumIndex, type ArtistIndex, type TrackIndex } from '../domain/ids.js';
 import { ExcludedTrackFilter, FILTERS } from '../filters/index.js';
 import type { ModelBundle } from '../model/ModelBundle.js';
@@ -102,6 +102,21 @@ export async function recommend(deps: RecommendDeps, req: RecommendRequest): Pro
   }
   try {
     return await runPipeline(deps, req, surface, seedTrack, requestId, trace, bundle);
+  } catch (err) {
+    if (err instanceof EncoreError) throw err;
+    // Safety net: a bug or a broken component must not cost the listener the feed. Serve the last-resort
+    // list (popular in the market, filtered, no re-ranking) and say what failed.
+    const message = err instanceof Error ? err.message : String(err);
+    const safe = await runPipeline(
+      { ...deps, components: safeComponents },
+      { ...req, diversity: false },
+      surface,
+      seedTrack,
+      requestId,
+      new Trace(),
+      bundle,
+    );
+    return { ...safe, degraded: [{ component: 'Pipeline', reason: `failed (${message}); served the last-resort feed` }, ...safe.degraded] };
   } finally {
     release?.();
   }
@@ -285,6 +300,7 @@ function withFallbacks(sources: ReadonlyMap<string, CandidateSource>): ReadonlyM
 }
 const registryCache = new WeakMap<ReadonlyMap<string, CandidateSource>, ReadonlyMap<string, CandidateSource>>();
 const lastResort = new LastResortPopular();
+const safeComponents: PipelineComponents = { sources: new Map([[lastResort.name, lastResort]]), scorers: new Map([[fallbackScorer.name, fallbackScorer]]) };
 
 function rankRows(
   ctx: RequestContext,

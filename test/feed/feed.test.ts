@@ -152,3 +152,11 @@ test('bad parameters get a 400 that says what is wrong', async () => {
     await app.close();
   }
 });
+
+test('a component that breaks the pipeline itself still gets the listener a feed (safety net)', async () => {
+  const broken = { name: 'AnnSource', fetch: () => ({ source: 'AnnSource', count: 5 }) as never };
+  const { status, body } = await feed('/v1/users/u2/feed', testDeps(world, [broken]));
+  assert.equal(status, 200);
+  assert.equal(body.items.length, 30);
+  assert.ok(body.degraded.some((d) => d.component === 'Pipeline'), JSON.stringify(body.degraded));
+});
