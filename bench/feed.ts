@@ -5,16 +5,15 @@
 //   2. a ramp of offered loads to find the highest one whose p99 stays within 200 ms.
 //
 //   npm run bench:feed [-- --world /work/data/world-8m --bundles /work/data/bundles-8m --rate 200 --duration 30
-//                         --ramp 200,300,400,500,600,800,1000 --step 15 --new-share 0.1 --radio-share 0.1]
-import { fork, type ChildProcess } from 'node:child_process';
+//                         --ramp 200,300,400,500,600,800,1000 --step 15 --new-share 0.1 --radio-share 0.1 --workers 1]
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readWorldManifest } from '../src/catalog/ColumnarCatalog.js';
-import { openService } from '../src/server/openService.js';
-import { silentLogger } from '../src/server/deps.js';
 import { mulberry32 } from '../src/rerank/rng.js';
 import { openLoop, type OpenLoopResult } from './loadgen/openLoop.js';
 import { percentiles, StageStats } from './loadgen/stats.js';
@@ -26,34 +25,7 @@ function arg(name: string, fallback: string): string {
 
 const P99_LIMIT_MS = 200;
 
-// ---------------------------------------------------------------- service side (child process)
-async function child(): Promise<void> {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-bench-feed-'));
-  const t0 = performance.now();
-  const service = await openService({
-    worldDir: arg('world', ''),
-    bundlesDir: arg('bundles', ''),
-    stateUrl: `lmdb://${path.join(tmp, 'state')}`,
-    eventsUrl: `lmdb://${path.join(tmp, 'events')}`,
-    logger: silentLogger,
-  });
-  await service.app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (service.app.server.address() as { port: number }).port;
-  let peakRss = process.memoryUsage().rss;
-  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-  process.send!({ port, openSeconds: (performance.now() - t0) / 1000, trackCount: service.deps.catalog.trackCount, modelVersion: service.deps.bundles.current().version });
-  process.on('message', (m: { cmd?: string }) => {
-    if (m.cmd !== 'stop') return;
-    clearInterval(sample);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    void service.close().finally(() => {
-      fs.rmSync(tmp, { recursive: true, force: true });
-      process.send!({ peakRss }, () => process.exit(0));
-    });
-  });
-}
-
-// ---------------------------------------------------------------- load generator (parent)
+// ---------------------------------------------------------------- the service (child process)
 interface Ready {
   port: number;
   openSeconds: number;
@@ -61,24 +33,72 @@ interface Ready {
   modelVersion: string;
 }
 
-function startChild(world: string, bundles: string): Promise<{ proc: ChildProcess; ready: Ready }> {
-  const self = fileURLToPath(import.meta.url);
-  const proc = fork(self, ['--child', '--world', world, '--bundles', bundles], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=8192'] });
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    proc.once('message', (m) => resolve({ proc, ready: m as Ready }));
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts `encore serve` (embedded LMDB storage in a temp dir) and waits until every worker listens. */
+async function startService(world: string, bundles: string, workers: number, tmp: string): Promise<{ proc: ChildProcess; ready: Ready }> {
+  const port = await freePort();
+  const cli = fileURLToPath(new URL('../src/cli/encore.js', import.meta.url));
+  const args = ['serve', '--world', world, '--bundles', bundles, '--port', String(port), '--workers', String(workers), '--watch-ms', '0',
+    '--state', `lmdb://${path.join(tmp, 'state')}`, '--events', `lmdb://${path.join(tmp, 'events')}`];
+  const proc = spawn(process.execPath, ['--max-old-space-size=8192', cli, ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let listening = 0;
+    let buffered = '';
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      buffered += chunk.toString('utf8');
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const m = /serving (\d+) tracks, model (\S+), at .* after ([\d.]+) s/.exec(line);
+        if (m && ++listening === workers) resolve({ proc, ready: { port, trackCount: Number(m[1]), modelVersion: m[2]!.replace(/,$/, ''), openSeconds: Number(m[3]) } });
+      }
+    });
     proc.once('exit', (code) => reject(new Error(`service exited with ${code} before listening`)));
   });
 }
 
-function stopChild(proc: ChildProcess): Promise<number> {
+/** Peak RSS (VmHWM) of the service processes: the serve process, or its cluster workers. */
+function servicePeakRss(pid: number): number {
+  const pids = [pid];
+  try {
+    const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    pids.push(...children);
+  } catch {
+    // no children: a single process
+  }
+  let total = 0;
+  for (const p of pids) {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      // process gone
+    }
+  }
+  return total;
+}
+
+function stopService(proc: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    proc.on('message', (m: { peakRss?: number }) => {
-      if (m.peakRss !== undefined) resolve(m.peakRss);
-    });
-    proc.send({ cmd: 'stop' });
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+    setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
   });
 }
 
+// ---------------------------------------------------------------- load generator (parent)
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '-');
 
 function summarize(r: OpenLoopResult): { p50: number; p95: number; p99: number; max: number } {
@@ -105,8 +125,10 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   console.log(`bench:feed  ${date}\nmachine: ${machine}\nworld: ${world} (${tracks} tracks, ${users} listeners)  bundles: ${bundles}`);
 
-  const { proc, ready } = await startChild(world, bundles);
-  console.log(`service: model ${ready.modelVersion}, ${ready.trackCount} tracks, opened in ${ready.openSeconds.toFixed(1)} s, port ${ready.port}`);
+  const workers = Number(arg('workers', '1'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-bench-feed-'));
+  const { proc, ready } = await startService(world, bundles, workers, tmp);
+  console.log(`service: ${workers} process(es), model ${ready.modelVersion}, ${ready.trackCount} tracks, opened in ${ready.openSeconds.toFixed(1)} s, port ${ready.port}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const rnd = mulberry32(20261125);
   const pathFor = (): string => {
@@ -142,7 +164,9 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2000)); // let queues drain between steps
   }
   agent.destroy();
-  const peakRss = await stopChild(proc);
+  const peakRss = servicePeakRss(proc.pid!);
+  await stopService(proc);
+  fs.rmSync(tmp, { recursive: true, force: true });
   console.log(`\nhighest offered load with p99 <= ${P99_LIMIT_MS} ms: ${best} req/s; service peak RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB`);
 
   const command = `npm run bench:feed -- ${process.argv.slice(2).join(' ')}`.trim();
@@ -153,7 +177,7 @@ async function main(): Promise<void> {
     `- command: \`${command}\``,
     `- machine: ${machine} (service and load generator share it)`,
     `- inputs: world ${world} (${tracks} tracks, ${users} listeners), model ${ready.modelVersion}; ${Math.round(newShare * 100)} % new listeners, ${Math.round(radioShare * 100)} % radio requests, limit 30; open-loop load over loopback HTTP, latency from the scheduled send time`,
-    `- service: opened in ${ready.openSeconds.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB`,
+    `- service: \`encore serve\` with ${workers} process(es), embedded LMDB storage; opened in ${ready.openSeconds.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB (all processes)`,
     '',
     `## Fixed offered load: ${rate} req/s for ${duration} s`,
     '',
@@ -181,14 +205,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${out}`);
 }
 
-if (process.argv.includes('--child')) {
-  child().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-} else {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -6,7 +6,8 @@ export const home: SurfaceConfig = {
   budgetMs: 200,
   requiresSeed: false,
   sources: [
-    { name: 'AnnSource', limit: 400, budgetMs: 60, failOpen: true },
+    // AnnSource over-fetches max(500, 2 x limit) hits; 250 keeps k at 500, within the index's expansion_search.
+    { name: 'AnnSource', limit: 250, budgetMs: 60, failOpen: true },
     { name: 'CoListenSource', limit: 200, budgetMs: 40, failOpen: true },
     { name: 'PopularInMarketSource', limit: 100, budgetMs: 20, failOpen: true },
     { name: 'NewReleasesSource', limit: 60, budgetMs: 20, failOpen: true },

@@ -1,5 +1,6 @@
 // `encore serve`: the HTTP service over a world and a bundle directory (newest complete bundle, swapped
 // live when `encore train` writes a newer one).
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
 import { marketIndex } from '../../domain/markets.js';
@@ -15,10 +16,38 @@ export interface ServeFlags {
   defaultMarket: string;
   watchMs: number;
   log: boolean;
+  /** Processes serving the same port (node:cluster); each loads the world and bundle itself. */
+  workers?: number;
 }
 
-/** Starts the service and resolves once it listens; stops cleanly on SIGINT/SIGTERM. */
+/**
+ * Starts the service and resolves once it listens; stops cleanly on SIGINT/SIGTERM. With `workers` > 1
+ * the process becomes a cluster primary and forks that many workers that share the port (the feed is
+ * CPU-bound and single-threaded per process). Workers share storage only through its backend: use
+ * lmdb://, redis:// or nats://, not memory://.
+ */
 export async function serve(o: ServeFlags): Promise<void> {
+  const workers = o.workers ?? 1;
+  if (workers > 1 && cluster.isPrimary) {
+    if (o.state.startsWith('memory:') || o.events.startsWith('memory:')) {
+      throw Errors.badRequest('--workers > 1 needs shared storage (lmdb://, redis://, nats://), not memory://');
+    }
+    let stopping = false;
+    for (let i = 0; i < workers; i++) cluster.fork();
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) return;
+      console.error(`encore: worker ${worker.process.pid} exited (${signal ?? code}); starting another`);
+      cluster.fork();
+    });
+    const stop = (): void => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    console.error(`encore: cluster primary ${process.pid} started ${workers} workers`);
+    return;
+  }
   const market = marketIndex(o.defaultMarket);
   if (market < 0) throw Errors.badRequest(`--default-market ${o.defaultMarket} is not a known market`);
   const started = performance.now();
@@ -65,5 +94,6 @@ export function registerServe(program: Command): void {
     .option('--default-market <code>', 'market of listeners the world does not know', 'US')
     .option('--watch-ms <n>', 'poll the bundle directory for a new version every n ms (0: never)', int, 2000)
     .option('--log', 'log every request', false)
+    .option('--workers <n>', 'processes sharing the port (each loads world and bundle)', int, 1)
     .action(async (o: ServeFlags) => serve(o));
 }
