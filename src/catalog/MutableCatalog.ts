@@ -1,6 +1,7 @@
 import type { AlbumIndex, ArtistIndex, TrackIndex } from '../domain/ids.js';
 import { parseAlbumId, parseArtistId, parseTrackId, trackId as toTrackId } from '../domain/ids.js';
 import { marketIndex } from '../domain/markets.js';
+import { localCatalogChanges, type CatalogChangeRouter } from '../storage/CatalogChanges.js';
 import type { Catalog, CatalogColumns, Genre } from './Catalog.js';
 
 /** One track in PUT /v1/tracks. A new track needs every field except albumId/albumTitle; an update any subset. */
@@ -67,6 +68,7 @@ export class MutableCatalog implements Catalog {
   private readonly featureSlot = new Map<string, number>();
   /** Bumped on every change (caches keyed on the catalog can compare it). */
   version = 0;
+  private router: CatalogChangeRouter = localCatalogChanges;
 
   constructor(private readonly base: Catalog) {
     this.n = base.trackCount;
@@ -136,6 +138,19 @@ export class MutableCatalog implements Catalog {
       this.recent = Int32Array.from(out);
     }
     return this.recent;
+  }
+
+  /**
+   * Routes PUT /v1/tracks batches through a change log (src/storage/CatalogChanges.ts: a journal that is
+   * replayed at start, or a NATS stream every replica applies in order). Default: in memory only.
+   */
+  useChangeRouter(router: CatalogChangeRouter): void {
+    this.router = router;
+  }
+
+  /** Applies a batch of upserts through the change router (durable / replicated when one is set). */
+  submit(upserts: readonly TrackUpsert[]): Promise<UpsertResult[]> {
+    return this.router.submit(this, upserts);
   }
 
   /** Called after a model bundle swap: tracks below `bundleTrackCount` have trained vectors now. */

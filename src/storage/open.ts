@@ -1,4 +1,6 @@
+import type { MutableCatalog } from '../catalog/MutableCatalog.js';
 import type { ListenEvent } from '../domain/events.js';
+import { FileCatalogJournal, localCatalogChanges, NatsCatalogFeed, type CatalogChangeRouter } from './CatalogChanges.js';
 import { Errors } from '../domain/errors.js';
 import type { EventLog, ListenerStateStore } from './interfaces.js';
 import { LmdbEventLog } from './LmdbEventLog.js';
@@ -92,4 +94,28 @@ export async function* readAllEvents(url: string, pageSize = 10_000): AsyncGener
   } finally {
     await log.close();
   }
+}
+
+/**
+ * Makes PUT /v1/tracks changes durable and shared, next to the event log named by `eventsUrl`:
+ * lmdb://<path> -> fsynced journal <path>-catalog-changes.jsonl, replayed now;
+ * nats://host:port/STREAM -> JetStream stream STREAM_CATALOG, replayed now and followed live;
+ * memory:// -> in memory only. Call once at start, before serving.
+ */
+export async function attachCatalogChanges(eventsUrl: string, catalog: MutableCatalog): Promise<CatalogChangeRouter> {
+  let router: CatalogChangeRouter;
+  switch (scheme(eventsUrl)) {
+    case 'lmdb':
+      router = FileCatalogJournal.open(`${lmdbPath(eventsUrl).replace(/\/+$/, '')}-catalog-changes.jsonl`, catalog).journal;
+      break;
+    case 'nats': {
+      const { servers, stream } = parseNatsUrl(eventsUrl);
+      router = await NatsCatalogFeed.open(servers, `${stream}_CATALOG`, catalog);
+      break;
+    }
+    default:
+      router = localCatalogChanges;
+  }
+  catalog.useChangeRouter(router);
+  return router;
 }

@@ -5,7 +5,11 @@ import { Errors } from '../../domain/errors.js';
 import { MARKETS } from '../../domain/markets.js';
 import type { Logger } from '../deps.js';
 
-/** Where accepted catalog changes are recorded before the answer (replayed at start, shared by replicas). */
+/**
+ * An extra sink for accepted catalog changes, called after they are applied and before the answer. The
+ * durable, replicated path is the catalog's change router (storage/open.ts attachCatalogChanges); this
+ * hook stays for callers that want to observe changes.
+ */
 export interface CatalogChangeSink {
   append(changes: readonly TrackUpsert[]): Promise<void>;
 }
@@ -74,7 +78,9 @@ const responseSchema = {
 /**
  * PUT /v1/tracks: adds new releases and updates tracks (e.g. a market's licence ending: send the track
  * with the markets where it may still be played). Changes are written into the serving catalog's columns
- * at once, so the next feed request's market filter and the cold-start source see them.
+ * at once, so the next feed request's market filter and the cold-start source see them. With a change
+ * router attached (MutableCatalog.useChangeRouter), changes are durable before the answer and reach every
+ * replica.
  *
  * - 400: malformed body (field types per the schema); nothing changes.
  * - 200: each track is applied or rejected on its own (`rejected[i].reason`); new ids must be dense
@@ -92,21 +98,17 @@ export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app,
       const added: string[] = [];
       const updated: string[] = [];
       const rejected: TracksResponse['rejected'] = [];
-      const applied: TrackUpsert[] = [];
       const tracks = req.body.tracks;
+      // Through the catalog's change router: journaled (embedded) or ordered by the shared stream (replicas).
+      const results = await catalog.submit(tracks);
       for (let i = 0; i < tracks.length; i++) {
-        const u = tracks[i]!;
-        const r = catalog.upsert(u);
-        if (r.kind === 'rejected') rejected.push({ index: i, trackId: u.trackId, reason: r.reason });
-        else {
-          (r.kind === 'added' ? added : updated).push(u.trackId);
-          applied.push(u);
-        }
+        const r = results[i]!;
+        if (r.kind === 'rejected') rejected.push({ index: i, trackId: tracks[i]!.trackId, reason: r.reason });
+        else (r.kind === 'added' ? added : updated).push(tracks[i]!.trackId);
       }
-      if (applied.length > 0 && catalogChanges !== undefined) {
-        await catalogChanges.append(applied);
-      }
-      if (applied.length > 0) logger?.info({ added: added.length, updated: updated.length, rejected: rejected.length }, 'catalog changed');
+      const applied = added.length + updated.length;
+      if (applied > 0 && catalogChanges !== undefined) await catalogChanges.append(tracks.filter((_, i) => results[i]!.kind !== 'rejected'));
+      if (applied > 0) logger?.info({ added: added.length, updated: updated.length, rejected: rejected.length }, 'catalog changed');
       return { added, updated, rejected };
     },
   );
