@@ -3,14 +3,16 @@
 // opened from URLs. Runs only when started as a replica (ENCORE_REPLICA_MAIN=1); as a test file it is a no-op.
 import { MutableCatalog } from '../../src/catalog/MutableCatalog.js';
 import { buildApp } from '../../src/server/app.js';
-import { openEventLog, openListenerState } from '../../src/storage/open.js';
+import { attachCatalogChanges, openEventLog, openListenerState } from '../../src/storage/open.js';
 import { makeTestWorld, testDeps } from '../feed/fixtures.js';
 
 async function main(): Promise<void> {
   const world = makeTestWorld({ seed: 11 });
   const eventLog = await openEventLog(process.env.ENCORE_EVENTS_URL!);
   const listenerState = await openListenerState(process.env.ENCORE_STATE_URL!);
-  const deps = { ...testDeps(world), catalog: new MutableCatalog(world.catalog), eventLog, listenerState };
+  const catalog = new MutableCatalog(world.catalog);
+  const catalogChanges = await attachCatalogChanges(process.env.ENCORE_EVENTS_URL!, catalog);
+  const deps = { ...testDeps(world), catalog, eventLog, listenerState };
   const app = await buildApp(deps);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     await app.close();
     await eventLog.close();
     await listenerState.close();
+    await catalogChanges.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FeedResult } from '../../src/pipeline/types.js';
 import type { EventsResponse } from '../../src/server/plugins/events.js';
+import type { TracksResponse } from '../../src/server/plugins/tracks.js';
 import { LmdbEventLog } from '../../src/storage/LmdbEventLog.js';
 import { NatsEventLog } from '../../src/storage/NatsEventLog.js';
 import { RedisListenerState } from '../../src/storage/RedisListenerState.js';
@@ -66,6 +67,28 @@ describe('scale-out on Redis + NATS JetStream', { skip }, () => {
       const repeat = await postJson<EventsResponse>(`${r1.url}/v1/events`, { events: [{ ...ev('like', user, { trackId: 't1' }), eventId: again.body.accepted[0]! }] });
       assert.deepEqual(repeat.body.duplicates, again.body.accepted);
 
+      // Catalog changes reach the other replica: a licence ending in the listener's market (u8 is in SE)
+      // on replica 1 takes the track out of replica 2's feed; a new release on replica 1 can be named in
+      // events posted to replica 2.
+      const ended = after.items[0]!.trackId;
+      const put = await postJson<TracksResponse>(`${r1.url}/v1/tracks`, {
+        tracks: [
+          { trackId: ended, markets: ['US'] },
+          { trackId: 't3000', title: 'Fresh', artistId: 'a1', genre: 0, releaseDate: '2026-11-25', durationMs: 180000, explicit: false, markets: ['SE', 'US'], features: [] },
+        ],
+      }, 'PUT');
+      assert.equal(put.status, 200);
+      assert.deepEqual(put.body.updated, [ended]);
+      assert.deepEqual(put.body.added, ['t3000']);
+      let gone = false;
+      for (let i = 0; i < 100 && !gone; i++) {
+        gone = !(await feed(r2.url, user)).items.some((it) => it.trackId === ended);
+        if (!gone) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(gone, 'replica 2 stopped serving the track whose SE licence ended on replica 1');
+      const onNew = await postJson<EventsResponse>(`${r2.url}/v1/events`, { events: [ev('like', 'u10', { trackId: 't3000' })] });
+      assert.equal(onNew.body.accepted.length, 1, JSON.stringify(onNew.body));
+
       // kill -9 replica 1 the moment it answers; every accepted event must be in the stream.
       const batch = bigBatch('u9', 1000);
       const res = await postJson<EventsResponse>(`${r1.url}/v1/events`, { events: batch });
@@ -89,8 +112,10 @@ describe('scale-out on Redis + NATS JetStream', { skip }, () => {
       assert.equal((await feed(r2.url, user)).items.length, 30);
     } finally {
       await Promise.all([r1.stop(), r2.stop()]);
-      const log = await NatsEventLog.open(servers, stream).catch(() => null);
-      if (log !== null) await log.destroy().then(() => log.close());
+      for (const name of [stream, `${stream}_CATALOG`]) {
+        const log = await NatsEventLog.open(servers, name).catch(() => null);
+        if (log !== null) await log.destroy().then(() => log.close());
+      }
     }
   });
 });
