@@ -3,6 +3,16 @@
 // bundle by the same `encore train` code (ALS + cold-start mapping + co-listen + popularity + vector index +
 // learned ranker), and every listener's list comes from the in-process feed pipeline `recommend()` with
 // excludeTracks = the listener's own rows (and diversity rules off with diversity: false).
+//
+// Two training passes, as a production system retrains after choosing its ranker:
+//   1. the ranker pass: each listener's rows (5 or more) are shuffled with a seed and the last 20% put in a
+//      second "session", which `encore train` holds out; the learned ranker is trained and judged on those
+//      held-out rows against the retrieval order (and kept only if it beats it). A random hold-out, not the
+//      file's last session: offline evaluation asks "which of the listener's other items", not "what next"
+//      (on MovieLens the last session favours recent popular titles, and a ranker trained on it scored
+//      NDCG@20 0.24 on a random split where the retrieval order scores 0.42).
+//   2. the serving pass: the whole file as one session per listener (nothing held out), so the embeddings
+//      and tables see every row; the ranker of pass 1 is attached to this bundle.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +26,35 @@ import { profilesFromUsers } from '../pipeline/UserProfiles.js';
 import { recommend, type RecommendDeps } from '../pipeline/recommend.js';
 import { parseTrackId } from '../domain/ids.js';
 import { Errors } from '../domain/errors.js';
+import type { ModelBundle } from '../model/ModelBundle.js';
+import { seededRandom } from './rng.js';
+
+/** Share of each listener's rows held out to train and judge the ranker (listeners with >= 5 rows). */
+export const RANKER_HOLDOUT = 0.2;
+const SESSION_BREAK_MS = 24 * 3_600_000;
+
+/**
+ * The same interactions with synthetic timestamps: per listener (5 or more rows) a seeded shuffle, rows one
+ * second apart, and the last `share` of them a day later, so the import makes them a second, held-out session.
+ */
+export function withRandomHoldout(data: Interactions, share: number, seed: number): Interactions {
+  const rand = seededRandom(seed);
+  const n = data.user.length;
+  const byUser: number[][] = data.userIds.map(() => []);
+  for (let i = 0; i < n; i++) byUser[data.user[i]!]!.push(i);
+  const ts = new Float64Array(n);
+  for (const rows of byUser) {
+    for (let i = rows.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      const t = rows[i]!;
+      rows[i] = rows[j]!;
+      rows[j] = t;
+    }
+    const held = rows.length >= 5 ? Math.max(1, Math.round(share * rows.length)) : 0;
+    for (let k = 0; k < rows.length; k++) ts[rows[k]!] = k * 1000 + (k >= rows.length - held ? SESSION_BREAK_MS : 0);
+  }
+  return { ...data, timestampMs: ts };
+}
 
 export interface OfflineOptions {
   /** Delimited file with a header (user, item, weight[, timestamp]). */
@@ -74,19 +113,27 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
   };
   try {
     const data = interactions ?? readInteractionsFile(opts.trainFile);
-    writeImportedWorld({ source: 'delimited', interactions: data, items: null }, worldDir);
+    const rankerWorldDir = path.join(work, 'world-ranker');
+    writeImportedWorld({ source: 'delimited', interactions: withRandomHoldout(data, RANKER_HOLDOUT, opts.train.seed ?? 1), items: null }, rankerWorldDir);
+    writeImportedWorld({ source: 'delimited', interactions: { ...data, timestampMs: null }, items: null }, worldDir);
     const world = openWorld(worldDir);
     const importSeconds = (performance.now() - started) / 1000;
     log(`offline: imported ${data.userIds.length} listeners, ${data.itemIds.length} items, ${data.user.length} rows in ${importSeconds.toFixed(1)} s`);
 
     const t1 = performance.now();
+    // Pass 1: the ranker, trained and judged on held-out rows.
+    const rankerPass = await trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir: rankerWorldDir, bundlesDir: path.join(work, 'bundles-ranker'), quiet: true });
+    let rankerMessage = 'no ranker evaluation written';
+    const evalFile = path.join(rankerPass.dir, 'ranker-eval.json');
+    if (fs.existsSync(evalFile)) rankerMessage = (JSON.parse(fs.readFileSync(evalFile, 'utf8')) as { message: string }).message;
+    const rankerBundle = await loadBundle(rankerPass.dir, { verify: 'sizes' });
+    const ranker = rankerBundle.ranker;
+    rankerBundle.close();
+    // Pass 2: the serving bundle on every row, with the pass-1 ranker.
     const trained = await trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir, bundlesDir, quiet: opts.quiet, world });
     const trainSeconds = (performance.now() - t1) / 1000;
-    let rankerMessage = 'no ranker evaluation written';
-    const evalFile = path.join(trained.dir, 'ranker-eval.json');
-    if (fs.existsSync(evalFile)) rankerMessage = (JSON.parse(fs.readFileSync(evalFile, 'utf8')) as { message: string }).message;
-    const bundle = await loadBundle(trained.dir, { verify: 'sizes' });
-    log(`offline: bundle ${trained.version} trained in ${trainSeconds.toFixed(1)} s (ranker ${bundle.ranker ? 'kept' : 'not kept: retrieval order'})`);
+    const bundle: ModelBundle = { ...(await loadBundle(trained.dir, { verify: 'sizes' })), ranker };
+    log(`offline: bundles trained in ${trainSeconds.toFixed(1)} s (ranker ${ranker ? 'kept' : 'not kept: retrieval order'})`);
 
     const t2 = performance.now();
     const deps: RecommendDeps = {

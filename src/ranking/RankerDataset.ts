@@ -2,7 +2,7 @@
 // features (rows x F), a binary label per row, the request (group) each row came from, and the score the
 // retrieval order gave it (the baseline the ranker must beat).
 import type { CandidateSet, RequestContext } from '../pipeline/contracts.js';
-import { hydrateFeatures } from './features.js';
+import { centerPerRequest, hydrateFeatures } from './features.js';
 
 export class RankerDataset {
   rows = 0;
@@ -15,6 +15,8 @@ export class RankerDataset {
 
   constructor(
     readonly featureNames: readonly string[],
+    /** Centre features per request over all of its candidate rows (RANKER_KIND_CENTERED). */
+    readonly centered = false,
     capacity = 1 << 16,
   ) {
     this.x = new Float32Array(capacity * featureNames.length);
@@ -47,6 +49,7 @@ export class RankerDataset {
     const f = this.featureNames.length;
     if (this.scratch.length < set.count * f) this.scratch = new Float32Array(set.count * f * 2);
     hydrateFeatures(ctx, set, this.featureNames, this.scratch);
+    if (this.centered) centerPerRequest(this.scratch, set.count, f);
     let kept = 0;
     for (let i = 0; i < set.count; i++) if (labels[i] !== 255) kept++;
     this.reserve(kept);

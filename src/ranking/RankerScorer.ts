@@ -5,10 +5,14 @@
 import type { CandidateSet, RequestContext, Scorer } from '../pipeline/contracts.js';
 import type { RankerModel } from '../model/ModelBundle.js';
 import { EmbeddingBlendScorer } from '../pipeline/EmbeddingBlendScorer.js';
-import { hydrateFeatures } from './features.js';
+import { centerPerRequest, hydrateFeatures } from './features.js';
 
 export const RANKER_NAME = 'RankerScorer';
+/** Logistic regression on standardized features: a calibrated chance of playing to the end. */
 export const RANKER_KIND = 'logistic-v1';
+/** Logistic regression on features centred per request (see centerPerRequest): ranks within a request. */
+export const RANKER_KIND_CENTERED = 'logistic-centered-v1';
+export const RANKER_KINDS: readonly string[] = [RANKER_KIND, RANKER_KIND_CENTERED];
 
 export class RankerScorer implements Scorer {
   readonly name = RANKER_NAME;
@@ -18,7 +22,7 @@ export class RankerScorer implements Scorer {
 
   score(ctx: RequestContext, set: CandidateSet, out: Float32Array): void {
     const model = ctx.bundle.ranker;
-    if (model === null || model.kind !== RANKER_KIND) {
+    if (model === null || !RANKER_KINDS.includes(model.kind)) {
       this.fallback.score(ctx, set, out);
       return;
     }
@@ -27,6 +31,7 @@ export class RankerScorer implements Scorer {
     if (this.buffer.length < need) this.buffer = new Float32Array(Math.max(need, this.buffer.length * 2));
     const x = this.buffer;
     hydrateFeatures(ctx, set, model.featureNames, x);
+    if (model.kind === RANKER_KIND_CENTERED) centerPerRequest(x, set.count, f);
     scoreRows(model, x, set.count, out);
   }
 }

@@ -23,7 +23,11 @@ export const BASE_FEATURE_NAMES = [
   'skipStreakXLogPopularity', // a skipping listener may want safer picks
   'artistSkippedThisSession',
   'artistFollowedOrLiked',
+  'rankFusion', // sum over sources of 1 / (10 + rank): the retrieval order's own fusion term
 ] as const;
+
+/** Reciprocal-rank fusion constant, as in the retrieval order (EmbeddingBlendScorer). */
+const RRF_K = 10;
 
 /** Rank a source gave a track it did not return (log1p of it is the feature). */
 export const ABSENT_RANK = 1000;
@@ -152,10 +156,12 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     }
     let best = ABSENT_RANK;
     let count = 0;
+    let fusion = 0;
     for (let c = 0; c < S; c++) {
       const r = set.sourceRanks[i * S + c]!;
       if (r >= 0) {
         count++;
+        fusion += 1 / (RRF_K + r);
         if (r < best) best = r;
         row[B + c] = Math.log1p(r);
       } else row[B + c] = ABSENT_LOG_RANK;
@@ -180,10 +186,27 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     row[12] = skipStreak * logPop;
     row[13] = summary.skippedArtists.has(a) ? 1 : 0;
     row[14] = summary.favouredArtists.has(a) ? 1 : 0;
+    row[15] = fusion;
     const o = i * F;
     for (let j = 0; j < F; j++) {
       const src = cols[j]!;
       out[o + j] = src >= 0 ? row[src]! : ABSENT_LOG_RANK;
     }
+  }
+}
+
+/**
+ * Subtracts, per feature, its mean over the request's candidate rows: the ranker then compares a track with
+ * the other candidates of the same request, not with other listeners' candidates (a heavy listener's
+ * candidates are not "better" because that listener plays more). Features constant within a request
+ * (hour, skip streak) become 0 and drop out of the ranking, which only orders tracks within a request.
+ */
+export function centerPerRequest(x: Float32Array, rows: number, f: number): void {
+  if (rows === 0) return;
+  for (let j = 0; j < f; j++) {
+    let sum = 0;
+    for (let i = 0; i < rows; i++) sum += x[i * f + j]!;
+    const mean = sum / rows;
+    for (let i = 0; i < rows; i++) x[i * f + j]! -= mean;
   }
 }

@@ -5,7 +5,7 @@ import { seededRandom } from '../eval/rng.js';
 import { fitLogistic } from './logistic.js';
 import { rankingQuality, type RankingQuality } from './evaluateRanker.js';
 import type { RankerDataset } from './RankerDataset.js';
-import { RANKER_KIND, scoreRows } from './RankerScorer.js';
+import { RANKER_KIND, RANKER_KIND_CENTERED, scoreRows } from './RankerScorer.js';
 
 export interface RankerFitOptions {
   readonly evalShare: number; // share of requests held out for evaluation
@@ -63,7 +63,7 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
   const xTrain = take(data.x, trainIdx, f);
   const yTrain = take(data.labels, trainIdx, 1);
   const lr = fitLogistic(xTrain, yTrain, nTrain, f, { l2: opts.l2, iterations: opts.iterations });
-  const model: RankerModel = { kind: RANKER_KIND, featureNames: [...data.featureNames], weights: lr.weights, bias: lr.bias, means: lr.means, stds: lr.stds };
+  const model: RankerModel = { kind: data.centered ? RANKER_KIND_CENTERED : RANKER_KIND, featureNames: [...data.featureNames], weights: lr.weights, bias: lr.bias, means: lr.means, stds: lr.stds };
 
   const xEval = take(data.x, evalIdx, f);
   const yEval = take(data.labels, evalIdx, 1);

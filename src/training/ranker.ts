@@ -45,6 +45,8 @@ export interface RankerTrainingOptions {
   readonly fit: RankerFitOptions;
   /** Recent plays before the session put into the online state (synthetic worlds). */
   readonly stateTracks: number;
+  /** Centre features per request (ranks within a request; see centerPerRequest). */
+  readonly centered: boolean;
   /** Where progress lines go (stderr by default); null = silent. */
   readonly log: ((line: string) => void) | null;
 }
@@ -54,6 +56,7 @@ export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = {
   surface: 'home',
   fit: DEFAULT_RANKER_FIT,
   stateTracks: 50,
+  centered: true,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -81,7 +84,7 @@ export async function trainRankerOn(
   const slots = [...surface.sources, ...surface.fallbackSources];
   const sourceNames = slots.map((s) => s.name);
   const featureNames = featureNamesFor(sourceNames);
-  const data = new RankerDataset(featureNames);
+  const data = new RankerDataset(featureNames, opts.centered);
   const ev = world.events;
   const imported = ev.weight !== null;
   const users = Math.min(world.users.count, ev.userStart.length - 1);
@@ -152,10 +155,14 @@ export async function trainRankerOn(
     const set = imported ? merged : withExtraTracks(merged, outcome.keys());
     const labels = new Uint8Array(set.count).fill(LEAVE_OUT);
     let positives = 0;
+    // Imported data: what the listener already had before the session is excluded, as `encore offline`
+    // excludes a listener's own rows (otherwise the ranker learns "already played = negative").
+    const before = imported ? new Set<number>(ev.track.subarray(s, ss)) : null;
     for (let i = 0; i < set.count; i++) {
       const o = outcome.get(set.tracks[i]!);
-      if (imported) {
-        // Candidates the listener did not play in the session are negatives; history is not a candidate.
+      if (before !== null) {
+        // Candidates the listener did not play in the session are negatives.
+        if (before.has(set.tracks[i]!)) continue;
         labels[i] = o ? 1 : 0;
         positives += labels[i]!;
       } else if (o) {
