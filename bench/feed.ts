@@ -138,9 +138,13 @@ async function main(): Promise<void> {
     return `/v1/users/u${u}/feed?surface=home&limit=30`;
   };
   const stages = new StageStats();
+  const degraded = new Map<string, number>();
+  let sampled = 0;
   const onSample = (body: string): void => {
-    const r = JSON.parse(body) as { trace: { totalMs: number; stages: { name: string; ms: number }[] } };
+    const r = JSON.parse(body) as { trace: { totalMs: number; stages: { name: string; ms: number }[] }; degraded: { component: string }[] };
     stages.add(r.trace.stages, r.trace.totalMs);
+    sampled++;
+    for (const d of r.degraded) degraded.set(d.component, (degraded.get(d.component) ?? 0) + 1);
   };
   const base = { host: '127.0.0.1', port: ready.port, agent, path: pathFor };
 
@@ -151,6 +155,9 @@ async function main(): Promise<void> {
   const stageRows = stages.rows();
   console.log('per-stage (server traces, ms):');
   for (const s of stageRows) console.log(`  ${s.name.padEnd(28)} mean ${fmt(s.mean).padStart(7)}  p50 ${fmt(s.p50).padStart(7)}  p99 ${fmt(s.p99).padStart(7)}  (n=${s.n})`);
+
+  const degradedText = degraded.size === 0 ? 'none' : [...degraded].map(([c, n]) => `${c} in ${n} of ${sampled} responses`).join(', ');
+  console.log(`degraded: ${degradedText}`);
 
   const rampRows: { rate: number; ok: number; errors: number; p50: number; p95: number; p99: number }[] = [];
   let best = 0;
@@ -190,6 +197,8 @@ async function main(): Promise<void> {
     '| stage | mean | p50 | p99 |',
     '|---|---|---|---|',
     ...stageRows.map((s) => `| ${s.name} | ${fmt(s.mean)} | ${fmt(s.p50)} | ${fmt(s.p99)} |`),
+    '',
+    `Degraded components at this load: ${degradedText}.`,
     '',
     `## Ramp (${step} s per step)`,
     '',
