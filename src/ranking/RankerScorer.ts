@@ -12,7 +12,9 @@ export const RANKER_NAME = 'RankerScorer';
 export const RANKER_KIND = 'logistic-v1';
 /** Logistic regression on features centred per request (see centerPerRequest): ranks within a request. */
 export const RANKER_KIND_CENTERED = 'logistic-centered-v1';
-export const RANKER_KINDS: readonly string[] = [RANKER_KIND, RANKER_KIND_CENTERED];
+/** Linear scorer trained on pairs of one request (see fitRanker): orders tracks, not calibrated. */
+export const RANKER_KIND_PAIRWISE = 'pairwise-logistic-v1';
+export const RANKER_KINDS: readonly string[] = [RANKER_KIND, RANKER_KIND_CENTERED, RANKER_KIND_PAIRWISE];
 
 export class RankerScorer implements Scorer {
   readonly name = RANKER_NAME;

@@ -3,7 +3,10 @@
 import { auc, listNdcg } from '../eval/metrics.js';
 
 export interface RankingQuality {
+  /** AUC over all rows pooled (also rewards telling listeners apart). */
   readonly auc: number;
+  /** Mean AUC within a request (requests with both classes): how well tracks are ordered for one listener. */
+  readonly requestAuc: number;
   readonly ndcg: number;
   readonly ndcgAt10: number;
 }
@@ -14,6 +17,7 @@ export function rankingQuality(scores: Float32Array, labels: Uint8Array, group: 
   const l = labels.subarray(0, rows);
   let ndcg = 0;
   let ndcg10 = 0;
+  let groupAuc = 0;
   let groups = 0;
   let start = 0;
   while (start < rows) {
@@ -24,9 +28,10 @@ export function rankingQuality(scores: Float32Array, labels: Uint8Array, group: 
     if (pos > 0 && pos < end - start) {
       ndcg += listNdcg(s.subarray(start, end), l.subarray(start, end));
       ndcg10 += listNdcg(s.subarray(start, end), l.subarray(start, end), 10);
+      groupAuc += auc(s.subarray(start, end), l.subarray(start, end));
       groups++;
     }
     start = end;
   }
-  return { auc: auc(s, l), ndcg: groups ? ndcg / groups : NaN, ndcgAt10: groups ? ndcg10 / groups : NaN };
+  return { auc: auc(s, l), requestAuc: groups ? groupAuc / groups : NaN, ndcg: groups ? ndcg / groups : NaN, ndcgAt10: groups ? ndcg10 / groups : NaN };
 }
