@@ -33,7 +33,8 @@ export const BUNDLE_FILES = {
   itemFactors: 'item-factors.f32',
   userFactors: 'user-factors.f32',
   gram: 'gram.f32',
-  index: 'tracks.usearch',
+  /** Vector index bands: tracks.b<i>.usearch, listed in meta.json (index.bands). */
+  indexBandPrefix: 'tracks.b',
   coListenIndptr: 'colisten.indptr.i32',
   coListenTracks: 'colisten.tracks.i32',
   coListenWeights: 'colisten.weights.f32',

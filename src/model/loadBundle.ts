@@ -108,19 +108,23 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     ranker = { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds) };
   }
 
-  const indexFile = path.join(dir, BUNDLE_FILES.index);
-  const indexEntry = m.files[BUNDLE_FILES.index];
-  if (!indexEntry) throw Errors.bundleRejected(`${BUNDLE_FILES.index} is not listed in the manifest`);
-  // Size check happens before usearch sees the file (it would read past the end of a truncated one).
-  let size: number;
-  try {
-    size = fs.statSync(indexFile).size;
-  } catch (e) {
-    throw Errors.bundleRejected(`${BUNDLE_FILES.index}: ${(e as Error).message}`);
+  // Index bands: sizes were checked with every other file; checksums are checked by streaming each band once
+  // (it is memory-mapped, not read). A truncated band is refused before usearch sees it.
+  for (const band of meta.index.bands) {
+    const entry = m.files[band.file];
+    if (!entry) throw Errors.bundleRejected(`${band.file} is not listed in the manifest`);
+    const file = path.join(dir, band.file);
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch (e) {
+      throw Errors.bundleRejected(`${band.file}: ${(e as Error).message}`);
+    }
+    if (size !== entry.bytes) throw Errors.bundleRejected(`${band.file}: ${size} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
+    if (verify && sha256File(file) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
   }
-  if (size !== indexEntry.bytes) throw Errors.bundleRejected(`${BUNDLE_FILES.index}: ${size} bytes on disk, manifest says ${indexEntry.bytes} (truncated?)`);
-  if (verify && sha256File(indexFile) !== indexEntry.sha256) throw Errors.bundleRejected(`${BUNDLE_FILES.index}: checksum mismatch (corrupt)`);
-  const index: VectorIndex = UsearchTrackIndex.open(indexFile, dim, itemFactors, N, meta.index);
+  const params = { ...meta.index, bands: meta.index.bands.length };
+  const index: VectorIndex = UsearchTrackIndex.open(dir, meta.index.bands, dim, itemFactors, N, params);
 
   return {
     version: m.bundleVersion,

@@ -1,11 +1,16 @@
-// The track vector index: usearch HNSW over all tracks, built offline, saved into the bundle, loaded with
-// `view` (memory-mapped, so the OS pages it in and can share it between processes).
+// The track vector index: maximum-inner-product search over all tracks with usearch (HNSW), built offline,
+// saved into the bundle, loaded with `view` (memory-mapped: the OS pages it in and shares it between processes).
 //
-// Maximum inner product search through a cosine/inner-product index: usearch's i8 quantization rescales every
-// vector to unit length, which would throw away the norms that carry ALS's popularity signal. So each item y
-// is indexed as [y, sqrt(M^2 - |y|^2)] (Bachrach et al. 2014, the "MIPS to NN" reduction): every indexed vector
-// then has the same norm M, the unit-length rescaling is the same for all, and ranking by inner product with
-// the query [q, 0] equals ranking by q.y. Hits are re-scored with the exact float32 dot product.
+// Why norm bands: ALS scores are inner products, and track norms are very skewed (popular tracks have long
+// vectors, the unplayed tail short ones). A single HNSW graph on inner product, or on the usual MIPS -> cosine
+// reduction (append sqrt(M^2 - |y|^2)), gave recall@500 of only 0.4-0.75 on trained vectors: the appended
+// coordinate dominates and the graph stops reflecting directions. Following norm-ranging MIPS (Yan et al.,
+// NeurIPS 2018), tracks are sorted by norm and split into `bands` equal-count bands; inside a band norms are
+// similar, so the cosine order is close to the inner-product order, and each band gets a cosine index with i8
+// quantization (usearch normalises i8 vectors, which is exactly right for cosine). A query searches the bands
+// from the longest vectors down, re-scores every hit with the exact float32 dot product, and stops early when
+// a band's largest norm times |q| cannot beat the current k-th score.
+import fs from 'node:fs';
 import usearch, { type Index } from 'usearch';
 import type { VectorHits, VectorIndex } from '../model/ModelBundle.js';
 import { Errors } from '../domain/errors.js';
@@ -14,34 +19,32 @@ export interface IndexParams {
   readonly connectivity: number;
   readonly expansionAdd: number;
   readonly expansionSearch: number;
+  /** Number of norm bands (one usearch index each). */
+  readonly bands: number;
 }
 
 /** Tuned at 8.2M x 64 (see bench/results/retrieval.md). */
-export const DEFAULT_INDEX_PARAMS: IndexParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 512 };
+export const DEFAULT_INDEX_PARAMS: IndexParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 256, bands: 8 };
 
-const ADD_BATCH = 65_536;
+export interface BandInfo {
+  readonly file: string;
+  readonly size: number;
+  readonly maxNorm: number;
+}
 
 export interface IndexBuildStats {
   readonly seconds: number;
-  readonly maxNorm: number;
-  readonly size: number;
+  readonly bands: readonly BandInfo[];
 }
 
-export function maxRowNorm(v: Float32Array, n: number, dim: number): number {
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const o = i * dim;
-    for (let k = 0; k < dim; k++) s += v[o + k]! * v[o + k]!;
-    if (s > m) m = s;
-  }
-  return Math.sqrt(m);
-}
+const ADD_BATCH = 65_536;
+
+export const bandFileName = (b: number): string => `tracks.b${b}.usearch`;
 
 function newIndex(dim: number, p: IndexParams): Index {
   return new usearch.Index({
-    dimensions: dim + 1,
-    metric: usearch.MetricKind.IP,
+    dimensions: dim,
+    metric: usearch.MetricKind.Cos,
     quantization: usearch.ScalarKind.I8,
     connectivity: p.connectivity,
     expansion_add: p.expansionAdd,
@@ -50,113 +53,168 @@ function newIndex(dim: number, p: IndexParams): Index {
   });
 }
 
-/** Builds the index over rows [0, n) of `vectors` (row-major, dim wide) and saves it to `file`. */
+/** Track order by vector norm, longest first (ties: lower index first), and the norms. */
+export function normOrder(vectors: Float32Array, n: number, dim: number): { order: Int32Array; norms: Float32Array } {
+  const norms = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * dim;
+    for (let k = 0; k < dim; k++) s += vectors[o + k]! * vectors[o + k]!;
+    norms[i] = Math.sqrt(s);
+  }
+  // Sort float64 keys (negated norm rounded to float32, then index) instead of a comparator: 8.2M entries.
+  const keys = new Float64Array(n);
+  const scale = 2 ** 24;
+  let max = 0;
+  for (let i = 0; i < n; i++) max = Math.max(max, norms[i]!);
+  const q = max > 0 ? 2 ** 26 / max : 1; // quantise norms to 26 bits so key = level * 2^24 + index stays exact
+  for (let i = 0; i < n; i++) keys[i] = Math.floor((max - norms[i]!) * q) * scale + i;
+  keys.sort();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = keys[i]! % scale;
+  return { order, norms };
+}
+
+/** Builds the banded index over rows [0, n) of `vectors` into `dir` (one file per band). */
 export function buildTrackIndex(
   vectors: Float32Array,
   n: number,
   dim: number,
-  file: string,
+  dir: string,
   params: IndexParams,
   threads: number,
   onProgress?: (done: number, total: number) => void,
 ): IndexBuildStats {
+  if (n >= 2 ** 24) throw Errors.badRequest(`index: ${n} tracks exceed the 2^24 supported by the norm sort`);
   const t0 = performance.now();
-  const maxNorm = maxRowNorm(vectors, n, dim) || 1;
-  const m2 = maxNorm * maxNorm;
-  const index = newIndex(dim, params);
-  const wide = dim + 1;
-  const batch = new Float32Array(ADD_BATCH * wide);
+  const { order, norms } = normOrder(vectors, n, dim);
+  const B = Math.max(1, Math.min(params.bands, n));
+  const batch = new Float32Array(ADD_BATCH * dim);
   const keys = new BigUint64Array(ADD_BATCH);
-  for (let start = 0; start < n; start += ADD_BATCH) {
-    const count = Math.min(ADD_BATCH, n - start);
-    for (let i = 0; i < count; i++) {
-      const src = (start + i) * dim;
-      const dst = i * wide;
-      let s = 0;
-      for (let k = 0; k < dim; k++) {
-        const v = vectors[src + k]!;
-        batch[dst + k] = v;
-        s += v * v;
+  const bands: BandInfo[] = [];
+  let done = 0;
+  for (let b = 0; b < B; b++) {
+    const lo = Math.floor((n * b) / B);
+    const hi = Math.floor((n * (b + 1)) / B);
+    const index = newIndex(dim, params);
+    for (let start = lo; start < hi; start += ADD_BATCH) {
+      const count = Math.min(ADD_BATCH, hi - start);
+      for (let i = 0; i < count; i++) {
+        const t = order[start + i]!;
+        batch.set(vectors.subarray(t * dim, (t + 1) * dim), i * dim);
+        keys[i] = BigInt(t);
       }
-      batch[dst + dim] = Math.sqrt(Math.max(0, m2 - s));
-      keys[i] = BigInt(start + i);
+      index.add(count === ADD_BATCH ? keys : keys.subarray(0, count), count === ADD_BATCH ? batch : batch.subarray(0, count * dim), threads);
+      done += count;
+      onProgress?.(done, n);
     }
-    index.add(count === ADD_BATCH ? keys : keys.subarray(0, count), count === ADD_BATCH ? batch : batch.subarray(0, count * wide), threads);
-    onProgress?.(start + count, n);
+    const file = bandFileName(b);
+    index.save(`${dir}/${file}`);
+    bands.push({ file, size: hi - lo, maxNorm: hi > lo ? norms[order[lo]!]! : 0 });
   }
-  index.save(file);
-  return { seconds: (performance.now() - t0) / 1000, maxNorm, size: index.size() };
+  return { seconds: (performance.now() - t0) / 1000, bands };
 }
 
 /**
- * A loaded (memory-mapped) track index. `search` asks usearch for k hits on one thread, then re-scores them
- * with the exact dot product against `vectors` and returns them best first.
+ * The loaded (memory-mapped) banded index. `search` returns up to k tracks, best exact inner product first.
+ * Scratch buffers are allocated once per index (search is synchronous, so one set suffices).
  */
 export class UsearchTrackIndex implements VectorIndex {
   readonly size: number;
-  private readonly query: Float32Array;
   private closed = false;
+  private readonly candTracks: Int32Array;
+  private readonly candScores: Float32Array;
+  private readonly maxK: number;
 
   private constructor(
-    private readonly index: Index,
+    private readonly bands: ReadonlyArray<{ readonly index: Index; readonly maxNorm: number; readonly size: number }>,
     readonly dim: number,
     private readonly vectors: Float32Array,
   ) {
-    this.size = index.size();
-    this.query = new Float32Array(dim + 1);
+    let s = 0;
+    for (const b of bands) s += b.size;
+    this.size = s;
+    this.maxK = 10_000;
+    this.candTracks = new Int32Array(this.maxK * (bands.length + 1));
+    this.candScores = new Float32Array(this.maxK * (bands.length + 1));
   }
 
-  static open(file: string, dim: number, vectors: Float32Array, trackCount: number, params: IndexParams = DEFAULT_INDEX_PARAMS): UsearchTrackIndex {
-    const index = newIndex(dim, params);
-    try {
-      index.view(file);
-    } catch (e) {
-      throw Errors.bundleRejected(`index ${file}: ${(e as Error).message}`);
+  static open(dir: string, bands: readonly BandInfo[], dim: number, vectors: Float32Array, trackCount: number, params: IndexParams = DEFAULT_INDEX_PARAMS): UsearchTrackIndex {
+    const loaded: Array<{ index: Index; maxNorm: number; size: number }> = [];
+    let total = 0;
+    for (const band of bands) {
+      const file = `${dir}/${band.file}`;
+      if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
+      const index = newIndex(dim, params);
+      try {
+        index.view(file);
+      } catch (e) {
+        throw Errors.bundleRejected(`index band ${band.file}: ${(e as Error).message}`);
+      }
+      if (index.size() !== band.size) throw Errors.bundleRejected(`index band ${band.file} holds ${index.size()} vectors, expected ${band.size}`);
+      if (index.dimensions() !== dim) throw Errors.bundleRejected(`index band ${band.file} has ${index.dimensions()} dimensions, expected ${dim}`);
+      total += band.size;
+      loaded.push({ index, maxNorm: band.maxNorm, size: band.size });
     }
-    if (index.size() !== trackCount) throw Errors.bundleRejected(`index ${file} holds ${index.size()} vectors, expected ${trackCount}`);
-    if (index.dimensions() !== dim + 1) throw Errors.bundleRejected(`index ${file} has ${index.dimensions()} dimensions, expected ${dim + 1}`);
-    return new UsearchTrackIndex(index, dim, vectors);
+    if (total !== trackCount) throw Errors.bundleRejected(`index holds ${total} vectors, expected ${trackCount}`);
+    return new UsearchTrackIndex(loaded, dim, vectors);
   }
 
   search(query: Float32Array, k: number): VectorHits {
     if (this.closed) throw Errors.notReady('vector index closed');
-    const q = this.query;
-    q.set(query.subarray(0, this.dim));
-    q[this.dim] = 0;
-    const kk = Math.max(1, Math.min(k, this.size));
-    const m = this.index.search(q, kk, 1);
-    const count = m.keys.length;
-    const tracks = new Int32Array(count);
-    const scores = new Float32Array(count);
     const dim = this.dim;
     const v = this.vectors;
-    for (let i = 0; i < count; i++) {
-      const t = Number(m.keys[i]);
-      tracks[i] = t;
-      let s = 0;
-      const o = t * dim;
-      for (let d = 0; d < dim; d++) s += v[o + d]! * query[d]!;
-      scores[i] = s;
+    const kk = Math.max(1, Math.min(k, this.size, this.maxK));
+    let qn = 0;
+    for (let d = 0; d < dim; d++) qn += query[d]! * query[d]!;
+    qn = Math.sqrt(qn);
+    const ct = this.candTracks;
+    const cs = this.candScores;
+    let n = 0;
+    let kth = -Infinity; // k-th best exact score so far (when n >= kk)
+    const q = query.length === dim ? query : query.subarray(0, dim);
+    for (const band of this.bands) {
+      if (band.size === 0) continue;
+      if (n >= kk && kth >= qn * band.maxNorm) break; // nothing in this or any shorter band can enter the top k
+      const m = band.index.search(q, Math.min(kk, band.size), 1);
+      for (let i = 0; i < m.keys.length; i++) {
+        const t = Number(m.keys[i]);
+        let s = 0;
+        const o = t * dim;
+        for (let d = 0; d < dim; d++) s += v[o + d]! * q[d]!;
+        ct[n] = t;
+        cs[n] = s;
+        n++;
+      }
+      if (n >= kk) {
+        n = keepTop(ct, cs, n, kk);
+        kth = cs[kk - 1]!;
+      }
     }
-    sortByScoreDesc(tracks, scores, count);
-    return { tracks, scores, count };
+    const count = Math.min(n, kk);
+    keepTop(ct, cs, n, count);
+    return { tracks: ct.slice(0, count), scores: cs.slice(0, count), count };
   }
 
   close(): void {
-    // usearch has no explicit release: drop the reference so the mapping is unmapped on collection.
+    // usearch has no explicit release: dropping the references lets the mappings be unmapped on collection.
     this.closed = true;
   }
 }
 
-/** Sorts (tracks, scores) pairs by score, best first, ties by track index (deterministic). */
-export function sortByScoreDesc(tracks: Int32Array, scores: Float32Array, count: number): void {
-  const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) order[i] = i;
+/** Keeps the best `k` of n (tracks, scores) pairs, sorted best first (ties: lower track first); returns k. */
+export function keepTop(tracks: Int32Array, scores: Float32Array, n: number, k: number): number {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => scores[b]! - scores[a]! || tracks[a]! - tracks[b]!);
-  const t2 = tracks.slice(0, count);
-  const s2 = scores.slice(0, count);
-  for (let i = 0; i < count; i++) {
-    tracks[i] = t2[order[i]!]!;
-    scores[i] = s2[order[i]!]!;
+  const take = Math.min(k, n);
+  const t2 = new Int32Array(take);
+  const s2 = new Float32Array(take);
+  for (let i = 0; i < take; i++) {
+    t2[i] = tracks[order[i]!]!;
+    s2[i] = scores[order[i]!]!;
   }
+  tracks.set(t2);
+  scores.set(s2);
+  return take;
 }

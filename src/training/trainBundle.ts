@@ -21,7 +21,7 @@ import { buildArtistNewest } from './artistNewest.js';
 import { buildUserRecent } from './userRecent.js';
 import { fitColdStart } from './coldStartFit.js';
 import { trainRanker } from './ranker.js';
-import { buildTrackIndex, DEFAULT_INDEX_PARAMS, type IndexParams } from '../retrieval/UsearchIndex.js';
+import { buildTrackIndex, DEFAULT_INDEX_PARAMS, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
 import { phaseProgress } from './progress.js';
 import { Errors } from '../domain/errors.js';
@@ -62,7 +62,7 @@ export interface BundleMeta {
   readonly iterations: number;
   readonly seed: number;
   readonly rootGenres: number[];
-  readonly index: IndexParams & { readonly maxNorm: number; readonly buildSeconds: number };
+  readonly index: Omit<IndexParams, 'bands'> & { readonly bands: readonly BandInfo[]; readonly buildSeconds: number };
   readonly coldStart: { readonly inputDim: number; readonly genreSlots: number; readonly featureMeans: number[]; readonly featureStds: number[]; readonly artistCount: number; readonly fitRows: number; readonly filled: number };
   readonly heldout: string;
   readonly stats: Record<string, number>;
@@ -167,7 +167,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     writeTyped(tmp, BUNDLE_FILES.heldoutEnd, ranges.end);
     t = lap('tables', t);
 
-    const idx = buildTrackIndex(itemFactors, N, dim, path.join(tmp, BUNDLE_FILES.index), opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total));
+    const idx = buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total));
     t = lap('index', t);
     bar.stop();
 
@@ -177,7 +177,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
       iterations: opts.iterations,
       seed: opts.seed,
       rootGenres: Array.from(pop.roots),
-      index: { ...opts.index, maxNorm: idx.maxNorm, buildSeconds: Math.round(idx.seconds * 10) / 10 },
+      index: { ...opts.index, bands: idx.bands, buildSeconds: Math.round(idx.seconds * 10) / 10 },
       coldStart: {
         inputDim: cold.model.inputDim,
         genreSlots: cold.model.genreSlots,

@@ -17,7 +17,7 @@ test('encore train writes a complete bundle with a checksummed manifest and no t
   assert.equal(m.format, 'encore-bundle');
   assert.equal(m.trackCount, 20000);
   assert.equal(m.userCount, 2000);
-  for (const name of [BUNDLE_FILES.itemFactors, BUNDLE_FILES.index, BUNDLE_FILES.coListenTracks, BUNDLE_FILES.popMarketTracks, BUNDLE_FILES.heldoutStart]) {
+  for (const name of [BUNDLE_FILES.itemFactors, 'tracks.b0.usearch', BUNDLE_FILES.coListenTracks, BUNDLE_FILES.popMarketTracks, BUNDLE_FILES.heldoutStart]) {
     assert.ok(m.files[name], `${name} in manifest`);
     assert.match(m.files[name]!.sha256, /^[0-9a-f]{64}$/);
   }
@@ -69,7 +69,7 @@ test('training is deterministic for a seed (factors, tables), and the seed matte
   const b = readManifest(again.dir).files;
   // The usearch graph is built on 2 threads, so its bytes may differ; everything else must match exactly.
   for (const name of Object.keys(a)) {
-    if (name === BUNDLE_FILES.index || name === BUNDLE_FILES.meta || name.startsWith('ranker')) continue;
+    if (name.startsWith(BUNDLE_FILES.indexBandPrefix) || name === BUNDLE_FILES.meta || name.startsWith('ranker')) continue;
     assert.equal(b[name]?.sha256, a[name]!.sha256, name);
   }
   const other = await trainBundle({ ...SMALL_TRAIN, seed: 8, worldDir: f.world.dir, bundlesDir: f.bundlesDir, world: f.world });
@@ -85,7 +85,7 @@ test('a build that fails midway leaves no bundle visible', async () => {
   const store = new FsBundleStore(f.bundlesDir);
   const before = await store.versions();
   await assert.rejects(
-    trainBundle({ ...SMALL_TRAIN, worldDir: f.world.dir, bundlesDir: f.bundlesDir, world: f.world, index: { connectivity: -1, expansionAdd: 1, expansionSearch: 1 } }),
+    trainBundle({ ...SMALL_TRAIN, worldDir: f.world.dir, bundlesDir: f.bundlesDir, world: f.world, index: { connectivity: -1, expansionAdd: 1, expansionSearch: 1, bands: 2 } }),
   );
   assert.deepEqual(await store.versions(), before);
   assert.deepEqual(fs.readdirSync(f.bundlesDir).filter((n) => n.startsWith('.')), []);
@@ -109,7 +109,7 @@ test('corrupt, truncated or incompatible bundles are rejected with a coded error
   await assert.rejects(loadBundle(dir), rejected);
   // Truncated index.
   dir = fresh();
-  const idx = path.join(dir, BUNDLE_FILES.index);
+  const idx = path.join(dir, 'tracks.b0.usearch');
   fs.truncateSync(idx, fs.statSync(idx).size - 100);
   await assert.rejects(loadBundle(dir, { verify: 'sizes' }), rejected);
   // Missing file.

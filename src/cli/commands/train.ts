@@ -18,6 +18,7 @@ export function registerTrain(program: Command): void {
     .option('--connectivity <n>', 'vector index connectivity', String(DEFAULT_INDEX_PARAMS.connectivity))
     .option('--expansion-add <n>', 'vector index expansion at build', String(DEFAULT_INDEX_PARAMS.expansionAdd))
     .option('--expansion-search <n>', 'vector index expansion at query time', String(DEFAULT_INDEX_PARAMS.expansionSearch))
+    .option('--bands <n>', 'vector index norm bands', String(DEFAULT_INDEX_PARAMS.bands))
     .option('--events-log <url>', 'merge the service event log (not implemented yet)')
     .option('--quiet', 'no progress bars')
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -35,7 +36,7 @@ export function registerTrain(program: Command): void {
         cgSteps: num('cgSteps'),
         seed: num('seed'),
         threads: num('threads'),
-        index: { connectivity: num('connectivity'), expansionAdd: num('expansionAdd'), expansionSearch: num('expansionSearch') },
+        index: { connectivity: num('connectivity'), expansionAdd: num('expansionAdd'), expansionSearch: num('expansionSearch'), bands: num('bands') },
         eventsLog: typeof o.eventsLog === 'string' ? o.eventsLog : null,
         quiet: o.quiet === true,
       });
