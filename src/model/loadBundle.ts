@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
 import { BUNDLE_FILES, readJson, readManifest, readTyped, sha256File, type BundleManifest } from './bundleFiles.js';
 import type { BundleMeta } from '../training/trainBundle.js';
-import { UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
+import { NORMS_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
 import { MARKETS } from '../domain/markets.js';
 import { Errors } from '../domain/errors.js';
 
@@ -124,7 +124,8 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     if (verify && sha256File(file) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
   }
   const params = { ...meta.index, bands: meta.index.bands.length };
-  const index: VectorIndex = UsearchTrackIndex.open(dir, meta.index.bands, dim, itemFactors, N, params);
+  const norms = f32(NORMS_FILE, N);
+  const index: VectorIndex = UsearchTrackIndex.open(dir, meta.index.bands, dim, norms, itemFactors, N, params);
 
   return {
     version: m.bundleVersion,
@@ -145,4 +146,15 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     coldStart,
     close: () => index.close(),
   };
+}
+
+/**
+ * Opens only the vector index of a bundle (norms + memory-mapped bands), without the float32 vectors:
+ * what an index-only process holds. Used by the retrieval benchmark to measure the index's own memory.
+ */
+export function openBundleIndex(dir: string, vectors: Float32Array | null = null): VectorIndex {
+  const m = readManifest(dir);
+  const meta = readJson<BundleMeta>(dir, m, BUNDLE_FILES.meta);
+  const norms = readTyped(dir, m, NORMS_FILE, Float32Array, false);
+  return UsearchTrackIndex.open(dir, meta.index.bands, m.dim, norms, vectors, m.trackCount, { ...meta.index, bands: meta.index.bands.length });
 }

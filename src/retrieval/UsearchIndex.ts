@@ -35,7 +35,11 @@ export interface BandInfo {
 export interface IndexBuildStats {
   readonly seconds: number;
   readonly bands: readonly BandInfo[];
+  /** Per-track vector norm (for merging band results without the float32 vectors). */
+  readonly norms: Float32Array;
 }
+
+export const NORMS_FILE = 'track-norms.f32';
 
 const ADD_BATCH = 65_536;
 
@@ -112,12 +116,15 @@ export function buildTrackIndex(
     index.save(`${dir}/${file}`);
     bands.push({ file, size: hi - lo, maxNorm: hi > lo ? norms[order[lo]!]! : 0 });
   }
-  return { seconds: (performance.now() - t0) / 1000, bands };
+  return { seconds: (performance.now() - t0) / 1000, bands, norms };
 }
 
 /**
- * The loaded (memory-mapped) banded index. `search` returns up to k tracks, best exact inner product first.
- * Scratch buffers are allocated once per index (search is synchronous, so one set suffices).
+ * The loaded (memory-mapped) banded index. `search` returns up to k tracks, best first. With the float32
+ * vectors (`vectors`, the bundle's itemFactors) hits are re-scored with the exact dot product; without them
+ * (an index-only process) the score is the band's cosine x |q| x |y| from the stored norms, which keeps the
+ * index's own memory small (i8 vectors + graph + norms). Scratch buffers are allocated once per index
+ * (search is synchronous, so one set suffices).
  */
 export class UsearchTrackIndex implements VectorIndex {
   readonly size: number;
@@ -129,7 +136,8 @@ export class UsearchTrackIndex implements VectorIndex {
   private constructor(
     private readonly bands: ReadonlyArray<{ readonly index: Index; readonly maxNorm: number; readonly size: number }>,
     readonly dim: number,
-    private readonly vectors: Float32Array,
+    private readonly norms: Float32Array,
+    private readonly vectors: Float32Array | null,
   ) {
     let s = 0;
     for (const b of bands) s += b.size;
@@ -139,7 +147,16 @@ export class UsearchTrackIndex implements VectorIndex {
     this.candScores = new Float32Array(this.maxK * (bands.length + 1));
   }
 
-  static open(dir: string, bands: readonly BandInfo[], dim: number, vectors: Float32Array, trackCount: number, params: IndexParams = DEFAULT_INDEX_PARAMS): UsearchTrackIndex {
+  static open(
+    dir: string,
+    bands: readonly BandInfo[],
+    dim: number,
+    norms: Float32Array,
+    vectors: Float32Array | null,
+    trackCount: number,
+    params: IndexParams = DEFAULT_INDEX_PARAMS,
+  ): UsearchTrackIndex {
+    if (norms.length !== trackCount) throw Errors.bundleRejected(`index norms hold ${norms.length} tracks, expected ${trackCount}`);
     const loaded: Array<{ index: Index; maxNorm: number; size: number }> = [];
     let total = 0;
     for (const band of bands) {
@@ -157,7 +174,7 @@ export class UsearchTrackIndex implements VectorIndex {
       loaded.push({ index, maxNorm: band.maxNorm, size: band.size });
     }
     if (total !== trackCount) throw Errors.bundleRejected(`index holds ${total} vectors, expected ${trackCount}`);
-    return new UsearchTrackIndex(loaded, dim, vectors);
+    return new UsearchTrackIndex(loaded, dim, norms, vectors);
   }
 
   search(query: Float32Array, k: number): VectorHits {
@@ -179,9 +196,12 @@ export class UsearchTrackIndex implements VectorIndex {
       const m = band.index.search(q, Math.min(kk, band.size), 1);
       for (let i = 0; i < m.keys.length; i++) {
         const t = Number(m.keys[i]);
-        let s = 0;
-        const o = t * dim;
-        for (let d = 0; d < dim; d++) s += v[o + d]! * q[d]!;
+        let s: number;
+        if (v) {
+          s = 0;
+          const o = t * dim;
+          for (let d = 0; d < dim; d++) s += v[o + d]! * q[d]!;
+        } else s = (1 - m.distances[i]!) * qn * this.norms[t]!;
         ct[n] = t;
         cs[n] = s;
         n++;

@@ -21,7 +21,7 @@ import { buildArtistNewest } from './artistNewest.js';
 import { buildUserRecent } from './userRecent.js';
 import { fitColdStart } from './coldStartFit.js';
 import { trainRanker } from './ranker.js';
-import { buildTrackIndex, DEFAULT_INDEX_PARAMS, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
+import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
 import { phaseProgress } from './progress.js';
 import { Errors } from '../domain/errors.js';
@@ -168,6 +168,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     t = lap('tables', t);
 
     const idx = buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total));
+    writeTyped(tmp, NORMS_FILE, idx.norms);
     t = lap('index', t);
     bar.stop();
 

@@ -1,0 +1,202 @@
+// Retrieval benchmark at full scale: vector index build time, recall@500 against exact inner-product search,
+// query latency (p50/p99, k = 500, one thread), resident memory of an index-only process, and how many
+// ANN candidates survive the market/explicit filters for listeners in the smallest market.
+//   npm run bench:retrieval -- [--bundles DIR] [--world DIR] [--queries 100] [--latency 1000]
+//                              [--rebuild --bands B --connectivity C --expansion-add E]  (rebuild the index
+//                              from the bundle's item factors into a temp dir and measure that one)
+//                              [--expansion-search E] [--write]   (write bench/results/retrieval.md)
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import usearch from 'usearch';
+import { FsBundleStore } from '../src/storage/FsBundleStore.js';
+import { BUNDLE_FILES, readManifest, readTyped } from '../src/model/bundleFiles.js';
+import { openBundleIndex } from '../src/model/loadBundle.js';
+import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, UsearchTrackIndex, type BandInfo, type IndexParams } from '../src/retrieval/UsearchIndex.js';
+import type { BundleMeta } from '../src/training/trainBundle.js';
+import type { VectorIndex } from '../src/model/ModelBundle.js';
+import { loadCatalog } from '../src/catalog/ColumnarCatalog.js';
+import { MARKETS } from '../src/domain/markets.js';
+
+const argv = process.argv.slice(2);
+const get = (name: string): string | undefined => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const GiB = 2 ** 30;
+const K = 500;
+
+async function bundleDir(): Promise<string> {
+  const explicit = get('--bundle');
+  if (explicit) return explicit;
+  const store = new FsBundleStore(get('--bundles') ?? '/work/data/bundles-8m');
+  const v = await store.current();
+  if (!v) throw new Error(`no bundle in ${store.root}; run encore train first`);
+  return store.path(v);
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** Child: open the index only (no float32 vectors), run queries, report RSS. */
+async function indexOnlyChild(dir: string, bandsJson: string | undefined): Promise<void> {
+  const m = readManifest(dir);
+  let index: VectorIndex;
+  if (bandsJson) {
+    const b = JSON.parse(bandsJson) as { dir: string; bands: BandInfo[]; params: IndexParams };
+    const norms = readTyped(dir, m, NORMS_FILE, Float32Array, false);
+    index = UsearchTrackIndex.open(b.dir, b.bands, m.dim, norms, null, m.trackCount, b.params);
+  } else index = openBundleIndex(dir);
+  const users = readTyped(dir, m, BUNDLE_FILES.userFactors, Float32Array, false);
+  const times: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const u = (i * 7919) % m.userCount;
+    const t0 = performance.now();
+    index.search(users.subarray(u * m.dim, (u + 1) * m.dim), K);
+    times.push(performance.now() - t0);
+  }
+  console.log(JSON.stringify({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024, userFactorsBytes: users.byteLength }));
+}
+
+async function main(): Promise<void> {
+  if (argv[0] === '--child-index') {
+    await indexOnlyChild(argv[1]!, argv[2]);
+    return;
+  }
+  const dir = await bundleDir();
+  const m = readManifest(dir);
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, BUNDLE_FILES.meta), 'utf8')) as BundleMeta;
+  const dim = m.dim;
+  const N = m.trackCount;
+  const cpus = os.cpus();
+  const lines: string[] = [];
+  const say = (s: string): void => {
+    console.log(s);
+    lines.push(s);
+  };
+  say(`# Retrieval benchmark`);
+  say('');
+  say(`- date: ${new Date().toISOString()}`);
+  say(`- machine: ${cpus[0]?.model ?? 'unknown'} x ${cpus.length} cores, ${(os.totalmem() / GiB).toFixed(1)} GiB RAM (shared with other jobs), Node ${process.version}`);
+  say(`- command: npm run bench:retrieval -- ${argv.join(' ')}`);
+  say(`- bundle: ${dir} (${N} tracks x ${dim} dims, ${m.userCount} listeners)`);
+  const items = readTyped(dir, m, BUNDLE_FILES.itemFactors, Float32Array, false);
+  const users = readTyped(dir, m, BUNDLE_FILES.userFactors, Float32Array, false);
+
+  let params: IndexParams = { ...meta.index, bands: meta.index.bands.length };
+  let bands: readonly BandInfo[] = meta.index.bands;
+  let indexDir = dir;
+  let buildSeconds = meta.index.buildSeconds;
+  let buildNote = 'from encore train (meta.json)';
+  if (argv.includes('--rebuild')) {
+    params = {
+      connectivity: Number(get('--connectivity') ?? DEFAULT_INDEX_PARAMS.connectivity),
+      expansionAdd: Number(get('--expansion-add') ?? DEFAULT_INDEX_PARAMS.expansionAdd),
+      expansionSearch: Number(get('--expansion-search') ?? DEFAULT_INDEX_PARAMS.expansionSearch),
+      bands: Number(get('--bands') ?? DEFAULT_INDEX_PARAMS.bands),
+    };
+    indexDir = fs.mkdtempSync(path.join(fs.existsSync('/work/data') ? '/work/data' : os.tmpdir(), 'bench-index-'));
+    const st = buildTrackIndex(items, N, dim, indexDir, params, 2, (d, t) => {
+      if (d % 1_048_576 < 65_536) process.stderr.write(`  index build ${d}/${t}\n`);
+    });
+    bands = st.bands;
+    buildSeconds = Math.round(st.seconds * 10) / 10;
+    buildNote = 'rebuilt by this benchmark, 2 threads';
+  } else if (get('--expansion-search')) params = { ...params, expansionSearch: Number(get('--expansion-search')) };
+  const norms = readTyped(dir, m, NORMS_FILE, Float32Array, false);
+  const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, items, N, params);
+  say(`- index: ${bands.length} norm bands (cosine, i8), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
+  say('');
+  say(`| figure | value |`);
+  say(`|---|---|`);
+  say(`| index build (${N} x ${dim}) | ${buildSeconds} s (${buildNote}) |`);
+
+  // Recall@500 against exact inner product search (usearch exactSearch, float32, 2 threads).
+  const Q = Number(get('--queries') ?? 100);
+  const queries = new Float32Array(Q * dim);
+  for (let i = 0; i < Q; i++) {
+    const u = Math.floor(((i + 0.5) * m.userCount) / Q);
+    queries.set(users.subarray(u * dim, (u + 1) * dim), i * dim);
+  }
+  const te = performance.now();
+  const exact = usearch.exactSearch(items, queries, dim, K, usearch.MetricKind.IP, 2) as unknown as { keys: BigUint64Array };
+  const exactS = (performance.now() - te) / 1000;
+  let recall = 0;
+  for (let i = 0; i < Q; i++) {
+    const truth = new Set<number>();
+    for (let j = 0; j < K; j++) truth.add(Number(exact.keys[i * K + j]));
+    const hits = index.search(queries.subarray(i * dim, (i + 1) * dim), K);
+    let found = 0;
+    for (let j = 0; j < hits.count; j++) if (truth.has(hits.tracks[j]!)) found++;
+    recall += found / K;
+  }
+  recall /= Q;
+  say(`| recall@500 vs exact search (${Q} listener queries) | ${recall.toFixed(4)} |`);
+  say(`| exact search (SIMD, 2 threads) | ${((exactS * 1000) / Q).toFixed(0)} ms per query |`);
+
+  // Latency, one thread, k = 500, with exact re-scoring (as the service runs it) and index-only.
+  const L = Number(get('--latency') ?? 1000);
+  const onlyIndex = UsearchTrackIndex.open(indexDir, bands, dim, norms, null, N, params);
+  for (const [label, idx] of [
+    ['query k=500, one thread, exact re-scoring (service)', index],
+    ['query k=500, one thread, index only', onlyIndex],
+  ] as const) {
+    const times = new Float64Array(L);
+    for (let i = 0; i < L; i++) {
+      const u = (i * 104_729) % m.userCount;
+      const t0 = performance.now();
+      idx.search(users.subarray(u * dim, (u + 1) * dim), K);
+      times[i] = performance.now() - t0;
+    }
+    times.sort();
+    say(`| ${label} (${L} queries) | p50 ${quantile(times, 0.5).toFixed(2)} ms, p99 ${quantile(times, 0.99).toFixed(2)} ms |`);
+  }
+
+  // RSS of a fresh process holding only the index (norms + memory-mapped bands) after 300 queries.
+  const self = fileURLToPath(import.meta.url);
+  const childArgs = [self, '--child-index', dir];
+  if (argv.includes('--rebuild')) childArgs.push(JSON.stringify({ dir: indexDir, bands, params }));
+  const r = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = JSON.parse((r.stdout.trim().split('\n').pop() ?? '{}')) as { rss?: number; maxRss?: number; userFactorsBytes?: number };
+  if (out.rss !== undefined) {
+    const idxRss = (out.rss - (out.userFactorsBytes ?? 0)) / GiB;
+    say(`| RSS, index-only process after 300 queries | ${(out.rss / GiB).toFixed(2)} GiB (of which ${((out.userFactorsBytes ?? 0) / GiB).toFixed(2)} GiB query vectors: index ≈ ${idxRss.toFixed(2)} GiB) |`);
+  } else say(`| RSS, index-only process | child failed: ${r.stderr.slice(-300)} |`);
+  say(`| RSS, this process (index + float32 item and user factors) | ${(process.memoryUsage().rss / GiB).toFixed(2)} GiB |`);
+
+  // Filter survival: listeners of the market with the fewest available tracks, explicit content off.
+  const worldDir = get('--world') ?? '/work/data/world-8m';
+  if (fs.existsSync(path.join(worldDir, 'manifest.json'))) {
+    const catalog = loadCatalog(worldDir);
+    const cols = catalog.columns;
+    const avail = new Float64Array(MARKETS.length);
+    for (let t = 0; t < catalog.trackCount; t++) for (let mk = 0; mk < MARKETS.length; mk++) if ((cols.markets[t]! >>> mk) & 1) avail[mk]!++;
+    let worst = 0;
+    for (let mk = 1; mk < MARKETS.length; mk++) if (avail[mk]! < avail[worst]!) worst = mk;
+    let survived = 0;
+    let minSurvived = K;
+    const S = 200;
+    for (let i = 0; i < S; i++) {
+      const u = (i * 15_485_863) % m.userCount;
+      const hits = index.search(users.subarray(u * dim, (u + 1) * dim), K);
+      let s = 0;
+      for (let j = 0; j < hits.count; j++) {
+        const t = hits.tracks[j]!;
+        if ((cols.markets[t]! >>> worst) & 1 && cols.explicit[t] === 0) s++;
+      }
+      survived += s;
+      minSurvived = Math.min(minSurvived, s);
+    }
+    say(`| filter survival, market ${MARKETS[worst]} (${((100 * avail[worst]!) / N).toFixed(1)} % of catalog available), explicit off | ${(survived / S).toFixed(0)} of 500 hits on average, minimum ${minSurvived} (${S} listeners); AnnSource widens k x4 while fewer than its limit survive |`);
+  }
+  if (argv.includes('--rebuild')) fs.rmSync(indexDir, { recursive: true, force: true });
+  if (argv.includes('--write')) {
+    fs.mkdirSync('bench/results', { recursive: true });
+    fs.writeFileSync('bench/results/retrieval.md', lines.join('\n') + '\n');
+  }
+}
+
+await main();
