@@ -12,8 +12,13 @@ export class Trace {
   }
 
   add(name: string, startedAt: number, inCount: number, outCount: number, status: StageStatus, detail?: string): void {
+    this.stages.push(Trace.entry(name, startedAt, inCount, outCount, status, detail));
+  }
+
+  /** A stage entry timed from `startedAt` to now, not yet recorded (for stages that may be redone). */
+  static entry(name: string, startedAt: number, inCount: number, outCount: number, status: StageStatus, detail?: string): StageTrace {
     const ms = Math.round((performance.now() - startedAt) * 1000) / 1000;
-    this.stages.push(detail === undefined ? { name, ms, in: inCount, out: outCount, status } : { name, ms, in: inCount, out: outCount, status, detail });
+    return detail === undefined ? { name, ms, in: inCount, out: outCount, status } : { name, ms, in: inCount, out: outCount, status, detail };
   }
 
   degrade(component: string, reason: string): void {

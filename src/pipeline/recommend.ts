@@ -27,7 +27,7 @@ import type { FeedObserver } from './observer.js';
 import { reasonFor } from './reasons.js';
 import { runSources } from './runSources.js';
 import { Trace } from './Trace.js';
-import type { FeedItem, FeedResult, RecommendRequest } from './types.js';
+import type { Degradation, FeedItem, FeedResult, RecommendRequest, StageTrace } from './types.js';
 import type { UserProfiles } from './UserProfiles.js';
 
 export type { FeedResult, RecommendRequest, FeedItem, StageTrace, Degradation } from './types.js';
@@ -47,8 +47,10 @@ export interface RecommendDeps {
 export const MAX_LIMIT = 500;
 /** Share of the surface budget kept for the stages after retrieval (filters, ranker, re-ranker). */
 const POST_RETRIEVAL_RESERVE = 0.3;
-/** Fallback sources also run when the regular ones bring fewer than this many candidates per slot. */
+/** Fallback sources also run when the regular ones bring fewer than this many candidates per slot... */
 const MIN_CANDIDATES_PER_SLOT = 3;
+/** ...or when the filters leave fewer than this many per slot. */
+const MIN_ROWS_AFTER_FILTERS = 2;
 /** Below this many ms left, the learned ranker is skipped and the cheap fallback scorer is used. */
 const MIN_RANKER_MS = 2;
 
@@ -161,44 +163,36 @@ async function runPipeline(
   const retrievalMs = timeLeft() - budget * POST_RETRIEVAL_RESERVE;
   const outcomes = await runSources(ctx, surface.sources, registry, retrievalMs, trace);
   const batches: (CandidateBatch | null)[] = outcomes.map((o) => o.batch);
+  for (let i = 0; i < surface.fallbackSources.length; i++) batches.push(null);
   let fetched = 0;
   for (const b of batches) if (b) fetched += b.count;
   const failedClosed = outcomes.some((o) => o.failedClosed);
-  if (failedClosed || fetched < req.limit * MIN_CANDIDATES_PER_SLOT) {
-    const reason = failedClosed ? 'a fail-closed source failed' : `only ${fetched} candidates`;
+  let fallbacksRan = false;
+  const runFallbacks = async (reason: string): Promise<void> => {
+    fallbacksRan = true;
     const fb = await runSources(ctx, surface.fallbackSources, registry, Math.max(timeLeft() - budget * POST_RETRIEVAL_RESERVE, 5), trace);
-    for (const o of fb) batches.push(o.batch);
+    for (let i = 0; i < fb.length; i++) batches[surface.sources.length + i] = fb[i]!.batch;
     if (fetched === 0) trace.degrade('CandidateSources', `no regular source answered; served fallbacks (${reason})`);
-  } else {
-    for (let i = 0; i < surface.fallbackSources.length; i++) batches.push(null);
+  };
+  if (failedClosed || fetched < req.limit * MIN_CANDIDATES_PER_SLOT) {
+    await runFallbacks(failedClosed ? 'a fail-closed source failed' : `only ${fetched} candidates`);
+  }
+
+  // Merge + dedupe, then the filters (each reports what it removed; a failing filter fails open). When the
+  // filters leave too few, the fallbacks are added and the pass is redone (it is cheap); the trace keeps
+  // the last pass.
+  const excluded = req.excludeTracks !== undefined && req.excludeTracks.length > 0 ? new ExcludedTrackFilter(new Set(req.excludeTracks)) : null;
+  let pass = mergeAndFilter(ctx, surface, sourceNames, batches, excluded);
+  if (!fallbacksRan && pass.rows.count < req.limit * MIN_ROWS_AFTER_FILTERS) {
+    await runFallbacks(`only ${pass.rows.count} candidates left after the filters`);
+    pass = mergeAndFilter(ctx, surface, sourceNames, batches, excluded);
   }
   let total = 0;
   for (const b of batches) if (b) total += b.count;
-  trace.add('CandidateSources', t0, slots.length, total, failedClosed ? 'degraded' : 'ok');
-
-  // Merge + dedupe
-  t0 = performance.now();
-  const merged = mergeBatches(sourceNames, batches, catalog.trackCount);
-  let rows: CandidateRows = merged.rows;
-  trace.add('MergeDedupe', t0, total, rows.count, 'ok', `${merged.duplicates} duplicates across sources` + (merged.invalid > 0 ? `, ${merged.invalid} unknown tracks` : ''));
-
-  // Filters, each reporting what it removed; a failing filter fails open (keeps everything).
-  const excluded = req.excludeTracks !== undefined && req.excludeTracks.length > 0 ? new ExcludedTrackFilter(new Set(req.excludeTracks)) : null;
-  for (const name of surface.filters) {
-    const filter: CandidateFilter | undefined = name === 'ExcludedTrackFilter' ? (excluded ?? undefined) : FILTERS.get(name);
-    if (filter === undefined) continue;
-    t0 = performance.now();
-    const before = rows.count;
-    try {
-      const result = filter.apply(ctx, rows);
-      if (result.removed.length > 0) rows = selectRows(rows, result.kept);
-      trace.add(name, t0, before, rows.count, 'ok', result.removed.length > 0 ? `removed ${result.removed.length}` : undefined);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      trace.add(name, t0, before, rows.count, 'failed', message);
-      trace.degrade(name, `failed open: ${message}`);
-    }
-  }
+  trace.add('CandidateSources', t0, slots.length, total, failedClosed ? 'degraded' : 'ok', fallbacksRan ? 'fallbacks used' : undefined);
+  trace.stages.push(...pass.stages);
+  trace.degraded.push(...pass.degraded);
+  const rows = pass.rows;
 
   // Feature hydration + ranker (fallback scorer when the ranker is missing, fails or there is no time).
   const ranker = comps.scorers.get(surface.ranker) ?? comps.scorers.get(surface.fallbackRanker) ?? fallbackScorer;
@@ -301,6 +295,45 @@ function withFallbacks(sources: ReadonlyMap<string, CandidateSource>): ReadonlyM
 const registryCache = new WeakMap<ReadonlyMap<string, CandidateSource>, ReadonlyMap<string, CandidateSource>>();
 const lastResort = new LastResortPopular();
 const safeComponents: PipelineComponents = { sources: new Map([[lastResort.name, lastResort]]), scorers: new Map([[fallbackScorer.name, fallbackScorer]]) };
+
+interface FilterPass {
+  readonly rows: CandidateRows;
+  readonly stages: StageTrace[];
+  readonly degraded: Degradation[];
+}
+
+function mergeAndFilter(
+  ctx: RequestContext,
+  surface: SurfaceConfig,
+  sourceNames: readonly string[],
+  batches: readonly (CandidateBatch | null)[],
+  excluded: CandidateFilter | null,
+): FilterPass {
+  const stages: StageTrace[] = [];
+  const degraded: Degradation[] = [];
+  let t0 = performance.now();
+  let total = 0;
+  for (const b of batches) if (b) total += b.count;
+  const merged = mergeBatches(sourceNames, batches, ctx.catalog.trackCount);
+  let rows: CandidateRows = merged.rows;
+  stages.push(Trace.entry('MergeDedupe', t0, total, rows.count, 'ok', `${merged.duplicates} duplicates across sources` + (merged.invalid > 0 ? `, ${merged.invalid} unknown tracks` : '')));
+  for (const name of surface.filters) {
+    const filter: CandidateFilter | undefined = name === 'ExcludedTrackFilter' ? (excluded ?? undefined) : FILTERS.get(name);
+    if (filter === undefined) continue;
+    t0 = performance.now();
+    const before = rows.count;
+    try {
+      const result = filter.apply(ctx, rows);
+      if (result.removed.length > 0) rows = selectRows(rows, result.kept);
+      stages.push(Trace.entry(name, t0, before, rows.count, 'ok', result.removed.length > 0 ? `removed ${result.removed.length}` : undefined));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      stages.push(Trace.entry(name, t0, before, rows.count, 'failed', message));
+      degraded.push({ component: name, reason: `failed open: ${message}` });
+    }
+  }
+  return { rows, stages, degraded };
+}
 
 function rankRows(
   ctx: RequestContext,

@@ -160,3 +160,20 @@ test('a component that breaks the pipeline itself still gets the listener a feed
   assert.equal(body.items.length, 30);
   assert.ok(body.degraded.some((d) => d.component === 'Pipeline'), JSON.stringify(body.degraded));
 });
+
+test('when the filters leave too few candidates the fallbacks fill the feed', async () => {
+  // Every regular candidate is unlicensed in SE (t % 7 === 0); u2 listens from SE.
+  const unlicensed = Array.from({ length: 200 }, (_, i) => i * 7);
+  const only = (name: string) => ({
+    name,
+    fetch: () => ({ source: name, tracks: Int32Array.from(unlicensed), scores: new Float32Array(200).fill(1), becauseOf: new Int32Array(200).fill(-1), count: 200 }),
+  });
+  const deps = testDeps(world, ['AnnSource', 'CoListenSource', 'PopularInMarketSource', 'NewReleasesSource'].map(only));
+  const { status, body } = await feed('/v1/users/u2/feed', deps);
+  assert.equal(status, 200);
+  assert.equal(body.items.length, 30);
+  assert.ok(body.items.every((i) => i.sources[0] === 'LastResortPopular'));
+  const market = body.trace.stages.find((s) => s.name === 'MarketAvailabilityFilter')!;
+  assert.ok(market.in - market.out >= 200, JSON.stringify(market));
+  assert.equal(body.trace.stages.filter((s) => s.name === 'MergeDedupe').length, 1, 'the trace keeps one pass');
+});
