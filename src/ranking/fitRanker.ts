@@ -17,12 +17,17 @@ export interface RankerFitOptions {
   readonly objective: 'pairwise' | 'pointwise';
   /** Pairwise: at most this many pairs per request (sampled with the seed). */
   readonly pairsPerRequest: number;
+  /**
+   * Pairwise: negatives come from the request's top rows by the retrieval order (0 = all rows). The feed
+   * shows the top of the list, so what matters is beating the near misses, not the obvious negatives.
+   */
+  readonly hardNegatives: number;
   readonly seed: number;
   readonly l2: number;
   readonly iterations: number;
 }
 
-export const DEFAULT_RANKER_FIT: RankerFitOptions = { evalShare: 0.2, objective: 'pairwise', pairsPerRequest: 400, seed: 17, l2: 1e-4, iterations: 25 };
+export const DEFAULT_RANKER_FIT: RankerFitOptions = { evalShare: 0.2, objective: 'pairwise', pairsPerRequest: 400, hardNegatives: 0, seed: 17, l2: 1e-4, iterations: 25 };
 
 export interface RankerReport {
   readonly trainRows: number;
@@ -40,6 +45,9 @@ export interface RankerReport {
   readonly accepted: boolean;
   readonly featureNames: readonly string[];
   readonly weights: readonly number[];
+  /** Which candidate model was chosen, and each candidate's NDCG on the selection requests. */
+  readonly chosen: string;
+  readonly selectionNdcg: Readonly<Record<string, number>>;
 }
 
 export interface RankerFit {
@@ -57,7 +65,7 @@ function take<T extends Float32Array | Uint8Array | Int32Array>(a: T, rows: Int3
  * (positive - negative) feature differences labelled 1 and their negations labelled 0, for pairs within each
  * training request, at most `cap` pairs per request (sampled).
  */
-function pairDifferences(data: RankerDataset, isEval: Uint8Array, cap: number, rand: () => number): { x: Float32Array; y: Uint8Array; rows: number } {
+function pairDifferences(data: RankerDataset, isEval: Uint8Array, cap: number, hard: number, rand: () => number): { x: Float32Array; y: Uint8Array; rows: number } {
   const f = data.featureNames.length;
   const xs: Float32Array[] = [];
   let rows = 0;
@@ -69,14 +77,28 @@ function pairDifferences(data: RankerDataset, isEval: Uint8Array, cap: number, r
       const pos: number[] = [];
       const neg: number[] = [];
       for (let r = start; r < end; r++) (data.labels[r] === 1 ? pos : neg).push(r);
+      // Half of the pairs take their negative from the top `hard` rows by the retrieval order (near misses),
+      // half from all negatives (only near misses would bias the model against low-ranked positives).
+      let top: number[] = neg;
+      if (hard > 0 && neg.length > hard) {
+        top = neg.slice().sort((a, b) => data.baseline[b]! - data.baseline[a]!);
+        top.length = hard;
+      }
       const total = pos.length * neg.length;
       if (total > 0) {
         const n = Math.min(cap, total);
         const block = new Float32Array(2 * n * f);
         for (let k = 0; k < n; k++) {
-          const q = total <= cap ? k : Math.floor(rand() * total);
-          const p = pos[Math.floor(q / neg.length)]!;
-          const m = neg[q % neg.length]!;
+          let p: number;
+          let m: number;
+          if (total <= cap) {
+            p = pos[Math.floor(k / neg.length)]!;
+            m = neg[k % neg.length]!;
+          } else {
+            p = pos[Math.floor(rand() * pos.length)]!;
+            const from = (k & 1) === 0 ? top : neg;
+            m = from[Math.floor(rand() * from.length)]!;
+          }
           for (let j = 0; j < f; j++) {
             const d = data.x[p * f + j]! - data.x[m * f + j]!;
             block[2 * k * f + j] = d;
@@ -100,33 +122,86 @@ function pairDifferences(data: RankerDataset, isEval: Uint8Array, cap: number, r
   return { x, y, rows };
 }
 
+type Candidate = 'pairwise' | 'pointwise' | 'embeddingOnly';
+
+/** Fits one candidate model on the requests whose `use` flag is 1. */
+function fitCandidate(data: RankerDataset, kind: Candidate, use: Uint8Array, opts: RankerFitOptions, rand: () => number): RankerModel {
+  const f = data.featureNames.length;
+  const names = [...data.featureNames];
+  if (kind === 'embeddingOnly') {
+    // The listener-vector score alone, as a ranker: on some data the sources' rank fusion only adds noise.
+    const weights = new Float32Array(f);
+    const col = names.indexOf('embeddingScore');
+    if (col >= 0) weights[col] = 1;
+    return { kind: RANKER_KIND_PAIRWISE, featureNames: names, weights, bias: 0, means: new Float32Array(f), stds: new Float32Array(f).fill(1) };
+  }
+  if (kind === 'pairwise') {
+    const pairs = pairDifferences(data, use, opts.pairsPerRequest, opts.hardNegatives, rand);
+    const lr = fitLogistic(pairs.x, pairs.y, pairs.rows, f, { l2: opts.l2, iterations: opts.iterations });
+    // Differences are symmetric (mean 0); scores only order tracks, so no means and no bias.
+    return { kind: RANKER_KIND_PAIRWISE, featureNames: names, weights: lr.weights, bias: 0, means: new Float32Array(f), stds: lr.stds };
+  }
+  const idx = rowsOf(data, use);
+  const lr = fitLogistic(take(data.x, idx, f), take(data.labels, idx, 1), idx.length, f, { l2: opts.l2, iterations: opts.iterations });
+  return { kind: data.centered ? RANKER_KIND_CENTERED : RANKER_KIND, featureNames: names, weights: lr.weights, bias: lr.bias, means: lr.means, stds: lr.stds };
+}
+
+function rowsOf(data: RankerDataset, use: Uint8Array): Int32Array {
+  let n = 0;
+  for (let r = 0; r < data.rows; r++) if (use[data.group[r]!] === 1) n++;
+  const idx = new Int32Array(n);
+  let k = 0;
+  for (let r = 0; r < data.rows; r++) if (use[data.group[r]!] === 1) idx[k++] = r;
+  return idx;
+}
+
+function qualityOn(data: RankerDataset, model: RankerModel, idx: Int32Array): RankingQuality {
+  const f = data.featureNames.length;
+  const scores = new Float32Array(idx.length);
+  scoreRows(model, take(data.x, idx, f), idx.length, scores);
+  return rankingQuality(scores, take(data.labels, idx, 1), take(data.group, idx, 1), idx.length);
+}
+
+/**
+ * Requests are split three ways with the seed: evaluation (evalShare), and among the rest a quarter for
+ * choosing between candidate models (pairwise LR, pointwise LR, the embedding score alone) and the rest
+ * for fitting them. The chosen kind is refitted on all non-evaluation requests, then compared with the
+ * retrieval order on the evaluation requests, which took no part in fitting or choosing.
+ */
 export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_RANKER_FIT): RankerFit {
   const f = data.featureNames.length;
   const rand = seededRandom(opts.seed);
   const isEval = new Uint8Array(data.groups);
-  for (let g = 0; g < data.groups; g++) isEval[g] = rand() < opts.evalShare ? 1 : 0;
-  let nTrain = 0;
-  for (let r = 0; r < data.rows; r++) if (isEval[data.group[r]!] === 0) nTrain++;
-  const trainIdx = new Int32Array(nTrain);
-  const evalIdx = new Int32Array(data.rows - nTrain);
-  let a = 0;
-  let b = 0;
-  for (let r = 0; r < data.rows; r++) {
-    if (isEval[data.group[r]!] === 0) trainIdx[a++] = r;
-    else evalIdx[b++] = r;
+  const fitUse = new Uint8Array(data.groups);
+  const selectUse = new Uint8Array(data.groups);
+  const trainUse = new Uint8Array(data.groups);
+  for (let g = 0; g < data.groups; g++) {
+    isEval[g] = rand() < opts.evalShare ? 1 : 0;
+    trainUse[g] = 1 - isEval[g]!;
+    if (trainUse[g] === 1) {
+      if (rand() < 0.25) selectUse[g] = 1;
+      else fitUse[g] = 1;
+    }
   }
-  let model: RankerModel;
-  if (opts.objective === 'pairwise') {
-    const pairs = pairDifferences(data, isEval, opts.pairsPerRequest, rand);
-    const lr = fitLogistic(pairs.x, pairs.y, pairs.rows, f, { l2: opts.l2, iterations: opts.iterations });
-    // Differences are symmetric (mean 0); scores only order tracks, so no means and no bias.
-    model = { kind: RANKER_KIND_PAIRWISE, featureNames: [...data.featureNames], weights: lr.weights, bias: 0, means: new Float32Array(f), stds: lr.stds };
-  } else {
-    const xTrain = take(data.x, trainIdx, f);
-    const yTrain = take(data.labels, trainIdx, 1);
-    const lr = fitLogistic(xTrain, yTrain, nTrain, f, { l2: opts.l2, iterations: opts.iterations });
-    model = { kind: data.centered ? RANKER_KIND_CENTERED : RANKER_KIND, featureNames: [...data.featureNames], weights: lr.weights, bias: lr.bias, means: lr.means, stds: lr.stds };
+  const candidates: Candidate[] = opts.objective === 'pairwise' ? ['pairwise', 'pointwise', 'embeddingOnly'] : ['pointwise'];
+  let chosen: Candidate = candidates[0]!;
+  const selection: Record<string, number> = {};
+  if (candidates.length > 1) {
+    const selectIdx = rowsOf(data, selectUse);
+    let best = -Infinity;
+    for (const c of candidates) {
+      const q = qualityOn(data, fitCandidate(data, c, fitUse, opts, rand), selectIdx);
+      selection[c] = q.ndcg;
+      if (q.ndcg > best) {
+        best = q.ndcg;
+        chosen = c;
+      }
+    }
   }
+  const model = fitCandidate(data, chosen, trainUse, opts, rand);
+  const trainIdx = rowsOf(data, trainUse);
+  const nTrain = trainIdx.length;
+  const evalIdx = rowsOf(data, isEval);
 
   const xEval = take(data.x, evalIdx, f);
   const yEval = take(data.labels, evalIdx, 1);
@@ -156,6 +231,8 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
     accepted,
     featureNames: model.featureNames,
     weights: Array.from(model.weights),
+    chosen,
+    selectionNdcg: selection,
   };
   return { model: accepted ? model : null, report };
 }
@@ -163,6 +240,7 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
 export function formatRankerReport(r: RankerReport): string {
   const q = (x: RankingQuality): string => `AUC ${x.auc.toFixed(4)}  per-request AUC ${x.requestAuc.toFixed(4)}  NDCG ${x.ndcg.toFixed(4)}  NDCG@10 ${x.ndcgAt10.toFixed(4)}`;
   return [
+    `ranker: ${r.chosen} chosen (selection NDCG ${Object.entries(r.selectionNdcg).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')})`,
     `ranker evaluation on ${r.evalRequests} held-out requests (${r.evalRows} rows; trained on ${r.trainRequests} requests, ${r.trainRows} rows; ${(100 * r.positiveShare).toFixed(1)}% positive)`,
     `  learned ranker   ${q(r.ranker)}`,
     `  retrieval order  ${q(r.retrievalOrder)}`,
