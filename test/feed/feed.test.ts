@@ -177,3 +177,18 @@ test('when the filters leave too few candidates the fallbacks fill the feed', as
   assert.ok(market.in - market.out >= 200, JSON.stringify(market));
   assert.equal(body.trace.stages.filter((s) => s.name === 'MergeDedupe').length, 1, 'the trace keeps one pass');
 });
+
+test('online state unavailable: the feed is served without it and says so', async () => {
+  const deps = {
+    ...testDeps(world),
+    listenerState: {
+      get: () => Promise.reject(new Error('redis down')),
+      apply: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    },
+  };
+  const { status, body } = await feed('/v1/users/u2/feed', deps);
+  assert.equal(status, 200);
+  assert.equal(body.items.length, 30);
+  assert.ok(body.degraded.some((d) => d.component === 'ListenerState' && /redis down/.test(d.reason)));
+});
