@@ -160,3 +160,21 @@ test('requests during a watched swap always get an open bundle', async () => {
   assert.equal(holder.current().version, 'v3');
   await holder.close();
 });
+
+test('at start, a corrupt newest bundle is refused and the newest good one is served', async () => {
+  const h = harness({ v1: () => fakeBundle('v1') });
+  const store = new (class extends FakeStore {
+    override async versions(): Promise<string[]> {
+      return ['v1', 'v2-corrupt'];
+    }
+  })('v2-corrupt');
+  const holder = await BundleHolder.open(store, { load: h.load, logger: h.logger, graceMs: 0 });
+  assert.equal(holder.current().version, 'v1');
+  assert.ok(holder.refusedVersions().has('v2-corrupt'));
+  assert.ok(h.lines.some((l) => l.startsWith('error') && l.includes('v2-corrupt refused')));
+  assert.equal((await holder.reload(store)).kind, 'refused');
+  assert.deepEqual(h.loads, ['v2-corrupt', 'v1'], 'not loaded again by the watch');
+  await holder.close();
+  const none = harness({});
+  await assert.rejects(BundleHolder.open(store, { load: none.load }), /every bundle was refused/);
+});

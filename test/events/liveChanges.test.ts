@@ -1,4 +1,5 @@
-// Retraining while serving: a new bundle version appears in the bundle directory while feed requests run;
+// Live changes on a real service (generated world, trained bundle): PUT /v1/tracks reaches the cold-start
+// source and the market filter at once; retraining while serving: a new bundle version appears in the bundle directory while feed requests run;
 // the service swaps to it with no failed request, releases the old one, and refuses a truncated bundle
 // with a clear log line while it keeps serving the one it has.
 import { test, after } from 'node:test';
@@ -10,6 +11,11 @@ import type { BundleHolder } from '../../src/model/BundleHolder.js';
 import { BUNDLE_FILES, MANIFEST_FILE } from '../../src/model/bundleFiles.js';
 import type { FeedResult } from '../../src/pipeline/types.js';
 import { fixture, cleanup } from '../training/fixture.js';
+import { ColdStartSource } from '../../src/sources/ColdStartSource.js';
+import { MARKETS } from '../../src/domain/markets.js';
+import type { MutableCatalog } from '../../src/catalog/MutableCatalog.js';
+import type { TracksResponse } from '../../src/server/plugins/tracks.js';
+import { context } from '../sources/context.js';
 
 after(async () => cleanup(await fixture()));
 
@@ -88,3 +94,42 @@ test('a new bundle is swapped in under load with no failed request; a truncated 
     await service.close();
   }
 });
+
+test('a new release is retrievable through the cold-start path at once; a licence end removes a track from that market', async () => {
+  const f = await fixture();
+  const service = await openService({ worldDir: f.world.dir, bundlesDir: f.bundlesDir, stateUrl: 'memory://', eventsUrl: 'memory://', watchMs: 0, logger: silent });
+  try {
+    const catalog = service.deps.catalog as MutableCatalog;
+    const bundle = service.deps.bundles.current();
+    const user = 3;
+    const market = service.deps.profiles.profile(`u${user}`).market;
+    const feed = async (): Promise<FeedResult> => (await service.app.inject(`/v1/users/u${user}/feed`)).json<FeedResult>();
+    const before = await feed();
+    const victim = before.items[0]!.trackId;
+    const like = Number(before.items[1]!.trackId.slice(1));
+    const features = Array.from(catalog.columns.features.subarray(like * catalog.featureDim, (like + 1) * catalog.featureDim));
+    const newId = `t${catalog.trackCount}`;
+    const put = await service.app.inject({
+      method: 'PUT',
+      url: '/v1/tracks',
+      payload: {
+        tracks: [
+          { trackId: victim, markets: MARKETS.filter((_, m) => m !== market) },
+          { trackId: newId, title: 'Brand New Single', artistId: `a${catalog.columns.artist[like]}`, genre: catalog.columns.genre[like], releaseDate: '2026-11-25', durationMs: 181000, explicit: false, markets: [...MARKETS], features },
+        ],
+      },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    assert.deepEqual(put.json<TracksResponse>().added, [newId]);
+    assert.deepEqual([...catalog.recentlyAdded()], [Number(newId.slice(1))]);
+    const ctx = context(bundle, catalog, { userIndex: user, market, explicitOk: true });
+    const cold = await new ColdStartSource().fetch(ctx, 50);
+    assert.ok(Array.from(cold.tracks.subarray(0, cold.count)).includes(Number(newId.slice(1))), 'the cold-start source returns the new track');
+    const after = await feed();
+    assert.ok(!after.items.some((i) => i.trackId === victim), 'the track is no longer served in the market where its licence ended');
+  } finally {
+    await service.close();
+  }
+});
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
