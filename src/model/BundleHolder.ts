@@ -75,17 +75,36 @@ export class BundleHolder {
     this.graceMs = opts.graceMs ?? 5000;
   }
 
-  /** Loads the store's current version; throws (coded) when there is none or it is refused. */
+  /**
+   * Loads the newest version that passes the checks (a corrupt newest one is refused with a log line and
+   * the next older one is tried); throws (coded) when there is no bundle or every one is refused.
+   */
   static async open(store: BundleStore, opts: BundleHolderOptions): Promise<BundleHolder> {
-    const version = await store.current();
-    if (version === null) throw Errors.notReady('no model bundle yet (run `encore train`)');
-    const bundle = await opts.load(store.path(version));
-    const reason = checkBundle(bundle, opts.catalog) ?? opts.validate?.(bundle) ?? null;
-    if (reason !== null) {
-      bundle.close();
-      throw Errors.bundleRejected(`${version}: ${reason}`);
+    const versions = await store.versions();
+    if (versions.length === 0) throw Errors.notReady('no model bundle yet (run `encore train`)');
+    const refused = new Map<string, string>();
+    for (let i = versions.length - 1; i >= 0; i--) {
+      const version = versions[i]!;
+      let bundle: ModelBundle;
+      try {
+        bundle = await opts.load(store.path(version));
+      } catch (err) {
+        refused.set(version, err instanceof Error ? err.message : String(err));
+        opts.logger?.error({ version, reason: refused.get(version) }, `model bundle ${version} refused: ${refused.get(version)}`);
+        continue;
+      }
+      const reason = bundle.version !== version ? `directory says version ${bundle.version}` : (checkBundle(bundle, opts.catalog) ?? opts.validate?.(bundle) ?? null);
+      if (reason !== null) {
+        bundle.close();
+        refused.set(version, reason);
+        opts.logger?.error({ version, reason }, `model bundle ${version} refused: ${reason}`);
+        continue;
+      }
+      const holder = new BundleHolder(bundle, opts);
+      for (const [v, r] of refused) holder.refused.set(v, r);
+      return holder;
     }
-    return new BundleHolder(bundle, opts);
+    throw Errors.bundleRejected(`every bundle was refused: ${[...refused].map(([v, r]) => `${v}: ${r}`).join('; ')}`);
   }
 
   current(): ModelBundle {
