@@ -85,6 +85,10 @@ export const eventsPlugin: FastifyPluginAsync<EventsPluginOptions> = async (app,
     {
       bodyLimit: 8 * 1024 * 1024,
       schema: {
+        summary: 'Post a batch of 1..1000 listening events (idempotent by eventId; accepted = durable)',
+        description:
+          'Each event is validated on its own: the answer lists accepted eventIds, duplicates (stored before; retrying is safe) and each rejected event with its index and reason. 400 only for a malformed envelope; 503 when the event log is unavailable (nothing stored).',
+        tags: ['events'],
         body: bodySchema,
         response: { 200: responseSchema },
       },

@@ -92,7 +92,17 @@ export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app,
 
   app.put<{ Body: { tracks: TrackUpsert[] } }>(
     '/v1/tracks',
-    { bodyLimit: 16 * 1024 * 1024, schema: { body: bodySchema, response: { 200: responseSchema } } },
+    {
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        summary: 'Add or update tracks (new releases, licence changes per market)',
+        description:
+          'A new track takes the next free id and needs every field; an update sends trackId plus the fields that change. `markets` lists where the track may still be played. Each track is applied or rejected on its own.',
+        tags: ['catalog'],
+        body: bodySchema,
+        response: { 200: responseSchema },
+      },
+    },
     async (req): Promise<TracksResponse> => {
       if (!(catalog instanceof MutableCatalog)) throw Errors.notReady('the catalog is read-only in this service');
       const added: string[] = [];
