@@ -8,8 +8,8 @@ import { Errors } from '../domain/errors.js';
 // Catalog changes (PUT /v1/tracks) must outlive the process and, when scaled out, reach every replica.
 // A router decides how a batch of upserts is applied:
 //   - local (no log):     applied in memory only (tests, demos)
-//   - FileCatalogJournal: applied locally, then appended to a JSON-lines journal and fsynced before the
-//                         answer; replayed into the catalog at start (embedded default, next to LMDB)
+//   - FileCatalogJournal: appended to a JSON-lines journal (fsynced before the answer) that every process
+//                         on the same data directory applies in file order; replayed at start (embedded)
 //   - NatsCatalogFeed:    published to a JetStream stream; EVERY replica (the sender too) applies the
 //                         stream in order, so new dense track ids are given out identically everywhere.
 //                         The sender answers with the results its own applier computed for its message.
@@ -24,50 +24,106 @@ export const localCatalogChanges: CatalogChangeRouter = {
   close: async () => undefined,
 };
 
-/** Embedded: an append-only, fsynced JSON-lines journal of accepted upserts. */
+interface JournalLine {
+  readonly w: string; // writer (process) id
+  readonly n: number; // the writer's batch number
+  readonly u: readonly TrackUpsert[];
+}
+
+/**
+ * Embedded: an append-only, fsynced JSON-lines journal of upsert batches, shared by every process that
+ * serves from the same data directory (`encore serve --workers N`). Like the NATS feed, the journal's
+ * order decides: a batch is appended first (O_APPEND, one write, fdatasync), then every process applies
+ * the journal in file order (the writer too, answering with the results of its own line), so dense ids
+ * come out the same everywhere. Other processes pick changes up by polling the file (every 100 ms).
+ * Each line starts with a newline, so a line torn by a crash never swallows the next writer's line.
+ */
 export class FileCatalogJournal implements CatalogChangeRouter {
+  private offset = 0;
+  private partial = '';
+  private batchNo = 0;
+  private readonly writer = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+  private readonly results = new Map<number, UpsertResult[]>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly readFd: number;
+
   private constructor(
     private readonly fd: number,
     readonly file: string,
-  ) {}
-
-  /** Opens (creating) the journal and replays it into `catalog`; returns how many upserts were replayed. */
-  static open(file: string, catalog: MutableCatalog): { journal: FileCatalogJournal; replayed: number } {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    let replayed = 0;
-    if (fs.existsSync(file)) {
-      const lines = fs.readFileSync(file, 'utf8').split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const line = lines[i]!;
-        if (line.length === 0) continue;
-        let upserts: TrackUpsert[];
+    private readonly catalog: MutableCatalog,
+    pollMs: number,
+  ) {
+    this.readFd = fs.openSync(file, 'r');
+    if (pollMs > 0) {
+      const tick = (): void => {
         try {
-          upserts = JSON.parse(line) as TrackUpsert[];
+          this.catchUp();
         } catch {
-          // Only the last line can be torn (a crash mid-append); that batch was never acknowledged.
-          if (i >= lines.length - 2) break;
-          throw Errors.formatMismatch(file, `line ${i + 1} is not JSON`);
+          // a bad line is skipped inside catchUp; an I/O error is retried on the next tick
         }
-        for (const u of upserts) catalog.upsert(u);
-        replayed += upserts.length;
-      }
+        this.timer = setTimeout(tick, pollMs).unref();
+      };
+      this.timer = setTimeout(tick, pollMs).unref();
     }
-    return { journal: new FileCatalogJournal(fs.openSync(file, 'a'), file), replayed };
   }
 
-  async submit(catalog: MutableCatalog, upserts: readonly TrackUpsert[]): Promise<UpsertResult[]> {
-    const results = upserts.map((u) => catalog.upsert(u));
-    const applied = upserts.filter((_, i) => results[i]!.kind !== 'rejected');
-    if (applied.length > 0) {
-      const line = Buffer.from(`${JSON.stringify(applied)}\n`);
-      await new Promise<void>((resolve, reject) => fs.write(this.fd, line, (err) => (err ? reject(err) : resolve())));
-      await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+  /** Opens (creating) the journal, replays it into `catalog` and follows other processes' changes. */
+  static open(file: string, catalog: MutableCatalog, pollMs = 100): { journal: FileCatalogJournal; replayed: number } {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(file, 'a');
+    const journal = new FileCatalogJournal(fd, file, catalog, pollMs);
+    const replayed = journal.catchUp();
+    return { journal, replayed };
+  }
+
+  /** Applies every complete line past the last one applied; returns how many upserts were applied. */
+  private catchUp(): number {
+    const size = fs.fstatSync(this.readFd).size;
+    if (size <= this.offset) return 0;
+    const buf = Buffer.alloc(size - this.offset);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(this.readFd, buf, got, buf.length - got, this.offset + got);
+      if (n === 0) break;
+      got += n;
     }
+    this.offset += got;
+    const text = this.partial + buf.subarray(0, got).toString('utf8');
+    const lines = text.split('\n');
+    this.partial = lines.pop() ?? '';
+    let applied = 0;
+    for (const raw of lines) {
+      if (raw.length === 0) continue;
+      let line: JournalLine;
+      try {
+        line = JSON.parse(raw) as JournalLine;
+      } catch {
+        continue; // torn by a crash mid-append: that batch was never acknowledged
+      }
+      const results = line.u.map((u) => this.catalog.upsert(u));
+      applied += line.u.length;
+      if (line.w === this.writer) this.results.set(line.n, results);
+    }
+    return applied;
+  }
+
+  async submit(_catalog: MutableCatalog, upserts: readonly TrackUpsert[]): Promise<UpsertResult[]> {
+    const n = this.batchNo++;
+    const bytes = Buffer.from(`\n${JSON.stringify({ w: this.writer, n, u: upserts } satisfies JournalLine)}\n`);
+    await new Promise<void>((resolve, reject) => fs.write(this.fd, bytes, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+    this.catchUp();
+    const results = this.results.get(n);
+    if (results === undefined) throw Errors.storage(`catalog journal ${this.file}: own batch ${n} not found after append`);
+    this.results.delete(n);
     return results;
   }
 
   async close(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     fs.closeSync(this.fd);
+    fs.closeSync(this.readFd);
   }
 }
 

@@ -34,6 +34,35 @@ test('embedded journal: accepted changes are replayed at start, rejected ones ar
   }
 });
 
+test('embedded journal shared by two processes on one data directory: file order decides, both converge; a torn line is skipped', async () => {
+  const dir = fs.mkdtempSync(join(tmpdir(), 'encore-catalog-journal2-'));
+  try {
+    const url = `lmdb://${dir}/events`;
+    const a = new MutableCatalog(tinyCatalog(200));
+    const b = new MutableCatalog(tinyCatalog(200));
+    const ra = await attachCatalogChanges(url, a);
+    const rb = await attachCatalogChanges(url, b);
+    const [fromA, fromB] = await Promise.all([a.submit([release(200, 'from A')]), b.submit([release(200, 'from B')])]);
+    assert.deepEqual([fromA[0]!.kind, fromB[0]!.kind].sort(), ['added', 'updated']);
+    // A crash mid-append leaves a line without its end; the next batch must survive it.
+    fs.appendFileSync(`${dir}/events-catalog-changes.jsonl`, '{"w":"crashed","n":0,"u":[{"trackId":"t1","mar');
+    await a.submit([{ trackId: 't7', markets: ['US'] }]);
+    for (let i = 0; i < 200 && b.columns.markets[7] !== 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(b.columns.markets[7], 1, 'the other process picked up the licence end');
+    assert.equal(b.trackTitle(200 as never), a.trackTitle(200 as never));
+    await ra.close();
+    await rb.close();
+    const c = new MutableCatalog(tinyCatalog(200));
+    await attachCatalogChanges(url, c);
+    assert.equal(c.trackCount, 201);
+    assert.equal(c.trackTitle(200 as never), a.trackTitle(200 as never));
+    assert.equal(c.columns.markets[7], 1);
+    assert.equal(c.columns.markets[1], 0xffff, 'the torn change was never applied');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 const natsSkip = await natsSkipReason();
 describe('NATS catalog feed', { skip: natsSkip }, () => {
   test('every replica applies changes in stream order: same dense ids everywhere, licence ends reach all', async () => {
