@@ -8,6 +8,7 @@ import { tracksPlugin, type TracksResponse } from '../../src/server/plugins/trac
 import { MemoryEventLog } from '../../src/storage/MemoryEventLog.js';
 import { MemoryListenerState } from '../../src/storage/MemoryListenerState.js';
 import { tinyCatalog } from './tinyCatalog.js';
+import { installErrorHandler } from '../../src/server/errorHandler.js';
 
 async function makeApp() {
   const catalog = new MutableCatalog(tinyCatalog(200, 20));
@@ -110,4 +111,19 @@ test('PUT /v1/tracks adds a release (then events may name it) and ends a licence
   assert.equal(like.json<EventsResponse>().accepted.length, 1);
   const bad = await app.inject({ method: 'PUT', url: '/v1/tracks', payload: { tracks: [{ trackId: 't1', durationMs: 'long' }] } });
   assert.equal(bad.statusCode, 400);
+});
+
+test('when the event log is down the batch is answered 503 (nothing stored, safe to retry) and state is untouched', async () => {
+  const listenerState = new MemoryListenerState();
+  const eventLog = new MemoryEventLog();
+  eventLog.append = async () => {
+    throw new Error('disk full');
+  };
+  const app = Fastify();
+  installErrorHandler(app);
+  await app.register(eventsPlugin, { deps: { catalog: tinyCatalog(), eventLog, listenerState } });
+  const res = await app.inject({ method: 'POST', url: '/v1/events', payload: { events: [ev('dislike')] } });
+  assert.equal(res.statusCode, 503, res.body);
+  assert.match(res.body, /ENC_STORAGE/);
+  assert.equal(await listenerState.get('u1'), null);
 });
