@@ -56,6 +56,9 @@ export class MutableCatalog implements Catalog {
   private albumN: number;
   private cols: Columns;
   private grown = false;
+  /** New, larger columns being filled in the background (reserve); every write goes to both meanwhile. */
+  private pending: Columns | null = null;
+  private growing: Promise<void> | null = null;
   private view: CatalogColumns | null = null;
   private readonly titles = new Map<number, string>();
   private readonly artistNames = new Map<number, string>();
@@ -66,6 +69,8 @@ export class MutableCatalog implements Catalog {
   private readonly genreIds = new Set<number>();
   private readonly genreByName = new Map<string, number>();
   private readonly featureSlot = new Map<string, number>();
+  /** Rows copied per event-loop turn while growing in the background. */
+  static growthChunkRows = 1 << 18;
   /** Bumped on every change (caches keyed on the catalog can compare it). */
   version = 0;
   private router: CatalogChangeRouter = localCatalogChanges;
@@ -149,8 +154,88 @@ export class MutableCatalog implements Catalog {
   }
 
   /** Applies a batch of upserts through the change router (durable / replicated when one is set). */
-  submit(upserts: readonly TrackUpsert[]): Promise<UpsertResult[]> {
+  async submit(upserts: readonly TrackUpsert[]): Promise<UpsertResult[]> {
+    await this.reserveFor(upserts);
     return this.router.submit(this, upserts);
+  }
+
+  /**
+   * Makes room for the new tracks and albums `upserts` may add without blocking the event loop: the
+   * columns are copied into larger arrays in chunks across event-loop turns while requests go on (at 8.2M
+   * tracks a one-shot copy would stall every request for a second or more). Updates are never delayed.
+   */
+  async reserveFor(upserts: readonly TrackUpsert[]): Promise<void> {
+    let tracks = 0;
+    let albums = 0;
+    for (const u of upserts) {
+      const t = typeof u.trackId === 'string' ? parseTrackId(u.trackId) : null;
+      const isNew = t !== null && t >= this.n;
+      if (isNew) tracks++;
+      const al = typeof u.albumId === 'string' ? parseAlbumId(u.albumId) : null;
+      if ((al !== null && al >= this.albumN) || (isNew && u.albumId === undefined)) albums++;
+    }
+    if (tracks === 0 && albums === 0) return;
+    await this.reserve(this.n + tracks, this.albumN + albums);
+  }
+
+  private trackCapacity(): number {
+    return this.grown ? this.cols.artist.length : this.n;
+  }
+  private albumCapacity(): number {
+    return this.grown ? this.cols.albumArtist.length : this.albumN;
+  }
+
+  /** Grows the columns (in the background, chunk by chunk) until they hold `tracks` tracks and `albums` albums. */
+  async reserve(tracks: number, albums: number): Promise<void> {
+    while (this.trackCapacity() < tracks || this.albumCapacity() < albums) {
+      if (this.growing === null) {
+        this.growing = this.growInBackground(tracks, albums).finally(() => {
+          this.growing = null;
+        });
+      }
+      await this.growing;
+    }
+  }
+
+  private async growInBackground(tracks: number, albums: number): Promise<void> {
+    const target = this.allocate(this.spare(tracks), this.spare(albums));
+    this.pending = target;
+    const chunk = MutableCatalog.growthChunkRows;
+    for (let copied = 0; ; ) {
+      if (this.pending !== target) return; // a synchronous growth overtook this one
+      const end = Math.min(this.n, copied + chunk);
+      copyTrackRows(this.cols, target, copied, end, this.featureDim);
+      copied = end;
+      if (copied >= this.n) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (this.pending !== target) return;
+    target.albumArtist.set(this.cols.albumArtist.subarray(0, this.albumN));
+    this.cols = target;
+    this.pending = null;
+    this.grown = true;
+    this.view = null;
+  }
+
+  private spare(n: number): number {
+    // The first growth adds ~3% (at 8.2M tracks the columns are ~0.5 GB: no doubling); later ones 25%,
+    // which keeps appends amortised O(1).
+    return this.grown ? Math.max(n + 1024, Math.ceil(n * 1.25)) : n + Math.max(1024, n >> 5);
+  }
+
+  private allocate(trackCap: number, albumCap: number): Columns {
+    return {
+      artist: new Int32Array(trackCap),
+      album: new Int32Array(trackCap),
+      genre: new Uint16Array(trackCap),
+      releaseDay: new Int32Array(trackCap),
+      durationMs: new Int32Array(trackCap),
+      explicit: new Uint8Array(trackCap),
+      markets: new Uint16Array(trackCap),
+      popularity: new Float32Array(trackCap),
+      features: new Float32Array(trackCap * this.featureDim),
+      albumArtist: new Int32Array(albumCap),
+    };
   }
 
   /** Called after a model bundle swap: tracks below `bundleTrackCount` have trained vectors now. */
@@ -243,68 +328,63 @@ export class MutableCatalog implements Catalog {
 
     // --- write
     if (isNew || newAlbum) this.ensureCapacity(isNew ? this.n + 1 : this.n, newAlbum ? this.albumN + 1 : this.albumN);
-    const c = this.cols;
     if (newArtist) {
       this.artistNames.set(artist, u.artistName!);
       this.artistN++;
     }
+    const albumOwner = newAlbum ? (artist >= 0 ? artist : this.cols.artist[t]!) : -1;
     if (newAlbum) {
-      const owner = artist >= 0 ? artist : c.artist[t]!;
-      c.albumArtist[album] = owner;
       this.albumTitles.set(album, u.albumTitle ?? u.title ?? this.trackTitle(t as TrackIndex));
       this.albumN++;
     }
     if (isNew) {
       this.n++;
-      c.popularity[t] = 0;
       this.added.push(t);
       this.recent = null;
     }
     if (u.title !== undefined) this.titles.set(t, u.title);
-    if (artist >= 0) c.artist[t] = artist;
-    if (album >= 0) c.album[t] = album;
-    if (genre >= 0) c.genre[t] = genre;
-    if (u.releaseDate !== undefined) c.releaseDay[t] = releaseDay;
-    if (u.durationMs !== undefined) c.durationMs[t] = u.durationMs;
-    if (u.explicit !== undefined) c.explicit[t] = u.explicit ? 1 : 0;
-    if (u.markets !== undefined) c.markets[t] = mask;
-    if (u.popularity !== undefined) c.popularity[t] = u.popularity;
-    if (features !== null) c.features.set(features, t * this.featureDim);
+    // Into the serving columns and, while a background growth runs, into its new columns too.
+    const targets = this.pending !== null && t < this.pending.artist.length && album < this.pending.albumArtist.length ? [this.cols, this.pending] : [this.cols];
+    if (targets.length === 1) this.pending = null; // cannot hold this write: let the growth start over
+    for (const c of targets) {
+      if (newAlbum) c.albumArtist[album] = albumOwner;
+      if (isNew) c.popularity[t] = 0;
+      if (artist >= 0) c.artist[t] = artist;
+      if (album >= 0) c.album[t] = album;
+      if (genre >= 0) c.genre[t] = genre;
+      if (u.releaseDate !== undefined) c.releaseDay[t] = releaseDay;
+      if (u.durationMs !== undefined) c.durationMs[t] = u.durationMs;
+      if (u.explicit !== undefined) c.explicit[t] = u.explicit ? 1 : 0;
+      if (u.markets !== undefined) c.markets[t] = mask;
+      if (u.popularity !== undefined) c.popularity[t] = u.popularity;
+      if (features !== null) c.features.set(features, t * this.featureDim);
+    }
     this.view = null;
     this.version++;
     return isNew ? { kind: 'added', track: t } : { kind: 'updated', track: t };
   }
 
-  /** Copies the columns into larger arrays when an append would not fit (1.5x growth, amortised O(1)). */
+  /** Synchronous growth when an append finds no room (reserveFor was not awaited): copies at once. */
   private ensureCapacity(tracks: number, albums: number): void {
-    const c = this.cols;
-    const spare = (n: number): number => Math.max(n + 1024, Math.ceil(n * 1.5));
-    if (!this.grown || c.artist.length < tracks) {
-      const cap = spare(tracks);
-      const d = this.featureDim;
-      this.cols = {
-        ...c,
-        artist: grow(Int32Array, c.artist, cap, this.n),
-        album: grow(Int32Array, c.album, cap, this.n),
-        genre: grow(Uint16Array, c.genre, cap, this.n),
-        releaseDay: grow(Int32Array, c.releaseDay, cap, this.n),
-        durationMs: grow(Int32Array, c.durationMs, cap, this.n),
-        explicit: grow(Uint8Array, c.explicit, cap, this.n),
-        markets: grow(Uint16Array, c.markets, cap, this.n),
-        popularity: grow(Float32Array, c.popularity, cap, this.n),
-        features: grow(Float32Array, c.features, cap * d, this.n * d),
-      };
-    }
-    if (!this.grown || this.cols.albumArtist.length < albums) {
-      this.cols.albumArtist = grow(Int32Array, c.albumArtist, spare(albums), this.albumN);
-    }
+    if (this.trackCapacity() >= tracks && this.albumCapacity() >= albums) return;
+    const next = this.allocate(Math.max(this.spare(tracks), this.trackCapacity()), Math.max(this.spare(albums), this.albumCapacity()));
+    copyTrackRows(this.cols, next, 0, this.n, this.featureDim);
+    next.albumArtist.set(this.cols.albumArtist.subarray(0, this.albumN));
+    this.cols = next;
+    this.pending = null;
     this.grown = true;
+    this.view = null;
   }
 }
 
-type Ctor<A> = new (n: number) => A;
-function grow<A extends Int32Array | Uint16Array | Uint8Array | Float32Array>(ctor: Ctor<A>, from: A, capacity: number, used: number): A {
-  const out = new ctor(capacity);
-  (out as Int32Array).set((from as Int32Array).subarray(0, used));
-  return out;
+function copyTrackRows(from: Columns, to: Columns, t0: number, t1: number, featureDim: number): void {
+  to.artist.set(from.artist.subarray(t0, t1), t0);
+  to.album.set(from.album.subarray(t0, t1), t0);
+  to.genre.set(from.genre.subarray(t0, t1), t0);
+  to.releaseDay.set(from.releaseDay.subarray(t0, t1), t0);
+  to.durationMs.set(from.durationMs.subarray(t0, t1), t0);
+  to.explicit.set(from.explicit.subarray(t0, t1), t0);
+  to.markets.set(from.markets.subarray(t0, t1), t0);
+  to.popularity.set(from.popularity.subarray(t0, t1), t0);
+  to.features.set(from.features.subarray(t0 * featureDim, t1 * featureDim), t0 * featureDim);
 }

@@ -56,28 +56,36 @@ export class FileCatalogJournal implements CatalogChangeRouter {
     this.readFd = fs.openSync(file, 'r');
     if (pollMs > 0) {
       const tick = (): void => {
-        try {
-          this.catchUp();
-        } catch {
-          // a bad line is skipped inside catchUp; an I/O error is retried on the next tick
-        }
-        this.timer = setTimeout(tick, pollMs).unref();
+        // A bad line is skipped inside catchUp; an I/O error is retried on the next tick.
+        void this.catchUp()
+          .catch(() => 0)
+          .finally(() => {
+            if (this.timer !== null) this.timer = setTimeout(tick, pollMs).unref();
+          });
       };
       this.timer = setTimeout(tick, pollMs).unref();
     }
   }
 
   /** Opens (creating) the journal, replays it into `catalog` and follows other processes' changes. */
-  static open(file: string, catalog: MutableCatalog, pollMs = 100): { journal: FileCatalogJournal; replayed: number } {
+  static async open(file: string, catalog: MutableCatalog, pollMs = 100): Promise<{ journal: FileCatalogJournal; replayed: number }> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const fd = fs.openSync(file, 'a');
     const journal = new FileCatalogJournal(fd, file, catalog, pollMs);
-    const replayed = journal.catchUp();
+    const replayed = await journal.catchUp();
     return { journal, replayed };
   }
 
-  /** Applies every complete line past the last one applied; returns how many upserts were applied. */
-  private catchUp(): number {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  /** Applies every complete line past the last one applied, one caller at a time (file order is kept). */
+  private catchUp(): Promise<number> {
+    const next = this.chain.then(() => this.catchUpOnce());
+    this.chain = next.catch(() => 0);
+    return next;
+  }
+
+  private async catchUpOnce(): Promise<number> {
     const size = fs.fstatSync(this.readFd).size;
     if (size <= this.offset) return 0;
     const buf = Buffer.alloc(size - this.offset);
@@ -100,6 +108,7 @@ export class FileCatalogJournal implements CatalogChangeRouter {
       } catch {
         continue; // torn by a crash mid-append: that batch was never acknowledged
       }
+      await this.catalog.reserveFor(line.u); // grow in the background, not in one blocking copy
       const results = line.u.map((u) => this.catalog.upsert(u));
       applied += line.u.length;
       if (line.w === this.writer) this.results.set(line.n, results);
@@ -112,7 +121,7 @@ export class FileCatalogJournal implements CatalogChangeRouter {
     const bytes = Buffer.from(`\n${JSON.stringify({ w: this.writer, n, u: upserts } satisfies JournalLine)}\n`);
     await new Promise<void>((resolve, reject) => fs.write(this.fd, bytes, (err) => (err ? reject(err) : resolve())));
     await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
-    this.catchUp();
+    await this.catchUp();
     const results = this.results.get(n);
     if (results === undefined) throw Errors.storage(`catalog journal ${this.file}: own batch ${n} not found after append`);
     this.results.delete(n);
@@ -176,7 +185,9 @@ export class NatsCatalogFeed implements CatalogChangeRouter {
             const batch = await consumer.fetch({ max_messages: 256, expires: 1000 });
             for await (const m of batch) {
               if (m.seq <= this.applied) continue;
-              this.applyMessage(catalog, m.seq, unpack(m.data) as TrackUpsert[]);
+              const upserts = unpack(m.data) as TrackUpsert[];
+              await catalog.reserveFor(upserts); // grow in the background, not in one blocking copy
+              this.applyMessage(catalog, m.seq, upserts);
             }
           }
         } catch {

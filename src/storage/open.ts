@@ -106,7 +106,7 @@ export async function attachCatalogChanges(eventsUrl: string, catalog: MutableCa
   let router: CatalogChangeRouter;
   switch (scheme(eventsUrl)) {
     case 'lmdb':
-      router = FileCatalogJournal.open(`${lmdbPath(eventsUrl).replace(/\/+$/, '')}-catalog-changes.jsonl`, catalog).journal;
+      router = (await FileCatalogJournal.open(`${lmdbPath(eventsUrl).replace(/\/+$/, '')}-catalog-changes.jsonl`, catalog)).journal;
       break;
     case 'nats': {
       const { servers, stream } = parseNatsUrl(eventsUrl);

@@ -88,3 +88,32 @@ test('bad tracks are refused with a reason and change nothing', () => {
   assert.equal(c.artistCount, 21);
   assert.equal(c.artistName(20 as never), 'Debut');
 });
+
+test('growth for new tracks runs in the background; updates made meanwhile land in the new columns', async () => {
+  const saved = MutableCatalog.growthChunkRows;
+  MutableCatalog.growthChunkRows = 1000;
+  try {
+    const c = new MutableCatalog(tinyCatalog(10_000));
+    const adding = c.submit([newTrack(10_000)]);
+    // While the copy is under way (it yields between chunks), licence changes keep arriving.
+    await new Promise((r) => setImmediate(r));
+    assert.equal(c.upsert({ trackId: 't5', markets: ['US'] }).kind, 'updated');
+    assert.equal(c.upsert({ trackId: 't9999', markets: ['DE'] }).kind, 'updated');
+    const [r] = await adding;
+    assert.equal(r!.kind, 'added');
+    const cols = c.columns;
+    assert.equal(c.trackCount, 10_001);
+    assert.equal(cols.markets[5], 1 << marketIndex('US'));
+    assert.equal(cols.markets[9999], 1 << marketIndex('DE'));
+    assert.equal(cols.markets[4], 0xffff);
+    assert.equal(cols.artist[9998], 9998 % 20);
+    assert.equal(cols.artist[10_000], 3);
+    assert.equal(cols.features[9999 * 4 + 1], 0.5);
+    // Capacity is there now: the next new track needs no copy.
+    const before = c.columns.artist.buffer;
+    assert.equal((await c.submit([newTrack(10_001)]))[0]!.kind, 'added');
+    assert.equal(c.columns.artist.buffer, before);
+  } finally {
+    MutableCatalog.growthChunkRows = saved;
+  }
+});
