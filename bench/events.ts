@@ -2,7 +2,10 @@
 // connections) against a service process on the embedded backend (LMDB event log + LMDB listener state)
 // and on the distributed one (NATS JetStream event log + Redis listener state). Reports accepted events/s.
 //
-//   npm run bench:events [-- --batches 300 --connections 4 --backends lmdb,redis+nats]
+//   npm run bench:events [-- --batches 300 --connections 4 --backends lmdb,redis+nats] [--world /work/data/world-8m]
+//
+// With --world, it also measures catalog changes at that world's scale: the first new release (which
+// grows the MutableCatalog columns in the background) and a licence update, with the event-loop delay.
 //
 // The service runs in a child process so the load generator does not share its event loop. Ingestion does
 // not touch catalog columns, only the id ranges, so the catalog is a stub with full-scale counts
@@ -17,6 +20,9 @@ import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import type { Catalog } from '../src/catalog/Catalog.js';
 import { eventsPlugin } from '../src/server/plugins/events.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadCatalog } from '../src/catalog/ColumnarCatalog.js';
+import { MutableCatalog } from '../src/catalog/MutableCatalog.js';
 import { openEventLog, openListenerState, parseNatsUrl, parseRedisUrl } from '../src/storage/open.js';
 import { NatsEventLog } from '../src/storage/NatsEventLog.js';
 
@@ -173,6 +179,32 @@ async function run(backend: string, eventsUrl: string, stateUrl: string, batches
   return { backend, events: accepted, seconds, perSecond: accepted / seconds, p50: q(0.5), p99: q(0.99), rejected, failed, peakRss };
 }
 
+async function catalogChanges(worldDir: string): Promise<string> {
+  const t0 = performance.now();
+  const base = loadCatalog(worldDir);
+  const loadMs = performance.now() - t0;
+  const catalog = new MutableCatalog(base);
+  const release = (t: number) => ({
+    trackId: `t${t}`, title: 'New release', artistId: 'a1', genre: base.genres[base.genres.length - 1]!.id, releaseDate: '2026-11-25',
+    durationMs: 181_000, explicit: false, markets: ['US', 'GB'], features: new Array<number>(base.featureDim).fill(0.1),
+  });
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const t1 = performance.now();
+  await catalog.submit([release(base.trackCount)]);
+  const firstMs = performance.now() - t1;
+  delay.disable();
+  const t2 = performance.now();
+  for (let i = 1; i <= 1000; i++) await catalog.submit([release(base.trackCount + i)]);
+  const nextMs = (performance.now() - t2) / 1000;
+  const t3 = performance.now();
+  for (let i = 0; i < 1000; i++) await catalog.submit([{ trackId: `t${i * 997}`, markets: ['US'] }]);
+  const updateMs = (performance.now() - t3) / 1000;
+  return `catalog changes on ${base.trackCount.toLocaleString('en-US')} tracks (${worldDir}, loaded in ${(loadMs / 1000).toFixed(1)} s): ` +
+    `first new release ${firstMs.toFixed(0)} ms (columns grown in the background; max event-loop delay meanwhile ${(delay.max / 1e6).toFixed(1)} ms), ` +
+    `next releases ${nextMs.toFixed(3)} ms each, licence update ${updateMs.toFixed(3)} ms each (in memory, no change log)`;
+}
+
 async function main(): Promise<void> {
   const batches = Number(arg('batches', '300'));
   const connections = Number(arg('connections', '4'));
@@ -181,6 +213,8 @@ async function main(): Promise<void> {
   const date = new Date().toISOString();
   console.log(`machine: ${machine}`);
   console.log(`date: ${date}`);
+  const loadAtStart = os.loadavg()[0]!;
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`inputs: ${batches} batches x ${BATCH} events over ${connections} keep-alive connections (+10 warm-up batches); ` +
     `event mix ${TYPES.map(([t, p]) => `${t} ${Math.round(p * 100)}%`).join(', ')}; ${LISTENERS} listeners, catalog stub with ${TRACKS} track ids`);
   const results: RunResult[] = [];
@@ -217,13 +251,19 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  const command = `npm run bench:events -- --batches ${batches} --connections ${connections} --backends ${backends.join(',')}`;
+  const world = arg('world', '');
+  let catalogLine = '';
+  if (world !== '') {
+    catalogLine = await catalogChanges(world);
+    console.log(catalogLine);
+  }
+  const command = `npm run bench:events -- --batches ${batches} --connections ${connections} --backends ${backends.join(',')}${world !== '' ? ` --world ${world}` : ''}`;
   const md = [
     '# Event ingestion benchmark (`bench/events.ts`)',
     '',
     `- command: \`${command}\``,
     `- date: ${date}`,
-    `- machine: ${machine} (shared with other jobs; figures are noisy)`,
+    `- machine: ${machine} (shared with other jobs; load average at start ${loadAtStart.toFixed(1)}; figures are noisy)`,
     `- inputs: ${batches} batches x ${BATCH} events, ${connections} keep-alive connections over loopback, service in its own process; ` +
       `${LISTENERS} listeners; catalog stub with ${TRACKS.toLocaleString('en-US')} track ids (ingestion only checks id ranges)`,
     '- "accepted" = appended durably to the event log (awaited before the answer) and applied to the listener state',
@@ -232,6 +272,7 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|',
     ...results.map((r) => `| ${r.backend} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(r.peakRss / 2 ** 20).toFixed(0)} MiB |`),
     '',
+    ...(catalogLine !== '' ? [`- ${catalogLine}`, ''] : []),
   ].join('\n');
   const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'events.md');
   fs.mkdirSync(path.dirname(out), { recursive: true });
