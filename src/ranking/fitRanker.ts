@@ -27,7 +27,7 @@ export interface RankerFitOptions {
   readonly iterations: number;
 }
 
-export const DEFAULT_RANKER_FIT: RankerFitOptions = { evalShare: 0.2, objective: 'pairwise', pairsPerRequest: 400, hardNegatives: 0, seed: 17, l2: 1e-4, iterations: 25 };
+export const DEFAULT_RANKER_FIT: RankerFitOptions = { evalShare: 0.2, objective: 'pairwise', pairsPerRequest: 200, hardNegatives: 0, seed: 17, l2: 1e-4, iterations: 12 };
 
 export interface RankerReport {
   readonly trainRows: number;

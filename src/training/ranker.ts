@@ -26,6 +26,7 @@ import { EmbeddingBlendScorer } from '../pipeline/EmbeddingBlendScorer.js';
 import { SURFACES } from '../surfaces/index.js';
 import { featureNamesFor } from '../ranking/features.js';
 import { RankerDataset } from '../ranking/RankerDataset.js';
+import { seededRandom } from '../eval/rng.js';
 import { DEFAULT_RANKER_FIT, fitRanker, formatRankerReport, type RankerFitOptions, type RankerReport } from '../ranking/fitRanker.js';
 
 export interface RankerTrainingInput {
@@ -47,16 +48,24 @@ export interface RankerTrainingOptions {
   readonly stateTracks: number;
   /** Centre features per request (ranks within a request; see centerPerRequest). */
   readonly centered: boolean;
+  /**
+   * Imported data: at most this many unplayed candidates per request are kept as negatives (a seeded
+   * sample): hundreds of candidates per listener would make the fit slow without teaching much more.
+   */
+  readonly maxNegativesPerRequest: number;
+  readonly seed: number;
   /** Where progress lines go (stderr by default); null = silent. */
   readonly log: ((line: string) => void) | null;
 }
 
 export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = {
-  maxUsers: 20_000,
+  maxUsers: 8_000,
   surface: 'home',
   fit: DEFAULT_RANKER_FIT,
   stateTracks: 50,
   centered: true,
+  maxNegativesPerRequest: 120,
+  seed: 29,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -99,6 +108,7 @@ export async function trainRankerOn(
   // The same split as the bundle (src/training/confidence.ts userRanges): the last session is held out
   // when the listener has at least two; a single-session listener's events trained the embeddings.
   const ranges = userRanges(ev, users);
+  const rand = seededRandom(opts.seed);
   let used = 0;
   const started = performance.now();
   for (let u = 0; u < users; u += step) {
@@ -171,6 +181,15 @@ export async function trainRankerOn(
       }
     }
     if (imported && positives === 0) continue;
+    if (imported) {
+      // Keep a random subset of the negatives (reservoir-style: each survives with probability cap / count).
+      let negatives = 0;
+      for (let i = 0; i < set.count; i++) if (labels[i] === 0) negatives++;
+      if (negatives > opts.maxNegativesPerRequest) {
+        const keep = opts.maxNegativesPerRequest / negatives;
+        for (let i = 0; i < set.count; i++) if (labels[i] === 0 && rand() >= keep) labels[i] = LEAVE_OUT;
+      }
+    }
     const baseline = new Float32Array(set.count);
     baselineScorer.score(ctx, set, baseline);
     const first = data.rows;
@@ -195,8 +214,12 @@ export async function trainRankerOn(
   if (data.rows === 0 || data.groups < 10) {
     return { model: null, report: null, message: 'ranker: not enough held-out sessions to train on; the feed keeps the retrieval order' };
   }
+  const examplesSeconds = (performance.now() - started) / 1000;
+  const fitStarted = performance.now();
   const fit = fitRanker(data, opts.fit);
-  return { model: fit.model, report: fit.report, message: formatRankerReport(fit.report) };
+  const fitSeconds = (performance.now() - fitStarted) / 1000;
+  const timing = `ranker: ${used} listeners' held-out sessions -> ${data.rows} examples in ${examplesSeconds.toFixed(1)} s; fit and evaluation ${fitSeconds.toFixed(1)} s`;
+  return { model: fit.model, report: fit.report, message: `${timing}\n${formatRankerReport(fit.report)}` };
 }
 
 /** Candidate rows plus rows for logged tracks no source returned (no source ranks). */
