@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const tracks = manifest.counts.tracks;
 
   const cpus = os.cpus();
-  const machine = `${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}`;
+  const machine = `${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average before the run ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared machine)`;
   const date = new Date().toISOString();
   console.log(`bench:feed  ${date}\nmachine: ${machine}\nworld: ${world} (${tracks} tracks, ${users} listeners)  bundles: ${bundles}`);
 

@@ -4,7 +4,8 @@ import type { Degradation, StageStatus, StageTrace } from './types.js';
 export class Trace {
   readonly stages: StageTrace[] = [];
   readonly degraded: Degradation[] = [];
-  readonly startedAt = performance.now();
+  /** `startedAt`: performance.now() when the request arrived (defaults to now). */
+  constructor(readonly startedAt: number = performance.now()) {}
 
   /** ms since the request started. */
   elapsed(): number {

@@ -87,7 +87,7 @@ function validate(catalog: Catalog, req: RecommendRequest): Validated {
 export async function recommend(deps: RecommendDeps, req: RecommendRequest): Promise<FeedResult> {
   const catalog = deps.catalog;
   const { surface, seedTrack } = validate(catalog, req);
-  const trace = new Trace();
+  const trace = new Trace(req.receivedAt);
   const requestId = req.requestId ?? randomUUID();
   let bundle: ModelBundle;
   let release: (() => void) | null = null;
@@ -115,7 +115,7 @@ export async function recommend(deps: RecommendDeps, req: RecommendRequest): Pro
       surface,
       seedTrack,
       requestId,
-      new Trace(),
+      new Trace(req.receivedAt),
       bundle,
     );
     return { ...safe, degraded: [{ component: 'Pipeline', reason: `failed (${message}); served the last-resort feed` }, ...safe.degraded] };

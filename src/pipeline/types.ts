@@ -16,6 +16,12 @@ export interface RecommendRequest {
   /** Overrides for reproducible runs (tests, offline mode). */
   readonly requestId?: string;
   readonly nowMs?: number;
+  /**
+   * performance.now() when the request arrived (HTTP): the surface budget counts from here, so a request
+   * that queued behind others gets less time and degrades to the cheap fallbacks instead of adding to
+   * the queue. Default: when recommend() is called.
+   */
+  readonly receivedAt?: number;
   /** Seed of the exploration policy; default derives from the request id. */
   readonly explorationSeed?: number;
 }

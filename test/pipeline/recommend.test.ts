@@ -40,3 +40,12 @@ test('coded errors for bad requests', async () => {
   await assert.rejects(recommend(deps, { userId: 'u1', surface: 'home', limit: 0 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400);
   await assert.rejects(recommend(deps, { userId: 'x', surface: 'home', limit: 5 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400);
 });
+
+test('a request that queued past its budget skips the sources and is served from the fallbacks', async () => {
+  const r = await recommend(deps, { userId: 'u9', surface: 'home', limit: 30, receivedAt: performance.now() - 1000 });
+  assert.equal(r.items.length, 30);
+  assert.ok(r.items.every((i) => i.sources[0] === 'LastResortPopular'));
+  assert.equal(r.trace.stages.find((s) => s.name === 'AnnSource')?.status, 'skipped');
+  assert.ok(r.degraded.some((d) => d.component === 'AnnSource' && /no time left/.test(d.reason)));
+  assert.ok(r.trace.totalMs >= 1000, 'the trace counts from arrival');
+});

@@ -35,9 +35,10 @@ export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { de
         response: feedResponse,
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const q = req.query;
       const request: RecommendRequest = {
+        receivedAt: performance.now() - reply.elapsedTime,
         userId: req.params.userId,
         surface: q.surface,
         limit: q.limit,
