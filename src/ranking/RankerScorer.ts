@@ -21,20 +21,41 @@ export class RankerScorer implements Scorer {
   private readonly fallback = new EmbeddingBlendScorer();
   /** Grown on demand, reused across requests (the scorer is per process; the pipeline is single-threaded). */
   private buffer = new Float32Array(0);
+  /** The candidate table the buffer was last hydrated for (hydrate() then score() on the same table). */
+  private hydratedFor: CandidateSet | null = null;
+  private hydratedCount = -1;
+
+  /**
+   * Feature hydration as its own pipeline stage (the runner times it separately). The runner calls
+   * score() right after, synchronously, on the same table; any other call hydrates inside score().
+   */
+  hydrate(ctx: RequestContext, set: CandidateSet): void {
+    const model = ctx.bundle.ranker;
+    this.hydratedFor = null;
+    if (model === null || !RANKER_KINDS.includes(model.kind)) return;
+    this.fill(ctx, set, model);
+    this.hydratedFor = set;
+    this.hydratedCount = set.count;
+  }
 
   score(ctx: RequestContext, set: CandidateSet, out: Float32Array): void {
     const model = ctx.bundle.ranker;
     if (model === null || !RANKER_KINDS.includes(model.kind)) {
+      this.hydratedFor = null;
       this.fallback.score(ctx, set, out);
       return;
     }
+    if (this.hydratedFor !== set || this.hydratedCount !== set.count) this.fill(ctx, set, model);
+    this.hydratedFor = null;
+    scoreRows(model, this.buffer, set.count, out);
+  }
+
+  private fill(ctx: RequestContext, set: CandidateSet, model: RankerModel): void {
     const f = model.featureNames.length;
     const need = set.count * f;
     if (this.buffer.length < need) this.buffer = new Float32Array(Math.max(need, this.buffer.length * 2));
-    const x = this.buffer;
-    hydrateFeatures(ctx, set, model.featureNames, x);
-    if (model.kind === RANKER_KIND_CENTERED) centerPerRequest(x, set.count, f);
-    scoreRows(model, x, set.count, out);
+    hydrateFeatures(ctx, set, model.featureNames, this.buffer);
+    if (model.kind === RANKER_KIND_CENTERED) centerPerRequest(this.buffer, set.count, f);
   }
 }
 

@@ -126,3 +126,26 @@ test('RankerScorer scores with the bundle ranker, in input order, as probabiliti
   assert.ok(Math.abs(out[2]! - 1 / (1 + Math.exp(1))) < 1e-6);
   assert.deepEqual(Array.from(set.tracks), [3, 15, 250], 'never reorders');
 });
+
+test('hydrate() then score() gives the same scores as score() alone', () => {
+  const names = featureNamesFor(['AnnSource', 'CoListenSource']);
+  const model: RankerModel = {
+    kind: RANKER_KIND,
+    featureNames: names,
+    weights: Float32Array.from(names, (_, i) => ((i % 3) - 1) * 0.5),
+    bias: 0.1,
+    means: new Float32Array(names.length),
+    stds: new Float32Array(names.length).fill(2),
+  };
+  const bundle = { ...w.bundle, ranker: model };
+  const ctx = ctxFor([0, 1, 20], state({ recentTracks: [2], recentTimestamps: [NOW - HOUR] }), bundle);
+  const a = new Float32Array(3);
+  const b = new Float32Array(3);
+  const scorer = new RankerScorer();
+  scorer.score(ctx, candidates(), a);
+  const set = candidates();
+  scorer.hydrate(ctx, set);
+  scorer.score(ctx, set, b);
+  assert.deepEqual(a, b);
+  assert.ok(a[0] !== a[1] || a[1] !== a[2], 'scores differ between candidates');
+});
