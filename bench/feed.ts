@@ -149,6 +149,25 @@ async function main(): Promise<void> {
   const base = { host: '127.0.0.1', port: ready.port, agent, path: pathFor };
 
   await openLoop({ ...base, rate: 100, durationS: 5 }); // warm-up: JIT, page cache, connections
+
+  // Service time: one request at a time (no queueing), the floor under any offered load.
+  const sequentialN = Number(arg('sequential', '500'));
+  const seqLatencies = new Float64Array(sequentialN);
+  for (let i = 0; i < sequentialN; i++) {
+    const t = performance.now();
+    await new Promise<void>((resolve) => {
+      http.get({ host: '127.0.0.1', port: ready.port, path: pathFor(), agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      }).on('error', () => resolve());
+    });
+    seqLatencies[i] = performance.now() - t;
+  }
+  const [s50, s99] = percentiles(seqLatencies, [50, 99]);
+  let seqSum = 0;
+  for (const x of seqLatencies) seqSum += x;
+  const seqMean = seqSum / sequentialN;
+  console.log(`\nservice time, ${sequentialN} sequential requests: mean ${fmt(seqMean)} p50 ${fmt(s50!)} p99 ${fmt(s99!)} ms (one process saturates near ${Math.round(1000 / seqMean)} req/s)`);
   const fixed = await openLoop({ ...base, rate, durationS: duration, onSample, sampleEvery: 1 });
   const f = summarize(fixed);
   console.log(`\nfixed load ${rate} req/s for ${duration} s: ${fixed.ok} ok, ${fixed.errors} errors; latency ms p50 ${fmt(f.p50)} p95 ${fmt(f.p95)} p99 ${fmt(f.p99)} max ${fmt(f.max)}`);
@@ -185,6 +204,10 @@ async function main(): Promise<void> {
     `- machine: ${machine} (service and load generator share it)`,
     `- inputs: world ${world} (${tracks} tracks, ${users} listeners), model ${ready.modelVersion}; ${Math.round(newShare * 100)} % new listeners, ${Math.round(radioShare * 100)} % radio requests, limit 30; open-loop load over loopback HTTP, latency from the scheduled send time`,
     `- service: \`encore serve\` with ${workers} process(es), embedded LMDB storage; opened in ${ready.openSeconds.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB (all processes)`,
+    '',
+    `## Service time (${sequentialN} sequential requests, no queueing)`,
+    '',
+    `mean ${fmt(seqMean)} ms, p50 ${fmt(s50!)} ms, p99 ${fmt(s99!)} ms: one process saturates near ${Math.round(1000 / seqMean)} req/s.`,
     '',
     `## Fixed offered load: ${rate} req/s for ${duration} s`,
     '',
