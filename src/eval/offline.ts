@@ -28,9 +28,12 @@ import { parseTrackId } from '../domain/ids.js';
 import { Errors } from '../domain/errors.js';
 import type { ModelBundle } from '../model/ModelBundle.js';
 import { seededRandom } from './rng.js';
+import { withRankerTrainingDefaults } from '../training/ranker.js';
 
 /** Share of each listener's rows held out to train and judge the ranker (listeners with >= 5 rows). */
 export const RANKER_HOLDOUT = 0.2;
+/** Listeners whose held-out rows train the ranker in offline mode (a spread sample when there are more). */
+export const RANKER_LISTENERS = 1000;
 const SESSION_BREAK_MS = 24 * 3_600_000;
 
 /**
@@ -123,7 +126,11 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
 
     const t1 = performance.now();
     // Pass 1: the ranker, trained and judged on held-out rows.
-    const rankerPass = await trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir: rankerWorldDir, bundlesDir: path.join(work, 'bundles-ranker'), quiet: true });
+    // (its embeddings only feed the ranker's features: fewer ALS iterations, and at most RANKER_LISTENERS
+    // listeners' held-out rows, keep the whole run within about a minute for 2,000 listeners)
+    const rankerPass = await withRankerTrainingDefaults({ maxUsers: RANKER_LISTENERS, log: null }, () =>
+      trainBundle({ ...DEFAULT_TRAIN, ...opts.train, iterations: Math.min(opts.train.iterations ?? 10, 10), worldDir: rankerWorldDir, bundlesDir: path.join(work, 'bundles-ranker'), quiet: true }),
+    );
     let rankerMessage = 'no ranker evaluation written';
     const evalFile = path.join(rankerPass.dir, 'ranker-eval.json');
     if (fs.existsSync(evalFile)) rankerMessage = (JSON.parse(fs.readFileSync(evalFile, 'utf8')) as { message: string }).message;
@@ -131,7 +138,7 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
     const ranker = rankerBundle.ranker;
     rankerBundle.close();
     // Pass 2: the serving bundle on every row, with the pass-1 ranker.
-    const trained = await trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir, bundlesDir, quiet: opts.quiet, world });
+    const trained = await withRankerTrainingDefaults({ log: null }, () => trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir, bundlesDir, quiet: opts.quiet, world }));
     const trainSeconds = (performance.now() - t1) / 1000;
     const bundle: ModelBundle = { ...(await loadBundle(trained.dir, { verify: 'sizes' })), ranker };
     log(`offline: bundles trained in ${trainSeconds.toFixed(1)} s (ranker ${ranker ? 'kept' : 'not kept: retrieval order'})`);

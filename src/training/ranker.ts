@@ -69,6 +69,23 @@ export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = {
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
+let defaultsOverride: Partial<RankerTrainingOptions> = {};
+
+/**
+ * Runs `body` with some ranker-training defaults overridden (for callers that reach trainRanker through
+ * trainBundle, which passes no options: e.g. `encore offline` samples fewer listeners to stay within its
+ * time budget). Restores the defaults afterwards.
+ */
+export async function withRankerTrainingDefaults<T>(override: Partial<RankerTrainingOptions>, body: () => Promise<T>): Promise<T> {
+  const saved = defaultsOverride;
+  defaultsOverride = { ...saved, ...override };
+  try {
+    return await body();
+  } finally {
+    defaultsOverride = saved;
+  }
+}
+
 export interface RankerTrainingResult {
   readonly model: RankerModel | null;
   readonly report: RankerReport | null;
@@ -293,7 +310,7 @@ export function writeRankerEval(bundleDir: string, result: RankerTrainingResult)
  * does not beat the retrieval order.
  */
 export async function trainRanker(input: RankerTrainingInput): Promise<RankerModel | null> {
-  const opts: RankerTrainingOptions = { ...DEFAULT_RANKER_TRAINING, ...input.options };
+  const opts: RankerTrainingOptions = { ...DEFAULT_RANKER_TRAINING, ...defaultsOverride, ...input.options };
   const world = input.world ?? openWorld(input.worldDir);
   const bundle = await loadBundle(input.bundleDir, { verify: 'sizes' });
   try {
