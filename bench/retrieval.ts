@@ -14,7 +14,7 @@ import usearch from 'usearch';
 import { FsBundleStore } from '../src/storage/FsBundleStore.js';
 import { BUNDLE_FILES, readManifest, readTyped } from '../src/model/bundleFiles.js';
 import { openBundleIndex } from '../src/model/loadBundle.js';
-import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, UsearchTrackIndex, type BandInfo, type IndexParams } from '../src/retrieval/UsearchIndex.js';
+import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, ORDER_FILE, UsearchTrackIndex, type BandInfo, type IndexParams } from '../src/retrieval/UsearchIndex.js';
 import type { BundleMeta } from '../src/training/trainBundle.js';
 import type { VectorIndex } from '../src/model/ModelBundle.js';
 import { loadCatalog } from '../src/catalog/ColumnarCatalog.js';
@@ -91,24 +91,33 @@ async function main(): Promise<void> {
   let indexDir = dir;
   let buildSeconds = meta.index.buildSeconds;
   let buildNote = 'from encore train (meta.json)';
+  let rebuilt: { norms: Float32Array; order: Int32Array } | null = null;
   if (argv.includes('--rebuild')) {
     params = {
       connectivity: Number(get('--connectivity') ?? DEFAULT_INDEX_PARAMS.connectivity),
       expansionAdd: Number(get('--expansion-add') ?? DEFAULT_INDEX_PARAMS.expansionAdd),
       expansionSearch: Number(get('--expansion-search') ?? DEFAULT_INDEX_PARAMS.expansionSearch),
       bands: Number(get('--bands') ?? DEFAULT_INDEX_PARAMS.bands),
+      bandRatio: Number(get('--band-ratio') ?? DEFAULT_INDEX_PARAMS.bandRatio),
+      minBandSize: Number(get('--min-band') ?? DEFAULT_INDEX_PARAMS.minBandSize),
     };
     indexDir = fs.mkdtempSync(path.join(fs.existsSync('/work/data') ? '/work/data' : os.tmpdir(), 'bench-index-'));
     const st = buildTrackIndex(items, N, dim, indexDir, params, 2, (d, t) => {
       if (d % 1_048_576 < 65_536) process.stderr.write(`  index build ${d}/${t}\n`);
     });
     bands = st.bands;
+    rebuilt = st;
     buildSeconds = Math.round(st.seconds * 10) / 10;
     buildNote = 'rebuilt by this benchmark, 2 threads';
   } else if (get('--expansion-search')) params = { ...params, expansionSearch: Number(get('--expansion-search')) };
-  const norms = readTyped(dir, m, NORMS_FILE, Float32Array, false);
-  const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, items, N, params);
-  say(`- index: ${bands.length} norm bands (cosine, i8), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
+  let norms: Float32Array = readTyped(dir, m, NORMS_FILE, Float32Array, false);
+  let order: Int32Array = readTyped(dir, m, ORDER_FILE, Int32Array, false);
+  if (rebuilt) {
+    norms = rebuilt.norms;
+    order = rebuilt.order;
+  }
+  const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, items, N, params, order);
+  say(`- index: ${bands.length} norm bands (cosine, i8; ratio ${params.bandRatio}, min ${params.minBandSize}), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
   say('');
   say(`| figure | value |`);
   say(`|---|---|`);

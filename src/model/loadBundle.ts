@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
 import { BUNDLE_FILES, readJson, readManifest, readTyped, sha256File, type BundleManifest } from './bundleFiles.js';
 import type { BundleMeta } from '../training/trainBundle.js';
-import { NORMS_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
+import { NORMS_FILE, ORDER_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
 import { MARKETS } from '../domain/markets.js';
 import { Errors } from '../domain/errors.js';
 
@@ -125,7 +125,8 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   }
   const params = { ...meta.index, bands: meta.index.bands.length };
   const norms = f32(NORMS_FILE, N);
-  const index: VectorIndex = UsearchTrackIndex.open(dir, meta.index.bands, dim, norms, itemFactors, N, params);
+  const order = i32(ORDER_FILE);
+  const index: VectorIndex = UsearchTrackIndex.open(dir, meta.index.bands, dim, norms, itemFactors, N, params, order);
 
   return {
     version: m.bundleVersion,

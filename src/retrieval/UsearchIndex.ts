@@ -19,24 +19,36 @@ export interface IndexParams {
   readonly connectivity: number;
   readonly expansionAdd: number;
   readonly expansionSearch: number;
-  /** Number of norm bands (one usearch index each). */
+  /** Most norm bands (one usearch index each); the last band takes all remaining (shortest) vectors. */
   readonly bands: number;
+  /** A band spans norms from its longest vector down to longest / bandRatio ... */
+  readonly bandRatio: number;
+  /** ... but holds at least this many tracks (0 = automatic: max(1000, tracks / 4096)). */
+  readonly minBandSize: number;
 }
 
 /** Tuned at 8.2M x 64 (see bench/results/retrieval.md). */
-export const DEFAULT_INDEX_PARAMS: IndexParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 256, bands: 8 };
+export const DEFAULT_INDEX_PARAMS: IndexParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 256, bands: 24, bandRatio: 1.5, minBandSize: 0 };
 
 export interface BandInfo {
   readonly file: string;
   readonly size: number;
   readonly maxNorm: number;
+  /** The band's tracks are order[start, start + size) of the norm order file. */
+  readonly start: number;
 }
+
+/** Bands this small are scanned exactly (when the float32 vectors are at hand): cheaper than a k = 500 graph search. */
+export const EXACT_BAND_MAX = 4096;
+export const ORDER_FILE = 'track-norm-order.i32';
 
 export interface IndexBuildStats {
   readonly seconds: number;
   readonly bands: readonly BandInfo[];
   /** Per-track vector norm (for merging band results without the float32 vectors). */
   readonly norms: Float32Array;
+  /** Tracks by norm, longest first (bands are ranges of it). */
+  readonly order: Int32Array;
 }
 
 export const NORMS_FILE = 'track-norms.f32';
@@ -92,14 +104,29 @@ export function buildTrackIndex(
   if (n >= 2 ** 24) throw Errors.badRequest(`index: ${n} tracks exceed the 2^24 supported by the norm sort`);
   const t0 = performance.now();
   const { order, norms } = normOrder(vectors, n, dim);
-  const B = Math.max(1, Math.min(params.bands, n));
+  // Geometric bands from the longest vectors down (norms are heavy-tailed: the top 1 % of tracks hold almost
+  // every top-500 answer, so the top needs narrow bands and the short tail can share one).
+  const minBand = params.minBandSize > 0 ? params.minBandSize : Math.max(1000, Math.ceil(n / 4096));
+  const cuts = [0];
+  while (cuts[cuts.length - 1]! < n) {
+    const lo = cuts[cuts.length - 1]!;
+    let hi = n;
+    if (cuts.length < params.bands) {
+      const floor = norms[order[lo]!]! / Math.max(1.0001, params.bandRatio);
+      hi = lo;
+      while (hi < n && norms[order[hi]!]! >= floor) hi++;
+      hi = Math.min(n, Math.max(hi, lo + minBand));
+    }
+    cuts.push(hi);
+  }
+  const B = cuts.length - 1;
   const batch = new Float32Array(ADD_BATCH * dim);
   const keys = new BigUint64Array(ADD_BATCH);
   const bands: BandInfo[] = [];
   let done = 0;
   for (let b = 0; b < B; b++) {
-    const lo = Math.floor((n * b) / B);
-    const hi = Math.floor((n * (b + 1)) / B);
+    const lo = cuts[b]!;
+    const hi = cuts[b + 1]!;
     const index = newIndex(dim, params);
     for (let start = lo; start < hi; start += ADD_BATCH) {
       const count = Math.min(ADD_BATCH, hi - start);
@@ -114,9 +141,9 @@ export function buildTrackIndex(
     }
     const file = bandFileName(b);
     index.save(`${dir}/${file}`);
-    bands.push({ file, size: hi - lo, maxNorm: hi > lo ? norms[order[lo]!]! : 0 });
+    bands.push({ file, size: hi - lo, maxNorm: hi > lo ? norms[order[lo]!]! : 0, start: lo });
   }
-  return { seconds: (performance.now() - t0) / 1000, bands, norms };
+  return { seconds: (performance.now() - t0) / 1000, bands, norms, order };
 }
 
 /**
@@ -134,7 +161,8 @@ export class UsearchTrackIndex implements VectorIndex {
   private readonly maxK: number;
 
   private constructor(
-    private readonly bands: ReadonlyArray<{ readonly index: Index; readonly maxNorm: number; readonly size: number }>,
+    private readonly bands: ReadonlyArray<{ readonly index: Index; readonly maxNorm: number; readonly size: number; readonly start: number }>,
+    private readonly order: Int32Array | null,
     readonly dim: number,
     private readonly norms: Float32Array,
     private readonly vectors: Float32Array | null,
@@ -155,9 +183,10 @@ export class UsearchTrackIndex implements VectorIndex {
     vectors: Float32Array | null,
     trackCount: number,
     params: IndexParams = DEFAULT_INDEX_PARAMS,
+    order: Int32Array | null = null,
   ): UsearchTrackIndex {
     if (norms.length !== trackCount) throw Errors.bundleRejected(`index norms hold ${norms.length} tracks, expected ${trackCount}`);
-    const loaded: Array<{ index: Index; maxNorm: number; size: number }> = [];
+    const loaded: Array<{ index: Index; maxNorm: number; size: number; start: number }> = [];
     let total = 0;
     for (const band of bands) {
       const file = `${dir}/${band.file}`;
@@ -171,10 +200,11 @@ export class UsearchTrackIndex implements VectorIndex {
       if (index.size() !== band.size) throw Errors.bundleRejected(`index band ${band.file} holds ${index.size()} vectors, expected ${band.size}`);
       if (index.dimensions() !== dim) throw Errors.bundleRejected(`index band ${band.file} has ${index.dimensions()} dimensions, expected ${dim}`);
       total += band.size;
-      loaded.push({ index, maxNorm: band.maxNorm, size: band.size });
+      loaded.push({ index, maxNorm: band.maxNorm, size: band.size, start: band.start });
     }
     if (total !== trackCount) throw Errors.bundleRejected(`index holds ${total} vectors, expected ${trackCount}`);
-    return new UsearchTrackIndex(loaded, dim, norms, vectors);
+    if (order && order.length !== trackCount) throw Errors.bundleRejected(`index order holds ${order.length} tracks, expected ${trackCount}`);
+    return new UsearchTrackIndex(loaded, order, dim, norms, vectors);
   }
 
   search(query: Float32Array, k: number): VectorHits {
@@ -193,6 +223,25 @@ export class UsearchTrackIndex implements VectorIndex {
     for (const band of this.bands) {
       if (band.size === 0) continue;
       if (n >= kk && kth >= qn * band.maxNorm) break; // nothing in this or any shorter band can enter the top k
+      if (v && this.order && band.size <= EXACT_BAND_MAX) {
+        // Small (top) band: exact scan, no graph.
+        const ord = this.order;
+        for (let i = band.start; i < band.start + band.size; i++) {
+          const t = ord[i]!;
+          let s = 0;
+          const o = t * dim;
+          for (let d = 0; d < dim; d++) s += v[o + d]! * q[d]!;
+          ct[n] = t;
+          cs[n] = s;
+          n++;
+          if (n >= ct.length - 1) n = keepTop(ct, cs, n, kk);
+        }
+        if (n >= kk) {
+          n = keepTop(ct, cs, n, kk);
+          kth = cs[kk - 1]!;
+        }
+        continue;
+      }
       const m = band.index.search(q, Math.min(kk, band.size), 1);
       for (let i = 0; i < m.keys.length; i++) {
         const t = Number(m.keys[i]);

@@ -23,29 +23,20 @@ export interface ColdStartFitResult {
 }
 
 /**
- * `itemFactors` (trackCount x dim) holds ALS vectors; rows that are all zero (no evidence) are replaced by the
- * content-derived vector.
+ * `itemFactors` (trackCount x dim) holds ALS vectors; rows of tracks without evidence (`trained[t] === 0`)
+ * are replaced by the content-derived vector.
  */
 export function fitColdStart(
   catalog: Catalog,
   itemFactors: Float32Array,
   dim: number,
   positiveListeners: Int32Array,
+  trained: Uint8Array,
   opts: ColdStartFitOptions = DEFAULT_COLD_START_FIT,
 ): ColdStartFitResult {
   const n = catalog.trackCount;
   const F = catalog.featureDim;
   const feats = catalog.columns.features;
-  const trained = new Uint8Array(n);
-  for (let t = 0; t < n; t++) {
-    const o = t * dim;
-    for (let k = 0; k < dim; k++) {
-      if (itemFactors[o + k] !== 0) {
-        trained[t] = 1;
-        break;
-      }
-    }
-  }
   // Feature standardization over the whole catalog.
   const featureMeans = new Float32Array(F);
   const featureStds = new Float32Array(F);

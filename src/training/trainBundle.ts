@@ -21,7 +21,7 @@ import { buildArtistNewest } from './artistNewest.js';
 import { buildUserRecent } from './userRecent.js';
 import { fitColdStart } from './coldStartFit.js';
 import { trainRanker } from './ranker.js';
-import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
+import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, ORDER_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
 import { phaseProgress } from './progress.js';
 import { Errors } from '../domain/errors.js';
@@ -39,6 +39,11 @@ export interface TrainBundleOptions {
   /** URL of the service's event log to merge (hook: see mergeEventLog). */
   readonly eventsLog: string | null;
   readonly quiet: boolean;
+  /**
+   * Reuse the ALS embeddings (item-factors.f32, user-factors.f32) of an earlier build of the SAME world and
+   * factor count instead of training them again (e.g. to rebuild tables and index only). Null = train.
+   */
+  readonly reuseEmbeddingsFrom?: string | null;
   /** Injected for tests: a world already open. */
   readonly world?: World;
 }
@@ -123,17 +128,23 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     stats.entries = conf.matrix.indptr[U] ?? 0;
     t = lap('confidence', t);
 
-    const als = await trainAls(
-      conf.matrix,
-      { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
-      (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
-    );
+    const als = opts.reuseEmbeddingsFrom
+      ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
+      : await trainAls(
+          conf.matrix,
+          { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
+          (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
+        );
     t = lap('als', t);
     const itemFactors = als.itemFactors;
-    // gram = YtY + lambda I over the ALS item vectors (before cold-start filling): what fold-in must use.
-    const gram = gramOf(itemFactors, N, dim, opts.lambda);
+    // Tracks with ALS evidence (any entry in the confidence matrix); the rest get cold-start vectors.
+    const trained = new Uint8Array(N);
+    const nnz = conf.matrix.indptr[U] ?? 0;
+    for (let j = 0; j < nnz; j++) trained[conf.matrix.indices[j]!] = 1;
+    // gram = YtY + lambda I over the ALS item vectors only: what fold-in must use.
+    const gram = gramOf(itemFactors, N, dim, opts.lambda, trained);
 
-    const cold = fitColdStart(catalog, itemFactors, dim, conf.positiveUsers);
+    const cold = fitColdStart(catalog, itemFactors, dim, conf.positiveUsers, trained);
     stats.coldStartFitRows = cold.fitRows;
     stats.coldStartFilled = cold.filled;
     t = lap('coldStart', t);
@@ -169,6 +180,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
 
     const idx = buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total));
     writeTyped(tmp, NORMS_FILE, idx.norms);
+    writeTyped(tmp, ORDER_FILE, idx.order);
     t = lap('index', t);
     bar.stop();
 
@@ -245,10 +257,33 @@ function fsyncDir(dir: string): void {
   }
 }
 
-/** (Y^T Y + lambda I) as a dim x dim float32 matrix; rows that are all zero are skipped. */
-export function gramOf(Y: Float32Array, n: number, dim: number, lambda: number): Float32Array {
+function readEmbeddings(dir: string, N: number, U: number, dim: number): { itemFactors: Float32Array; userFactors: Float32Array } {
+  const read = (name: string, len: number): Float32Array => {
+    const file = path.join(dir, name);
+    const size = fs.statSync(file).size;
+    if (size !== len * 4) throw Errors.badRequest(`--reuse-embeddings: ${name} has ${size} bytes, expected ${len * 4} (same world and --factors?)`);
+    const out = new Float32Array(len);
+    const bytes = new Uint8Array(out.buffer);
+    const fd = fs.openSync(file, 'r');
+    try {
+      for (let off = 0; off < bytes.length; ) {
+        const n = fs.readSync(fd, bytes, off, Math.min(1 << 26, bytes.length - off), off);
+        if (n === 0) throw Errors.badRequest(`--reuse-embeddings: ${name} ended early`);
+        off += n;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+    return out;
+  };
+  return { itemFactors: read(BUNDLE_FILES.itemFactors, N * dim), userFactors: read(BUNDLE_FILES.userFactors, U * dim) };
+}
+
+/** (Y^T Y + lambda I) as a dim x dim float32 matrix over the rows with `include[i] === 1` (all when null). */
+export function gramOf(Y: Float32Array, n: number, dim: number, lambda: number, include: Uint8Array | null = null): Float32Array {
   const acc = new Float64Array(dim * dim);
   for (let i = 0; i < n; i++) {
+    if (include && include[i] !== 1) continue;
     const o = i * dim;
     for (let a = 0; a < dim; a++) {
       const va = Y[o + a]!;

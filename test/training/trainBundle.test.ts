@@ -85,7 +85,7 @@ test('a build that fails midway leaves no bundle visible', async () => {
   const store = new FsBundleStore(f.bundlesDir);
   const before = await store.versions();
   await assert.rejects(
-    trainBundle({ ...SMALL_TRAIN, worldDir: f.world.dir, bundlesDir: f.bundlesDir, world: f.world, index: { connectivity: -1, expansionAdd: 1, expansionSearch: 1, bands: 2 } }),
+    trainBundle({ ...SMALL_TRAIN, worldDir: f.world.dir, bundlesDir: f.bundlesDir, world: f.world, index: { connectivity: -1, expansionAdd: 1, expansionSearch: 1, bands: 2, bandRatio: 2, minBandSize: 100 } }),
   );
   assert.deepEqual(await store.versions(), before);
   assert.deepEqual(fs.readdirSync(f.bundlesDir).filter((n) => n.startsWith('.')), []);

@@ -18,7 +18,10 @@ export function registerTrain(program: Command): void {
     .option('--connectivity <n>', 'vector index connectivity', String(DEFAULT_INDEX_PARAMS.connectivity))
     .option('--expansion-add <n>', 'vector index expansion at build', String(DEFAULT_INDEX_PARAMS.expansionAdd))
     .option('--expansion-search <n>', 'vector index expansion at query time', String(DEFAULT_INDEX_PARAMS.expansionSearch))
-    .option('--bands <n>', 'vector index norm bands', String(DEFAULT_INDEX_PARAMS.bands))
+    .option('--bands <n>', 'vector index: most norm bands', String(DEFAULT_INDEX_PARAMS.bands))
+    .option('--band-ratio <x>', 'vector index: norm ratio spanned by one band', String(DEFAULT_INDEX_PARAMS.bandRatio))
+    .option('--min-band <n>', 'vector index: fewest tracks in a band', String(DEFAULT_INDEX_PARAMS.minBandSize))
+    .option('--reuse-embeddings <dir>', 'take item/user factors from an earlier bundle (or crashed .tmp-*) of the same world instead of training ALS')
     .option('--events-log <url>', 'merge the service event log (not implemented yet)')
     .option('--quiet', 'no progress bars')
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -36,8 +39,9 @@ export function registerTrain(program: Command): void {
         cgSteps: num('cgSteps'),
         seed: num('seed'),
         threads: num('threads'),
-        index: { connectivity: num('connectivity'), expansionAdd: num('expansionAdd'), expansionSearch: num('expansionSearch'), bands: num('bands') },
+        index: { connectivity: num('connectivity'), expansionAdd: num('expansionAdd'), expansionSearch: num('expansionSearch'), bands: num('bands'), bandRatio: num('bandRatio'), minBandSize: num('minBand') },
         eventsLog: typeof o.eventsLog === 'string' ? o.eventsLog : null,
+        reuseEmbeddingsFrom: typeof o.reuseEmbeddings === 'string' ? o.reuseEmbeddings : null,
         quiet: o.quiet === true,
       });
       const st = s.stats;
