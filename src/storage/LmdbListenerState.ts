@@ -18,7 +18,10 @@ export class LmdbListenerState implements ListenerStateStore {
   /** Opens (creating) the state database in `dir`, or inside an already open LMDB environment. */
   static open(dir: string, shared?: RootDatabase): LmdbListenerState {
     try {
-      const root = shared ?? open({ path: dir, compression: false });
+      // No fsync per commit: the state is derived from the event log (which is fsynced) and a commit still
+      // reaches the OS before apply() resolves, so it survives kill -9; only a machine crash can lose the
+      // last moments, which replaying the log's tail restores.
+      const root = shared ?? open({ path: dir, compression: false, noSync: true });
       const db = root.openDB<ListenerState, string>({ name: 'listener-state' });
       return new LmdbListenerState(root, db, shared === undefined);
     } catch (err) {
