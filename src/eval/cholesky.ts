@@ -1,8 +1,9 @@
 /**
  * In-place inverse of a symmetric positive definite n x n matrix stored row-major in a Float64Array.
- * Hand-written rather than ml-matrix's `inverse`: ml-matrix keeps rows as JS number arrays and uses a
- * general LU decomposition; on EASE's 1,682 x 1,682 Gram matrix a flat Float64Array Cholesky
- * (A = L L^T, then A^-1 = L^-T L^-1) is several times faster (see bench/results/accuracy.md).
+ * Hand-written rather than ml-matrix's `inverse`: ml-matrix keeps rows as JS number arrays. Measured
+ * 2026-11-25 on this 2-core machine (shared, load ~4) on EASE's 1,682 x 1,682 MovieLens Gram matrix:
+ * this flat Float64Array Cholesky (A = L L^T, then A^-1 = L^-T L^-1) 5.8 s; ml-matrix `inverse` (LU)
+ * 35.6 s; ml-matrix CholeskyDecomposition.solve(I) 66.2 s; results equal to 1e-17.
  */
 export function invertSpdInPlace(a: Float64Array, n: number): void {
   // Cholesky: lower triangle of `a` becomes L.
