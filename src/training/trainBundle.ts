@@ -221,7 +221,15 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     };
     // A complete manifest already exists while the ranker trains (it may load this directory as a bundle).
     writeManifest();
-    const ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp });
+    // The ranker is optional in a bundle (the feed falls back to the retrieval order): a ranker that fails to
+    // train must not throw away the embeddings and index built above.
+    let ranker: Awaited<ReturnType<typeof trainRanker>> = null;
+    try {
+      ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp });
+    } catch (e) {
+      console.error(`encore train: ranker training failed, the bundle has no ranker: ${(e as Error).message}`);
+      stats.rankerFailed = 1;
+    }
     if (ranker) {
       writeJson(tmp, BUNDLE_FILES.ranker, {
         kind: ranker.kind,
