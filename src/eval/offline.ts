@@ -103,6 +103,8 @@ export interface OfflineSummary {
   readonly seconds: number;
   readonly peakRssMb: number;
   readonly rankerAccepted: boolean;
+  /** Which ranker the held-out comparison chose (pairwise, pointwise, embeddingOnly), or 'none'. */
+  readonly rankerChoice: string;
   readonly rankerMessage: string;
 }
 
@@ -132,8 +134,13 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
       trainBundle({ ...DEFAULT_TRAIN, ...opts.train, iterations: Math.min(opts.train.iterations ?? 10, 10), worldDir: rankerWorldDir, bundlesDir: path.join(work, 'bundles-ranker'), quiet: true }),
     );
     let rankerMessage = 'no ranker evaluation written';
+    let rankerChoice = 'none';
     const evalFile = path.join(rankerPass.dir, 'ranker-eval.json');
-    if (fs.existsSync(evalFile)) rankerMessage = (JSON.parse(fs.readFileSync(evalFile, 'utf8')) as { message: string }).message;
+    if (fs.existsSync(evalFile)) {
+      const ev = JSON.parse(fs.readFileSync(evalFile, 'utf8')) as { message: string; accepted: boolean; report: { chosen?: string } | null };
+      rankerMessage = ev.message;
+      if (ev.accepted && ev.report?.chosen) rankerChoice = ev.report.chosen;
+    }
     const rankerBundle = await loadBundle(rankerPass.dir, { verify: 'sizes' });
     const ranker = rankerBundle.ranker;
     rankerBundle.close();
@@ -206,6 +213,7 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
       seconds: (performance.now() - started) / 1000,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       rankerAccepted: bundle.ranker !== null,
+      rankerChoice,
       rankerMessage,
     };
     bundle.close();
@@ -219,6 +227,6 @@ export function formatOfflineSummary(s: OfflineSummary, out: string): string {
   return (
     `offline: ${s.lines} recommendations for ${s.users} listeners (${s.short} with fewer than k) over ${s.items} items ` +
     `from ${s.rows} rows written to ${out} in ${s.seconds.toFixed(1)} s (import ${s.importSeconds.toFixed(1)} s, train ${s.trainSeconds.toFixed(1)} s, ` +
-    `recommend ${s.recommendSeconds.toFixed(1)} s); peak RSS ${s.peakRssMb} MB; learned ranker ${s.rankerAccepted ? 'used' : 'not used (retrieval order)'}`
+    `recommend ${s.recommendSeconds.toFixed(1)} s); peak RSS ${s.peakRssMb} MB; learned ranker ${s.rankerAccepted ? `used (${s.rankerChoice})` : 'not used (retrieval order)'}`
   );
 }
