@@ -24,6 +24,7 @@ import { trainRanker } from './ranker.js';
 import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, ORDER_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
 import { phaseProgress } from './progress.js';
+import { mergeEventLogIntoWorld } from '../storage/mergeEventLog.js';
 import { Errors } from '../domain/errors.js';
 
 export interface TrainBundleOptions {
@@ -91,12 +92,15 @@ function versionName(bundlesDir: string, seed: number): string {
 }
 
 /**
- * Hook for `--events-log`: events appended by the service since the world was generated would be merged here
- * (converted to the world's columnar form and appended per user). Not wired yet: the caller gets a clear error.
+ * `--events-log URL`: the service's logged events (plays, skips, likes ... of listeners and tracks the world
+ * knows) are appended to the world's history before anything is trained (src/storage/mergeEventLog.ts).
  */
-function mergeEventLog(world: World, url: string | null): World {
+async function mergeEventLog(world: World, url: string | null, stats: Record<string, number>): Promise<World> {
   if (url === null) return world;
-  throw Errors.badRequest(`--events-log ${url}: merging the service event log into training is not implemented yet`);
+  const merged = await mergeEventLogIntoWorld(world, url);
+  stats.eventLogMerged = merged.summary.merged;
+  stats.eventLogSkipped = merged.summary.skipped;
+  return merged.world;
 }
 
 export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummary> {
@@ -109,7 +113,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     return now;
   };
   let t = t0;
-  const world = mergeEventLog(opts.world ?? openWorld(opts.worldDir), opts.eventsLog);
+  const world = await mergeEventLog(opts.world ?? openWorld(opts.worldDir), opts.eventsLog, stats);
   const { catalog, users, events } = world;
   t = lap('load', t);
   fs.mkdirSync(opts.bundlesDir, { recursive: true });

@@ -125,3 +125,20 @@ test('corrupt, truncated or incompatible bundles are rejected with a coded error
   dir = fresh();
   (await loadBundle(dir)).close();
 });
+
+test('--events-log merges the service event log into training', async () => {
+  const f = await fixture();
+  const { openEventLog } = await import('../../src/storage/open.js');
+  const logDir = path.join(f.root, 'events.lmdb');
+  const url = `lmdb://${logDir}`;
+  const log = await openEventLog(url);
+  const now = f.world.manifest.nowMs;
+  await log.append([
+    { eventId: 'e1', type: 'play_start', userId: 'u3', trackId: 't17', timestamp: now + 1000 },
+    { eventId: 'e2', type: 'complete', userId: 'u3', trackId: 't17', timestamp: now + 200_000 },
+    { eventId: 'e3', type: 'like', userId: 'u3', trackId: 't17', timestamp: now + 200_001 },
+  ]);
+  await log.close();
+  const s = await trainBundle({ ...SMALL_TRAIN, iterations: 1, worldDir: f.world.dir, bundlesDir: path.join(f.root, 'bundles-log'), world: f.world, eventsLog: url });
+  assert.equal(s.stats.eventLogMerged, 3);
+});

@@ -22,7 +22,7 @@ export function registerTrain(program: Command): void {
     .option('--band-ratio <x>', 'vector index: norm ratio spanned by one band', String(DEFAULT_INDEX_PARAMS.bandRatio))
     .option('--min-band <n>', 'vector index: fewest tracks in a band', String(DEFAULT_INDEX_PARAMS.minBandSize))
     .option('--reuse-embeddings <dir>', 'take item/user factors from an earlier bundle (or crashed .tmp-*) of the same world instead of training ALS')
-    .option('--events-log <url>', 'merge the service event log (not implemented yet)')
+    .option('--events-log <url>', 'merge the service event log (e.g. lmdb://DIR or nats://HOST:PORT/STREAM) into the training history')
     .option('--quiet', 'no progress bars')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const num = (k: string): number => {
