@@ -54,6 +54,13 @@ export interface RankerTrainingOptions {
    */
   readonly maxNegativesPerRequest: number;
   readonly seed: number;
+  /**
+   * Synthetic worlds: give each logged play the session state just before it (skip streak, artists skipped
+   * so far) instead of the state at the session start. Off by default: a feed request sees one state for
+   * all its candidates, and on a 50k-track world these per-play values, which vary within a session but
+   * never within a request, made up most of the measured NDCG gain (+0.044 with them, +0.017 without).
+   */
+  readonly perPlaySessionFeatures: boolean;
   /** Where progress lines go (stderr by default); null = silent. */
   readonly log: ((line: string) => void) | null;
 }
@@ -66,6 +73,7 @@ export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = {
   centered: true,
   maxNegativesPerRequest: 120,
   seed: 29,
+  perPlaySessionFeatures: false,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -211,7 +219,7 @@ export async function trainRankerOn(
     baselineScorer.score(ctx, set, baseline);
     const first = data.rows;
     data.addRequest(ctx, set, labels, baseline);
-    if (!imported) {
+    if (!imported && opts.perPlaySessionFeatures) {
       // Patch the in-session features row by row: the context holds the state as of the session start.
       const f = featureNames.length;
       let r = first;
