@@ -24,6 +24,10 @@ export const BASE_FEATURE_NAMES = [
   'artistSkippedThisSession',
   'artistFollowedOrLiked',
   'rankFusion', // sum over sources of 1 / (10 + rank): the retrieval order's own fusion term
+  'rootGenreAffinity', // share of the listener's history in this track's top-level genre
+  'contentDistance', // squared distance of the track's content features to the history's mean (per-feature std units)
+  'popularityGap', // |log popularity - mean log popularity of the history|: niche listeners stay niche
+  'historyLogPopXLogPopularity', // crossed: mainstream listeners favour popular tracks, niche ones do not
 ] as const;
 
 /** Reciprocal-rank fusion constant, as in the retrieval order (EmbeddingBlendScorer). */
@@ -52,18 +56,26 @@ interface ListenerSummary {
   readonly historySize: number;
   readonly artistCounts: Map<number, number>;
   readonly genreCounts: Map<number, number>;
+  readonly rootGenreCounts: Map<number, number>;
+  /** Mean content features of the history (featureDim), and the catalog-wide scale used for distances. */
+  readonly contentMean: Float64Array;
+  readonly meanLogPopularity: number;
   readonly artistLastPlayedMs: Map<number, number>;
   readonly skippedArtists: Set<number>;
   readonly favouredArtists: Set<number>;
 }
 
-function summarise(ctx: RequestContext): ListenerSummary {
-  const artist = ctx.catalog.columns.artist;
-  const genre = ctx.catalog.columns.genre;
+function summarise(ctx: RequestContext, roots: Int32Array): ListenerSummary {
+  const { artist, genre, features, popularity } = ctx.catalog.columns;
+  const fd = ctx.catalog.featureDim;
+  const hasFeatures = fd > 0 && features.length >= ctx.catalog.trackCount * fd;
   const n = ctx.catalog.trackCount;
   const historySet = new Set<number>();
   const artistCounts = new Map<number, number>();
   const genreCounts = new Map<number, number>();
+  const rootGenreCounts = new Map<number, number>();
+  const contentMean = new Float64Array(fd);
+  let sumLogPop = 0;
   const add = (t: number): void => {
     if (t < 0 || t >= n || historySet.has(t)) return;
     historySet.add(t);
@@ -71,6 +83,10 @@ function summarise(ctx: RequestContext): ListenerSummary {
     artistCounts.set(a, (artistCounts.get(a) ?? 0) + 1);
     const g = genre[t]!;
     genreCounts.set(g, (genreCounts.get(g) ?? 0) + 1);
+    const r = g < roots.length ? roots[g]! : g;
+    rootGenreCounts.set(r, (rootGenreCounts.get(r) ?? 0) + 1);
+    if (hasFeatures) for (let d = 0; d < fd; d++) contentMean[d]! += features[t * fd + d]!;
+    sumLogPop += Math.log(popularity[t]! + 1e-4);
   };
   const h = ctx.history;
   for (let i = 0; i < h.length; i++) add(h[i]!);
@@ -95,7 +111,70 @@ function summarise(ctx: RequestContext): ListenerSummary {
     for (const a of st.followedArtists) favouredArtists.add(a);
     for (const t of st.sessionSkipped) if (t >= 0 && t < n) skippedArtists.add(artist[t]!);
   }
-  return { historySet, historySize: historySet.size, artistCounts, genreCounts, artistLastPlayedMs, skippedArtists, favouredArtists };
+  const size = historySet.size;
+  if (size > 0) for (let d = 0; d < fd; d++) contentMean[d] = contentMean[d]! / size;
+  return {
+    historySet,
+    historySize: size,
+    artistCounts,
+    genreCounts,
+    rootGenreCounts,
+    contentMean,
+    meanLogPopularity: size > 0 ? sumLogPop / size : Math.log(1e-4),
+    artistLastPlayedMs,
+    skippedArtists,
+    favouredArtists,
+  };
+}
+
+/** Per catalog: root genre of every genre id, and each content feature's spread (computed once, cached). */
+interface CatalogStats {
+  readonly roots: Int32Array;
+  readonly featureScale: Float64Array;
+}
+const catalogStats = new WeakMap<object, CatalogStats>();
+
+function statsOf(ctx: RequestContext): CatalogStats {
+  const cat = ctx.catalog;
+  const cached = catalogStats.get(cat);
+  if (cached) return cached;
+  let maxId = 0;
+  for (const g of cat.genres) if (g.id > maxId) maxId = g.id;
+  const roots = new Int32Array(maxId + 1);
+  const parentOf = new Map(cat.genres.map((g) => [g.id, g.parent]));
+  for (let id = 0; id <= maxId; id++) {
+    let r = id;
+    for (let guard = 0; guard < 16; guard++) {
+      const p = parentOf.get(r);
+      if (p === undefined || p < 0) break;
+      r = p;
+    }
+    roots[id] = r;
+  }
+  // Feature spread from a strided sample of tracks (exact enough, and bounded work at 8.2M tracks).
+  const fd = cat.featureDim;
+  const featureScale = new Float64Array(fd).fill(1);
+  if (fd > 0 && cat.columns.features.length >= cat.trackCount * fd) {
+    const step = Math.max(1, Math.floor(cat.trackCount / 20_000));
+    const sum = new Float64Array(fd);
+    const sq = new Float64Array(fd);
+    let k = 0;
+    for (let t = 0; t < cat.trackCount; t += step, k++) {
+      for (let d = 0; d < fd; d++) {
+        const v = cat.columns.features[t * fd + d]!;
+        sum[d]! += v;
+        sq[d]! += v * v;
+      }
+    }
+    for (let d = 0; d < fd; d++) {
+      const mean = sum[d]! / k;
+      const sd = Math.sqrt(Math.max(0, sq[d]! / k - mean * mean));
+      featureScale[d] = sd > 1e-9 ? 1 / sd : 0;
+    }
+  }
+  const s = { roots, featureScale };
+  catalogStats.set(cat, s);
+  return s;
 }
 
 /**
@@ -127,7 +206,10 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
   const B = BASE_FEATURE_NAMES.length;
   const S = set.sourceNames.length;
   const cols = layout(featureNames, set.sourceNames);
-  const summary = summarise(ctx);
+  const stats = statsOf(ctx);
+  const summary = summarise(ctx, stats.roots);
+  const fd = ctx.catalog.featureDim;
+  const hasFeatures = fd > 0 && ctx.catalog.columns.features.length >= ctx.catalog.trackCount * fd;
   const { columns } = ctx.catalog;
   const bundle = ctx.bundle;
   const dim = bundle.dim;
@@ -187,6 +269,19 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     row[13] = summary.skippedArtists.has(a) ? 1 : 0;
     row[14] = summary.favouredArtists.has(a) ? 1 : 0;
     row[15] = fusion;
+    const root = g >= 0 && g < stats.roots.length ? stats.roots[g]! : g;
+    row[16] = hist > 0 ? (summary.rootGenreCounts.get(root) ?? 0) / hist : 0;
+    let dist = 0;
+    if (hist > 0 && known && hasFeatures) {
+      const o = t * fd;
+      for (let d = 0; d < fd; d++) {
+        const z = (columns.features[o + d]! - summary.contentMean[d]!) * stats.featureScale[d]!;
+        dist += z * z;
+      }
+    }
+    row[17] = dist;
+    row[18] = hist > 0 ? Math.abs(logPop - summary.meanLogPopularity) : 0;
+    row[19] = hist > 0 ? summary.meanLogPopularity * logPop : 0;
     const o = i * F;
     for (let j = 0; j < F; j++) {
       const src = cols[j]!;
