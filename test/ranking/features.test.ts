@@ -149,3 +149,20 @@ test('hydrate() then score() gives the same scores as score() alone', () => {
   assert.deepEqual(a, b);
   assert.ok(a[0] !== a[1] || a[1] !== a[2], 'scores differ between candidates');
 });
+
+test('root-genre affinity and popularity match come from the listener history', () => {
+  // Genres 4..7 are children of 0..3; artist a plays genre a % 8 in the fixture.
+  const genres = Array.from({ length: 8 }, (_, id) => ({ id, name: `g${id}`, parent: id >= 4 ? id - 4 : -1 }));
+  const catalog = { ...w.catalog, genres };
+  const ctx = { ...ctxFor([5 * TRACKS_PER_ARTIST, 5 * TRACKS_PER_ARTIST + 1], null), catalog };
+  const names = ['genreAffinity', 'rootGenreAffinity', 'popularityGap', 'logPopularity'];
+  const set = candidates(); // track 15 is by artist 1 (genre 1, the parent of genre 5)
+  const x = new Float32Array(set.count * names.length);
+  hydrateFeatures(ctx, set, names, x);
+  const row1 = x.subarray(names.length, 2 * names.length);
+  assert.equal(row1[0], 0, 'different leaf genre');
+  assert.equal(row1[1], 1, 'same top-level genre as the whole history');
+  const pop = w.catalog.columns.popularity;
+  const meanLog = (Math.log(pop[50]! + 1e-4) + Math.log(pop[51]! + 1e-4)) / 2;
+  assert.ok(Math.abs(row1[2]! - Math.abs(row1[3]! - meanLog)) < 1e-4);
+});
