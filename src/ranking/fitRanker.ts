@@ -10,11 +10,12 @@ import { RANKER_KIND, RANKER_KIND_CENTERED, RANKER_KIND_PAIRWISE, scoreRows } fr
 export interface RankerFitOptions {
   readonly evalShare: number; // share of requests held out for evaluation
   /**
-   * 'pairwise': logistic regression on feature differences of (positive, negative) pairs of the same
-   * request (RankNet with a linear scorer): it learns to order tracks for one listener, which is what the
-   * feed does with the score. 'pointwise': logistic regression on rows (calibrated probabilities).
+   * Models to choose from on the selection requests. 'pairwise': logistic regression on feature differences
+   * of (positive, negative) pairs of the same request (RankNet with a linear scorer): it learns to order
+   * tracks for one listener, which is what the feed does with the score. 'pointwise': logistic regression on
+   * rows (calibrated probabilities). 'embeddingOnly': the listener-vector score alone.
    */
-  readonly objective: 'pairwise' | 'pointwise';
+  readonly candidates: readonly RankerCandidate[];
   /** Pairwise: at most this many pairs per request (sampled with the seed). */
   readonly pairsPerRequest: number;
   /**
@@ -27,7 +28,7 @@ export interface RankerFitOptions {
   readonly iterations: number;
 }
 
-export const DEFAULT_RANKER_FIT: RankerFitOptions = { evalShare: 0.2, objective: 'pairwise', pairsPerRequest: 200, hardNegatives: 0, seed: 17, l2: 1e-4, iterations: 12 };
+export const DEFAULT_RANKER_FIT: RankerFitOptions = { evalShare: 0.2, candidates: ['pairwise', 'pointwise', 'embeddingOnly'], pairsPerRequest: 200, hardNegatives: 0, seed: 17, l2: 1e-4, iterations: 12 };
 
 export interface RankerReport {
   readonly trainRows: number;
@@ -63,9 +64,9 @@ function take<T extends Float32Array | Uint8Array | Int32Array>(a: T, rows: Int3
 
 /**
  * (positive - negative) feature differences labelled 1 and their negations labelled 0, for pairs within each
- * training request, at most `cap` pairs per request (sampled).
+ * request whose `use` flag is 1, at most `cap` pairs per request (sampled).
  */
-function pairDifferences(data: RankerDataset, isEval: Uint8Array, cap: number, hard: number, rand: () => number): { x: Float32Array; y: Uint8Array; rows: number } {
+function pairDifferences(data: RankerDataset, use: Uint8Array, cap: number, hard: number, rand: () => number): { x: Float32Array; y: Uint8Array; rows: number } {
   const f = data.featureNames.length;
   const xs: Float32Array[] = [];
   let rows = 0;
@@ -73,7 +74,7 @@ function pairDifferences(data: RankerDataset, isEval: Uint8Array, cap: number, h
   while (start < data.rows) {
     let end = start + 1;
     while (end < data.rows && data.group[end] === data.group[start]) end++;
-    if (isEval[data.group[start]!] === 0) {
+    if (use[data.group[start]!] === 1) {
       const pos: number[] = [];
       const neg: number[] = [];
       for (let r = start; r < end; r++) (data.labels[r] === 1 ? pos : neg).push(r);
@@ -122,7 +123,8 @@ function pairDifferences(data: RankerDataset, isEval: Uint8Array, cap: number, h
   return { x, y, rows };
 }
 
-type Candidate = 'pairwise' | 'pointwise' | 'embeddingOnly';
+export type RankerCandidate = 'pairwise' | 'pointwise' | 'embeddingOnly';
+type Candidate = RankerCandidate;
 
 /** Fits one candidate model on the requests whose `use` flag is 1. */
 function fitCandidate(data: RankerDataset, kind: Candidate, use: Uint8Array, opts: RankerFitOptions, rand: () => number): RankerModel {
@@ -168,22 +170,35 @@ function qualityOn(data: RankerDataset, model: RankerModel, idx: Int32Array): Ra
  * for fitting them. The chosen kind is refitted on all non-evaluation requests, then compared with the
  * retrieval order on the evaluation requests, which took no part in fitting or choosing.
  */
-export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_RANKER_FIT): RankerFit {
-  const f = data.featureNames.length;
-  const rand = seededRandom(opts.seed);
-  const isEval = new Uint8Array(data.groups);
-  const fitUse = new Uint8Array(data.groups);
-  const selectUse = new Uint8Array(data.groups);
-  const trainUse = new Uint8Array(data.groups);
-  for (let g = 0; g < data.groups; g++) {
-    isEval[g] = rand() < opts.evalShare ? 1 : 0;
+/** Per request: evaluation, fitting or model-selection use (seeded; train = fit + select). */
+export interface RequestSplit {
+  readonly isEval: Uint8Array;
+  readonly fitUse: Uint8Array;
+  readonly selectUse: Uint8Array;
+  readonly trainUse: Uint8Array;
+}
+
+export function splitRequests(groups: number, evalShare: number, rand: () => number): RequestSplit {
+  const isEval = new Uint8Array(groups);
+  const fitUse = new Uint8Array(groups);
+  const selectUse = new Uint8Array(groups);
+  const trainUse = new Uint8Array(groups);
+  for (let g = 0; g < groups; g++) {
+    isEval[g] = rand() < evalShare ? 1 : 0;
     trainUse[g] = 1 - isEval[g]!;
     if (trainUse[g] === 1) {
       if (rand() < 0.25) selectUse[g] = 1;
       else fitUse[g] = 1;
     }
   }
-  const candidates: Candidate[] = opts.objective === 'pairwise' ? ['pairwise', 'pointwise', 'embeddingOnly'] : ['pointwise'];
+  return { isEval, fitUse, selectUse, trainUse };
+}
+
+export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_RANKER_FIT): RankerFit {
+  const f = data.featureNames.length;
+  const rand = seededRandom(opts.seed);
+  const { isEval, fitUse, selectUse, trainUse } = splitRequests(data.groups, opts.evalShare, rand);
+  const candidates = opts.candidates.length > 0 ? opts.candidates : (['pointwise'] as const);
   let chosen: Candidate = candidates[0]!;
   const selection: Record<string, number> = {};
   if (candidates.length > 1) {
