@@ -18,9 +18,15 @@ async function runOne(
   slot: SourceSlot,
   source: CandidateSource | undefined,
   deadlineMs: number,
+  waitedMs: number,
   trace: Trace,
 ): Promise<SourceOutcome> {
   const started = performance.now();
+  if (slot.failOpen && slot.shedAfterMs !== undefined && waitedMs > slot.shedAfterMs) {
+    trace.add(slot.name, started, slot.limit, 0, 'skipped', `shed: the request queued ${Math.round(waitedMs)} ms`);
+    trace.degrade(slot.name, `shed under load: the request queued ${Math.round(waitedMs)} ms before retrieval`);
+    return { batch: null, failedClosed: false };
+  }
   if (source === undefined) {
     trace.add(slot.name, started, slot.limit, 0, 'skipped', 'not available');
     trace.degrade(slot.name, 'source not available');
@@ -79,8 +85,9 @@ export async function runSources(
   trace: Trace,
 ): Promise<SourceOutcome[]> {
   const runs: Promise<SourceOutcome>[] = [];
+  const waitedMs = trace.elapsed();
   for (const slot of slots) {
-    runs.push(runOne(ctx, slot, registry.get(slot.name), Math.min(slot.budgetMs, timeLeftMs), trace));
+    runs.push(runOne(ctx, slot, registry.get(slot.name), Math.min(slot.budgetMs, timeLeftMs), waitedMs, trace));
   }
   return Promise.all(runs);
 }

@@ -10,6 +10,13 @@ export interface SourceSlot {
   readonly budgetMs: number;
   /** true: a failure or overrun is skipped and reported as degraded; false: the request falls back. */
   readonly failOpen: boolean;
+  /**
+   * Load shedding (brownout): skip this source when the request already waited this long before
+   * retrieval, i.e. it queued behind other requests because the process is saturated. The cheaper
+   * sources still answer, the response lists the source as degraded, and the queue drains instead of
+   * growing. Only for fail-open sources; absent = never shed.
+   */
+  readonly shedAfterMs?: number;
 }
 
 export interface RerankConfig {

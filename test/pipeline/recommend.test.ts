@@ -46,6 +46,19 @@ test('a request that queued past its budget skips the sources and is served from
   assert.equal(r.items.length, 30);
   assert.ok(r.items.every((i) => i.sources[0] === 'LastResortPopular'));
   assert.equal(r.trace.stages.find((s) => s.name === 'AnnSource')?.status, 'skipped');
-  assert.ok(r.degraded.some((d) => d.component === 'AnnSource' && /no time left/.test(d.reason)));
+  assert.ok(r.degraded.some((d) => d.component === 'CoListenSource' && /no time left/.test(d.reason)), JSON.stringify(r.degraded));
   assert.ok(r.trace.totalMs >= 1000, 'the trace counts from arrival');
+});
+
+test('load shedding: a request that queued past AnnSource.shedAfterMs skips it, the cheaper sources still answer', async () => {
+  const r = await recommend(deps, { userId: 'u9', surface: 'home', limit: 30, receivedAt: performance.now() - 40 });
+  assert.equal(r.items.length, 30);
+  const ann = r.trace.stages.find((s) => s.name === 'AnnSource')!;
+  assert.equal(ann.status, 'skipped');
+  assert.match(ann.detail ?? '', /shed/);
+  assert.equal(r.trace.stages.find((s) => s.name === 'CoListenSource')?.status, 'ok');
+  assert.ok(r.degraded.some((d) => d.component === 'AnnSource' && /shed under load/.test(d.reason)));
+  assert.ok(!r.items.some((i) => i.sources.includes('AnnSource')));
+  const fresh = await recommend(deps, { userId: 'u9', surface: 'home', limit: 30 });
+  assert.equal(fresh.trace.stages.find((s) => s.name === 'AnnSource')?.status, 'ok');
 });
