@@ -23,6 +23,7 @@ import { defaultComponents } from './defaultComponents.js';
 import { EmbeddingBlendScorer } from './EmbeddingBlendScorer.js';
 import { LastResortPopular } from './LastResortPopular.js';
 import { mergeBatches } from './mergeBatches.js';
+import type { LoadSignal } from './LoadSignal.js';
 import type { FeedObserver } from './observer.js';
 import { reasonFor } from './reasons.js';
 import { runSources } from './runSources.js';
@@ -42,6 +43,8 @@ export interface RecommendDeps {
   readonly components?: PipelineComponents;
   /** Receives per-stage timings and degradations (the metrics plugin); optional. */
   readonly observer?: FeedObserver;
+  /** Process saturation: while overloaded, sources with shedAfterMs are skipped (HTTP service only). */
+  readonly load?: LoadSignal;
 }
 
 export const MAX_LIMIT = 500;
@@ -161,7 +164,7 @@ async function runPipeline(
   const sourceNames = slots.map((s) => s.name);
   const registry = withFallbacks(comps.sources);
   const retrievalMs = timeLeft() - budget * POST_RETRIEVAL_RESERVE;
-  const outcomes = await runSources(ctx, surface.sources, registry, retrievalMs, trace);
+  const outcomes = await runSources(ctx, surface.sources, registry, retrievalMs, trace, deps.load?.overloaded() ?? false);
   const batches: (CandidateBatch | null)[] = outcomes.map((o) => o.batch);
   for (let i = 0; i < surface.fallbackSources.length; i++) batches.push(null);
   let fetched = 0;

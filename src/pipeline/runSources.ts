@@ -19,12 +19,14 @@ async function runOne(
   source: CandidateSource | undefined,
   deadlineMs: number,
   waitedMs: number,
+  overloaded: boolean,
   trace: Trace,
 ): Promise<SourceOutcome> {
   const started = performance.now();
-  if (slot.failOpen && slot.shedAfterMs !== undefined && waitedMs > slot.shedAfterMs) {
-    trace.add(slot.name, started, slot.limit, 0, 'skipped', `shed: the request queued ${Math.round(waitedMs)} ms`);
-    trace.degrade(slot.name, `shed under load: the request queued ${Math.round(waitedMs)} ms before retrieval`);
+  if (slot.failOpen && slot.shedAfterMs !== undefined && (overloaded || waitedMs > slot.shedAfterMs)) {
+    const why = overloaded ? 'the process is saturated' : `the request queued ${Math.round(waitedMs)} ms`;
+    trace.add(slot.name, started, slot.limit, 0, 'skipped', `shed: ${why}`);
+    trace.degrade(slot.name, `shed under load: ${why}`);
     return { batch: null, failedClosed: false };
   }
   if (source === undefined) {
@@ -83,11 +85,12 @@ export async function runSources(
   registry: ReadonlyMap<string, CandidateSource>,
   timeLeftMs: number,
   trace: Trace,
+  overloaded = false,
 ): Promise<SourceOutcome[]> {
   const runs: Promise<SourceOutcome>[] = [];
   const waitedMs = trace.elapsed();
   for (const slot of slots) {
-    runs.push(runOne(ctx, slot, registry.get(slot.name), Math.min(slot.budgetMs, timeLeftMs), waitedMs, trace));
+    runs.push(runOne(ctx, slot, registry.get(slot.name), Math.min(slot.budgetMs, timeLeftMs), waitedMs, overloaded, trace));
   }
   return Promise.all(runs);
 }

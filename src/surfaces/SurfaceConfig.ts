@@ -11,10 +11,10 @@ export interface SourceSlot {
   /** true: a failure or overrun is skipped and reported as degraded; false: the request falls back. */
   readonly failOpen: boolean;
   /**
-   * Load shedding (brownout): skip this source when the request already waited this long before
-   * retrieval, i.e. it queued behind other requests because the process is saturated. The cheaper
-   * sources still answer, the response lists the source as degraded, and the queue drains instead of
-   * growing. Only for fail-open sources; absent = never shed.
+   * Load shedding (brownout), fail-open sources only: skip this source while the process is saturated
+   * (event-loop utilisation above its threshold, see src/server/EventLoopLoad.ts) or when the request
+   * already waited this long before retrieval. The cheaper sources still answer, the response lists the
+   * source as degraded, and the queue drains instead of growing. Absent = never shed.
    */
   readonly shedAfterMs?: number;
 }

@@ -62,3 +62,13 @@ test('load shedding: a request that queued past AnnSource.shedAfterMs skips it, 
   const fresh = await recommend(deps, { userId: 'u9', surface: 'home', limit: 30 });
   assert.equal(fresh.trace.stages.find((s) => s.name === 'AnnSource')?.status, 'ok');
 });
+
+test('load shedding: while the process is saturated AnnSource is shed, other sources answer', async () => {
+  const r = await recommend({ ...deps, load: { overloaded: () => true } }, { userId: 'u9', surface: 'home', limit: 30 });
+  assert.equal(r.items.length, 30);
+  assert.equal(r.trace.stages.find((s) => s.name === 'AnnSource')?.status, 'skipped');
+  assert.ok(r.degraded.some((d) => d.component === 'AnnSource' && /saturated/.test(d.reason)));
+  assert.equal(r.trace.stages.find((s) => s.name === 'CoListenSource')?.status, 'ok');
+  const calm = await recommend({ ...deps, load: { overloaded: () => false } }, { userId: 'u9', surface: 'home', limit: 30 });
+  assert.equal(calm.degraded.length, 0);
+});

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { recommend } from '../../pipeline/recommend.js';
 import type { RecommendRequest } from '../../pipeline/types.js';
 import type { AppPluginOptions } from '../deps.js';
+import { EventLoopLoad } from '../EventLoopLoad.js';
 import { FeedMetrics } from '../FeedMetrics.js';
 import { feedParams, feedQuery, feedResponse } from '../schemas/feed.js';
 
@@ -16,7 +17,10 @@ interface FeedQuery {
 
 export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { deps }) => {
   const observer = new FeedMetrics(deps.metrics);
+  const load = new EventLoopLoad();
+  app.addHook('onClose', async () => load.close());
   const pipelineDeps = {
+    load,
     catalog: deps.catalog,
     bundles: deps.bundles,
     profiles: deps.profiles,
