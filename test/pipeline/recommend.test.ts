@@ -70,5 +70,5 @@ test('load shedding: while the process is saturated AnnSource is shed, other sou
   assert.ok(r.degraded.some((d) => d.component === 'AnnSource' && /saturated/.test(d.reason)));
   assert.equal(r.trace.stages.find((s) => s.name === 'CoListenSource')?.status, 'ok');
   const calm = await recommend({ ...deps, load: { overloaded: () => false } }, { userId: 'u9', surface: 'home', limit: 30 });
-  assert.equal(calm.degraded.length, 0);
+  assert.ok(!calm.degraded.some((d) => d.component === 'AnnSource'));
 });
