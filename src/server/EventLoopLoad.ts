@@ -1,33 +1,33 @@
-// Overload signal from event-loop utilisation (ELU): the share of the last window the loop spent
-// running code rather than waiting for I/O. Requests that queue in the kernel while the loop is busy
-// carry no timestamp a handler could see, so the loop's own utilisation is the signal.
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+// Overload signal from event-loop lag. Requests that queue in the kernel while the loop is busy carry no
+// timestamp a handler could see; but every request the loop has to get through before a timer can fire
+// shows up as that timer's lag. One request ahead is a few ms of lag; a queue of several is tens of ms.
+// (Event-loop utilisation is not the signal: back-to-back requests keep it near 1 without any queue.)
 import type { LoadSignal } from '../pipeline/LoadSignal.js';
 
 export class EventLoopLoad implements LoadSignal {
-  private last: EventLoopUtilization = performance.eventLoopUtilization();
-  private utilisation = 0;
+  private lag = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly threshold = 0.85,
-    windowMs = 100,
+    private readonly lagThresholdMs = 20,
+    tickMs = 5,
   ) {
+    let expected = performance.now() + tickMs;
     this.timer = setInterval(() => {
-      const now = performance.eventLoopUtilization();
-      this.utilisation = performance.eventLoopUtilization(now, this.last).utilization;
-      this.last = now;
-    }, windowMs);
+      const now = performance.now();
+      this.lag = Math.max(0, now - expected);
+      expected = now + tickMs;
+    }, tickMs);
     this.timer.unref();
   }
 
-  /** Utilisation over the last window, 0..1. */
-  get current(): number {
-    return this.utilisation;
+  /** Lag of the latest timer tick, ms. */
+  get currentLagMs(): number {
+    return this.lag;
   }
 
   overloaded(): boolean {
-    return this.utilisation > this.threshold;
+    return this.lag > this.lagThresholdMs;
   }
 
   close(): void {

@@ -12,7 +12,7 @@ export interface SourceSlot {
   readonly failOpen: boolean;
   /**
    * Load shedding (brownout), fail-open sources only: skip this source while the process is saturated
-   * (event-loop utilisation above its threshold, see src/server/EventLoopLoad.ts) or when the request
+   * (event-loop lag above its threshold: requests are queueing, see src/server/EventLoopLoad.ts) or when the request
    * already waited this long before retrieval. The cheaper sources still answer, the response lists the
    * source as degraded, and the queue drains instead of growing. Absent = never shed.
    */
