@@ -159,6 +159,7 @@ export class UsearchTrackIndex implements VectorIndex {
   private readonly candTracks: Int32Array;
   private readonly candScores: Float32Array;
   private readonly maxK: number;
+  private readonly exact: ReadonlyArray<{ readonly tracks: Int32Array; readonly vecs: Float32Array } | null>;
 
   private constructor(
     private readonly bands: ReadonlyArray<{ readonly index: Index; readonly maxNorm: number; readonly size: number; readonly start: number }>,
@@ -170,6 +171,14 @@ export class UsearchTrackIndex implements VectorIndex {
     let s = 0;
     for (const b of bands) s += b.size;
     this.size = s;
+    // Small top bands are scanned exactly from contiguous copies of their vectors (cache-friendly, ~10k tracks).
+    this.exact = bands.map((b) => {
+      if (!vectors || !order || b.size > EXACT_BAND_MAX) return null;
+      const tracks = order.slice(b.start, b.start + b.size);
+      const vecs = new Float32Array(b.size * dim);
+      for (let i = 0; i < b.size; i++) vecs.set(vectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
+      return { tracks, vecs };
+    });
     this.maxK = 10_000;
     this.candTracks = new Int32Array(this.maxK * (bands.length + 1));
     this.candScores = new Float32Array(this.maxK * (bands.length + 1));
@@ -220,48 +229,54 @@ export class UsearchTrackIndex implements VectorIndex {
     let n = 0;
     let kth = -Infinity; // k-th best exact score so far (when n >= kk)
     const q = query.length === dim ? query : query.subarray(0, dim);
-    for (const band of this.bands) {
+    for (let b = 0; b < this.bands.length; b++) {
+      const band = this.bands[b]!;
       if (band.size === 0) continue;
       if (n >= kk && kth >= qn * band.maxNorm) break; // nothing in this or any shorter band can enter the top k
-      if (v && this.order && band.size <= EXACT_BAND_MAX) {
+      const ex = this.exact[b];
+      if (ex) {
         // Small (top) band: exact scan, no graph.
-        const ord = this.order;
-        for (let i = band.start; i < band.start + band.size; i++) {
-          const t = ord[i]!;
+        const vecs = ex.vecs;
+        for (let i = 0; i < band.size; i++) {
           let s = 0;
-          const o = t * dim;
-          for (let d = 0; d < dim; d++) s += v[o + d]! * q[d]!;
-          ct[n] = t;
+          const o = i * dim;
+          for (let d = 0; d < dim; d++) s += vecs[o + d]! * q[d]!;
+          ct[n] = ex.tracks[i]!;
           cs[n] = s;
           n++;
-          if (n >= ct.length - 1) n = keepTop(ct, cs, n, kk);
+          if (n >= ct.length - 1) n = keepBest(ct, cs, n, kk);
         }
         if (n >= kk) {
-          n = keepTop(ct, cs, n, kk);
-          kth = cs[kk - 1]!;
+          n = keepBest(ct, cs, n, kk);
+          kth = minOf(cs, n);
         }
         continue;
       }
       const m = band.index.search(q, Math.min(kk, band.size), 1);
       for (let i = 0; i < m.keys.length; i++) {
         const t = Number(m.keys[i]);
-        let s: number;
-        if (v) {
-          s = 0;
-          const o = t * dim;
-          for (let d = 0; d < dim; d++) s += v[o + d]! * q[d]!;
-        } else s = (1 - m.distances[i]!) * qn * this.norms[t]!;
+        // Band cosine (i8) x |q| x |y|: merging bands this way avoids a random read of every hit's float32
+        // vector; only the final k are re-scored exactly (below).
         ct[n] = t;
-        cs[n] = s;
+        cs[n] = (1 - m.distances[i]!) * qn * this.norms[t]!;
         n++;
       }
       if (n >= kk) {
-        n = keepTop(ct, cs, n, kk);
-        kth = cs[kk - 1]!;
+        n = keepBest(ct, cs, n, kk);
+        kth = minOf(cs, n);
       }
     }
     const count = Math.min(n, kk);
-    keepTop(ct, cs, n, count);
+    keepBest(ct, cs, n, count);
+    if (v) {
+      for (let i = 0; i < count; i++) {
+        const o = ct[i]! * dim;
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += v[o + d]! * q[d]!;
+        cs[i] = s;
+      }
+    }
+    keepTop(ct, cs, count, count);
     return { tracks: ct.slice(0, count), scores: cs.slice(0, count), count };
   }
 
@@ -271,12 +286,47 @@ export class UsearchTrackIndex implements VectorIndex {
   }
 }
 
+const selectScratch = { scores: new Float32Array(0) };
+
+function minOf(a: Float32Array, n: number): number {
+  let m = Infinity;
+  for (let i = 0; i < n; i++) if (a[i]! < m) m = a[i]!;
+  return m;
+}
+
+/**
+ * Keeps the best `k` of n (tracks, scores) pairs, compacted to the front in input order; returns how many
+ * were kept (min(k, n)). The k-th score comes from a native numeric sort of a scratch copy (no comparator
+ * closure: this runs once per band on up to ~10k candidates).
+ */
+export function keepBest(tracks: Int32Array, scores: Float32Array, n: number, k: number): number {
+  if (n <= k) return n;
+  if (selectScratch.scores.length < n) selectScratch.scores = new Float32Array(Math.max(n, 2 * selectScratch.scores.length));
+  const tmp = selectScratch.scores.subarray(0, n);
+  tmp.set(scores.subarray(0, n));
+  tmp.sort();
+  const kth = tmp[n - k]!;
+  let above = 0;
+  for (let i = 0; i < n; i++) if (scores[i]! > kth) above++;
+  let ties = k - above;
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scores[i]!;
+    if (s > kth || (s === kth && ties-- > 0)) {
+      tracks[w] = tracks[i]!;
+      scores[w] = s;
+      w++;
+    }
+  }
+  return w;
+}
+
 /** Keeps the best `k` of n (tracks, scores) pairs, sorted best first (ties: lower track first); returns k. */
 export function keepTop(tracks: Int32Array, scores: Float32Array, n: number, k: number): number {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  const take = keepBest(tracks, scores, n, k);
+  const order = new Uint32Array(take);
+  for (let i = 0; i < take; i++) order[i] = i;
   order.sort((a, b) => scores[b]! - scores[a]! || tracks[a]! - tracks[b]!);
-  const take = Math.min(k, n);
   const t2 = new Int32Array(take);
   const s2 = new Float32Array(take);
   for (let i = 0; i < take; i++) {
