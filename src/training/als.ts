@@ -193,8 +193,8 @@ export async function trainAls(
   } finally {
     await pool.close();
   }
-  // Copy out of shared memory so callers get plain arrays.
-  return { userFactors: X.slice(), itemFactors: Y.slice() };
+  // The factors stay in their SharedArrayBuffers (no copy: at 8.2M x 64 a copy would cost another 2.1 GB).
+  return { userFactors: X, itemFactors: Y };
 }
 
 /** A fixed set of workers pulling tasks from a queue; the result of a task never depends on which worker ran it. */
