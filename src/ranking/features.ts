@@ -5,6 +5,7 @@
 // Per-request work (history sets, artist/genre counts) is O(history); per-candidate work is indexed loops
 // over typed arrays, plus one co-listen neighbour scan per candidate.
 import type { CandidateSet, RequestContext } from '../pipeline/contracts.js';
+import { sessionIsActive } from '../storage/applyEvent.js';
 
 /** Features that do not depend on which candidate sources a surface runs. */
 export const BASE_FEATURE_NAMES = [
@@ -109,7 +110,8 @@ function summarise(ctx: RequestContext, roots: Int32Array): ListenerSummary {
       if (t >= 0 && t < n) favouredArtists.add(artist[t]!);
     }
     for (const a of st.followedArtists) favouredArtists.add(a);
-    for (const t of st.sessionSkipped) if (t >= 0 && t < n) skippedArtists.add(artist[t]!);
+    // Session fields only count while the session is open (same rule as SessionSkippedFilter).
+    if (sessionIsActive(st, ctx.nowMs)) for (const t of st.sessionSkipped) if (t >= 0 && t < n) skippedArtists.add(artist[t]!);
   }
   const size = historySet.size;
   if (size > 0) for (let d = 0; d < fd; d++) contentMean[d] = contentMean[d]! / size;
@@ -220,7 +222,7 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
   const hour = new Date(ctx.nowMs).getUTCHours() + new Date(ctx.nowMs).getUTCMinutes() / 60;
   const hourSin = Math.sin((2 * Math.PI * hour) / 24);
   const hourCos = Math.cos((2 * Math.PI * hour) / 24);
-  const skipStreak = Math.log1p(ctx.state ? ctx.state.sessionSkipStreak : 0);
+  const skipStreak = Math.log1p(ctx.state && sessionIsActive(ctx.state, ctx.nowMs) ? ctx.state.sessionSkipStreak : 0);
   // One row of base features + per-source ranks, reused for every candidate.
   const row = new Float64Array(B + S);
   for (let i = 0; i < set.count; i++) {
