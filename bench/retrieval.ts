@@ -19,6 +19,11 @@ import type { BundleMeta } from '../src/training/trainBundle.js';
 import type { VectorIndex } from '../src/model/ModelBundle.js';
 import { loadCatalog } from '../src/catalog/ColumnarCatalog.js';
 import { MARKETS } from '../src/domain/markets.js';
+import { openWorld } from '../src/world/World.js';
+import { loadBundle } from '../src/model/loadBundle.js';
+import { retrievalSources } from '../src/sources/index.js';
+import type { RequestContext } from '../src/pipeline/contracts.js';
+import type { UserIndex } from '../src/domain/ids.js';
 
 const argv = process.argv.slice(2);
 const get = (name: string): string | undefined => {
@@ -206,11 +211,54 @@ async function main(): Promise<void> {
     }
     say(`| filter survival, market ${MARKETS[worst]} (${((100 * avail[worst]!) / N).toFixed(1)} % of catalog available), explicit off | ${(survived / S).toFixed(0)} of 500 hits on average, minimum ${minSurvived} (${S} listeners); AnnSource widens k x4 while fewer than its limit survive |`);
   }
+  if (argv.includes('--sources') && fs.existsSync(path.join(worldDir, 'manifest.json'))) await sourceLatency(dir, worldDir, say);
   if (argv.includes('--rebuild')) fs.rmSync(indexDir, { recursive: true, force: true });
   if (argv.includes('--write')) {
     fs.mkdirSync('bench/results', { recursive: true });
     fs.writeFileSync('bench/results/retrieval.md', lines.join('\n') + '\n');
   }
+}
+
+/** Per-source fetch time at full scale (the bundle loaded as the service loads it), 200 listeners. */
+async function sourceLatency(dir: string, worldDir: string, say: (s: string) => void): Promise<void> {
+  const catalog = loadCatalog(worldDir);
+  const world = openWorld(worldDir);
+  const bundle = await loadBundle(dir, { verify: 'sizes' });
+  const limits: Record<string, number> = { AnnSource: 400, CoListenSource: 200, PopularInMarketSource: 100, NewReleasesSource: 60, ColdStartSource: 200 };
+  const signal = new AbortController().signal;
+  for (const src of retrievalSources()) {
+    const times = new Float64Array(200);
+    let returned = 0;
+    for (let i = 0; i < 200 + 50; i++) {
+      const u = (i * 48_271) % bundle.userCount;
+      const ctx: RequestContext = {
+        requestId: `b${i}`,
+        surface: 'home',
+        userId: `u${u}`,
+        userIndex: u,
+        market: world.users.market[u]!,
+        explicitOk: world.users.explicitOk[u] === 1,
+        nowMs: world.manifest.nowMs,
+        limit: 30,
+        seedTrack: null,
+        userVector: bundle.userFactors.subarray(u * bundle.dim, (u + 1) * bundle.dim),
+        state: null,
+        history: bundle.userHistory.recentPositives(u as UserIndex),
+        onboardingGenres: [],
+        catalog,
+        bundle,
+      };
+      const t0 = performance.now();
+      const batch = await src.fetch(ctx, limits[src.name] ?? 100, signal);
+      if (i >= 50) {
+        times[i - 50] = performance.now() - t0;
+        returned += batch.count;
+      }
+    }
+    times.sort();
+    say(`| source ${src.name} (limit ${limits[src.name] ?? 100}, 200 listeners after 50 warm-up) | p50 ${quantile(times, 0.5).toFixed(2)} ms, p99 ${quantile(times, 0.99).toFixed(2)} ms, ${(returned / 200).toFixed(0)} candidates on average |`);
+  }
+  bundle.close();
 }
 
 await main();
