@@ -39,7 +39,7 @@ export interface UserRanges {
  * Splits each listener's events into training and held-out: the LAST session is held out when the listener
  * has at least two sessions (a listener with one session keeps it for training, or it would have no history).
  */
-export function userRanges(events: EventColumns, userCount: number): UserRanges {
+export function userRanges(events: EventColumns, userCount: number, holdOutLastSession = true): UserRanges {
   const start = new Int32Array(userCount);
   const end = new Int32Array(userCount);
   const trainEnd = new Int32Array(userCount);
@@ -53,7 +53,7 @@ export function userRanges(events: EventColumns, userCount: number): UserRanges 
       const last = events.session[i - 1]!;
       let s = i;
       while (s > start[u]! && events.session[s - 1]! === last) s--;
-      if (s > start[u]!) te = s;
+      if (s > start[u]! && holdOutLastSession) te = s;
     }
     trainEnd[u] = te;
   }

@@ -45,6 +45,11 @@ export interface TrainBundleOptions {
    * factor count instead of training them again (e.g. to rebuild tables and index only). Null = train.
    */
   readonly reuseEmbeddingsFrom?: string | null;
+  /**
+   * Hold out each listener's last session (default). Off for a production retrain from the event log, where
+   * the newest sessions are exactly what the model should learn from (the ranker then has no held-out logs).
+   */
+  readonly holdOut?: boolean;
   /** Injected for tests: a world already open. */
   readonly world?: World;
 }
@@ -127,7 +132,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     const dim = opts.factors;
     const U = users.count;
     const N = catalog.trackCount;
-    const ranges = userRanges(events, U);
+    const ranges = userRanges(events, U, opts.holdOut ?? true);
     const conf = buildConfidence(events, ranges, U, N);
     stats.entries = conf.matrix.indptr[U] ?? 0;
     t = lap('confidence', t);

@@ -139,6 +139,13 @@ test('--events-log merges the service event log into training', async () => {
     { eventId: 'e3', type: 'like', userId: 'u3', trackId: 't17', timestamp: now + 200_001 },
   ]);
   await log.close();
-  const s = await trainBundle({ ...SMALL_TRAIN, iterations: 1, worldDir: f.world.dir, bundlesDir: path.join(f.root, 'bundles-log'), world: f.world, eventsLog: url });
+  const s = await trainBundle({ ...SMALL_TRAIN, iterations: 1, worldDir: f.world.dir, bundlesDir: path.join(f.root, 'bundles-log'), world: f.world, eventsLog: url, holdOut: false });
   assert.equal(s.stats.eventLogMerged, 3);
+  // Without hold-out every session, the merged one included, is training data.
+  const start = new Int32Array(fs.readFileSync(path.join(s.dir, BUNDLE_FILES.heldoutStart)).buffer.slice(0));
+  const end = new Int32Array(fs.readFileSync(path.join(s.dir, BUNDLE_FILES.heldoutEnd)).buffer.slice(0));
+  assert.deepEqual(start, end);
+  const b = await loadBundle(s.dir, { verify: 'sizes' });
+  assert.equal(b.userHistory.recentPositives(3 as never)[0], 17, 'the logged like is the newest history entry');
+  b.close();
 });

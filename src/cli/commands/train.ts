@@ -23,6 +23,7 @@ export function registerTrain(program: Command): void {
     .option('--min-band <n>', 'vector index: fewest tracks in a band', String(DEFAULT_INDEX_PARAMS.minBandSize))
     .option('--reuse-embeddings <dir>', 'take item/user factors from an earlier bundle (or crashed .tmp-*) of the same world instead of training ALS')
     .option('--events-log <url>', 'merge the service event log (e.g. lmdb://DIR or nats://HOST:PORT/STREAM) into the training history')
+    .option('--no-hold-out', "train on every session (default: each listener's last session is held out for the ranker)")
     .option('--quiet', 'no progress bars')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const num = (k: string): number => {
@@ -43,6 +44,7 @@ export function registerTrain(program: Command): void {
         eventsLog: typeof o.eventsLog === 'string' ? o.eventsLog : null,
         reuseEmbeddingsFrom: typeof o.reuseEmbeddings === 'string' ? o.reuseEmbeddings : null,
         quiet: o.quiet === true,
+        holdOut: o.holdOut !== false,
       });
       const st = s.stats;
       console.log(
