@@ -9,7 +9,7 @@ import { loadBundle } from '../model/loadBundle.js';
 import { defaultComponents } from '../pipeline/defaultComponents.js';
 import { profilesFromUsers } from '../pipeline/UserProfiles.js';
 import { FsBundleStore } from '../storage/FsBundleStore.js';
-import { openEventLog, openListenerState } from '../storage/open.js';
+import { attachCatalogChanges, openEventLog, openListenerState } from '../storage/open.js';
 import { openWorld } from '../world/World.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -52,6 +52,9 @@ export async function openService(o: ServiceOptions): Promise<Service> {
   catalog.markCovered(bundles.current().trackCount);
   const stopWatching = (o.watchMs ?? 0) > 0 ? bundles.watch(store, o.watchMs) : () => undefined;
   const [listenerState, eventLog] = await Promise.all([openListenerState(o.stateUrl), openEventLog(o.eventsUrl)]);
+  // Catalog changes (PUT /v1/tracks) go through a journal (embedded) or a JetStream stream (replicas), so they
+  // survive a restart and reach every worker and replica in the same order.
+  const catalogChanges = await attachCatalogChanges(o.eventsUrl, catalog);
   const deps: AppDeps = {
     catalog,
     bundles,
@@ -69,7 +72,7 @@ export async function openService(o: ServiceOptions): Promise<Service> {
     async close() {
       stopWatching();
       await app.close();
-      await Promise.allSettled([listenerState.close(), eventLog.close()]);
+      await Promise.allSettled([listenerState.close(), eventLog.close(), catalogChanges.close()]);
       await bundles.close();
     },
   };
