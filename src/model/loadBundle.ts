@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
-import { BUNDLE_FILES, readJson, readManifest, readTyped, sha256File, type BundleManifest } from './bundleFiles.js';
+import { BUNDLE_FILES, readJson, readManifest, readTyped, readTypedAsync, sha256FileAsync, type BundleManifest } from './bundleFiles.js';
 import type { BundleMeta } from '../training/trainBundle.js';
 import { NORMS_FILE, ORDER_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
 import { MARKETS } from '../domain/markets.js';
@@ -33,24 +33,24 @@ function checkCsr(name: string, indptr: Int32Array, rows: number, values: number
 }
 
 export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Promise<ModelBundle> {
-  await Promise.resolve();
   const verify = opts.verify !== 'sizes';
   const m: BundleManifest = readManifest(dir);
   const meta = readJson<BundleMeta>(dir, m, BUNDLE_FILES.meta);
   const { dim, trackCount: N, userCount: U } = m;
-  const f32 = (name: string, len: number): Float32Array => {
-    const a = readTyped(dir, m, name, Float32Array, verify);
+  // Reads are chunked and asynchronous: the service keeps answering while a new bundle loads.
+  const f32 = async (name: string, len: number): Promise<Float32Array> => {
+    const a = await readTypedAsync(dir, m, name, Float32Array, verify);
     if (a.length !== len) throw Errors.bundleRejected(`${name}: ${a.length} values, expected ${len}`);
     return a;
   };
-  const i32 = (name: string): Int32Array => readTyped(dir, m, name, Int32Array, verify);
-  const itemFactors = f32(BUNDLE_FILES.itemFactors, N * dim);
-  const userFactors = f32(BUNDLE_FILES.userFactors, U * dim);
-  const gram = f32(BUNDLE_FILES.gram, dim * dim);
+  const i32 = (name: string): Promise<Int32Array> => readTypedAsync(dir, m, name, Int32Array, verify);
+  const itemFactors = await f32(BUNDLE_FILES.itemFactors, N * dim);
+  const userFactors = await f32(BUNDLE_FILES.userFactors, U * dim);
+  const gram = await f32(BUNDLE_FILES.gram, dim * dim);
 
-  const coIndptr = i32(BUNDLE_FILES.coListenIndptr);
-  const coTracks = i32(BUNDLE_FILES.coListenTracks);
-  const coWeights = readTyped(dir, m, BUNDLE_FILES.coListenWeights, Float32Array, verify);
+  const coIndptr = await i32(BUNDLE_FILES.coListenIndptr);
+  const coTracks = await i32(BUNDLE_FILES.coListenTracks);
+  const coWeights = await readTypedAsync(dir, m, BUNDLE_FILES.coListenWeights, Float32Array, verify);
   checkCsr('co-listening', coIndptr, N, coTracks.length);
   if (coWeights.length !== coTracks.length) throw Errors.bundleRejected('co-listening: weights and tracks differ in length');
   const coListen: CoListenTable = {
@@ -65,11 +65,11 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   const roots = meta.rootGenres;
   const slotOfRoot = new Map<number, number>();
   roots.forEach((g, s) => slotOfRoot.set(g, s));
-  const pmIndptr = i32(BUNDLE_FILES.popMarketIndptr);
-  const pmTracks = i32(BUNDLE_FILES.popMarketTracks);
+  const pmIndptr = await i32(BUNDLE_FILES.popMarketIndptr);
+  const pmTracks = await i32(BUNDLE_FILES.popMarketTracks);
   checkCsr('popularity per market', pmIndptr, MARKETS.length, pmTracks.length);
-  const pgIndptr = i32(BUNDLE_FILES.popGenreIndptr);
-  const pgTracks = i32(BUNDLE_FILES.popGenreTracks);
+  const pgIndptr = await i32(BUNDLE_FILES.popGenreIndptr);
+  const pgTracks = await i32(BUNDLE_FILES.popGenreTracks);
   checkCsr('popularity per market and genre', pgIndptr, MARKETS.length * roots.length, pgTracks.length);
   const popularity: PopularityTables = {
     inMarket: (market) => row(pmIndptr, pmTracks, market),
@@ -80,13 +80,13 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     },
   };
 
-  const anIndptr = i32(BUNDLE_FILES.artistNewestIndptr);
-  const anTracks = i32(BUNDLE_FILES.artistNewestTracks);
+  const anIndptr = await i32(BUNDLE_FILES.artistNewestIndptr);
+  const anTracks = await i32(BUNDLE_FILES.artistNewestTracks);
   checkCsr('artist newest', anIndptr, anIndptr.length - 1, anTracks.length);
   const artistTracks: ArtistTracks = { newest: (a) => row(anIndptr, anTracks, a) };
 
-  const urIndptr = i32(BUNDLE_FILES.userRecentIndptr);
-  const urTracks = i32(BUNDLE_FILES.userRecentTracks);
+  const urIndptr = await i32(BUNDLE_FILES.userRecentIndptr);
+  const urTracks = await i32(BUNDLE_FILES.userRecentTracks);
   checkCsr('user history', urIndptr, U, urTracks.length);
   const userHistory: UserHistory = { recentPositives: (u) => row(urIndptr, urTracks, u) };
 
@@ -96,9 +96,9 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     featureMeans: Float32Array.from(cs.featureMeans),
     featureStds: Float32Array.from(cs.featureStds),
     genreSlots: cs.genreSlots,
-    weights: f32(BUNDLE_FILES.coldStartWeights, cs.inputDim * dim),
-    artistFactors: f32(BUNDLE_FILES.artistFactors, cs.artistCount * dim),
-    artistHasFactor: readTyped(dir, m, 'artist-has-factor.u8', Uint8Array, verify),
+    weights: await f32(BUNDLE_FILES.coldStartWeights, cs.inputDim * dim),
+    artistFactors: await f32(BUNDLE_FILES.artistFactors, cs.artistCount * dim),
+    artistHasFactor: await readTypedAsync(dir, m, 'artist-has-factor.u8', Uint8Array, verify),
     artistCount: cs.artistCount,
   };
 
@@ -121,11 +121,11 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
       throw Errors.bundleRejected(`${band.file}: ${(e as Error).message}`);
     }
     if (size !== entry.bytes) throw Errors.bundleRejected(`${band.file}: ${size} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
-    if (verify && sha256File(file) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
+    if (verify && (await sha256FileAsync(file)) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
   }
   const params = { ...meta.index, bands: meta.index.bands.length };
-  const norms = f32(NORMS_FILE, N);
-  const order = i32(ORDER_FILE);
+  const norms = await f32(NORMS_FILE, N);
+  const order = await i32(ORDER_FILE);
   const index: VectorIndex = UsearchTrackIndex.open(dir, meta.index.bands, dim, norms, itemFactors, N, params, order);
 
   return {
