@@ -21,6 +21,10 @@ export class AnnSource implements CandidateSource {
     if (seed !== null && seed >= 0 && seed < b.trackCount) query = b.itemFactors.subarray(seed * dim, (seed + 1) * dim);
     else query = ctx.userVector;
     if (!query || limit <= 0) return emptyBatch(this.name);
+    // A (near-)zero vector (a listener without positive evidence: ALS leaves |x| < 1e-6) ranks by noise.
+    let norm = 0;
+    for (let d = 0; d < dim && d < query.length; d++) norm += query[d]! * query[d]!;
+    if (norm < 1e-12) return emptyBatch(this.name);
     let k = Math.min(b.index.size, Math.max(OVERFETCH_MIN, 2 * limit));
     const tracks = new Int32Array(limit);
     const scores = new Float32Array(limit);
