@@ -234,7 +234,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     // train must not throw away the embeddings and index built above.
     let ranker: Awaited<ReturnType<typeof trainRanker>> = null;
     try {
-      ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp });
+      ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp, world });
     } catch (e) {
       console.error(`encore train: ranker training failed, the bundle has no ranker: ${(e as Error).message}`);
       stats.rankerFailed = 1;
