@@ -105,6 +105,7 @@ async function main(): Promise<void> {
       bands: Number(get('--bands') ?? DEFAULT_INDEX_PARAMS.bands),
       bandRatio: Number(get('--band-ratio') ?? DEFAULT_INDEX_PARAMS.bandRatio),
       minBandSize: Number(get('--min-band') ?? DEFAULT_INDEX_PARAMS.minBandSize),
+      maxBandSize: Number(get('--max-band') ?? DEFAULT_INDEX_PARAMS.maxBandSize ?? 0),
     };
     indexDir = fs.mkdtempSync(path.join(fs.existsSync('/work/data') ? '/work/data' : os.tmpdir(), 'bench-index-'));
     const st = buildTrackIndex(items, N, dim, indexDir, params, 2, (d, t) => {
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
     order = rebuilt.order;
   }
   const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, items, N, params, order);
-  say(`- index: ${bands.length} norm bands (cosine, i8; ratio ${params.bandRatio}, min ${params.minBandSize}), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
+  say(`- index: ${bands.length} norm bands (cosine, i8; ratio ${params.bandRatio}, min ${params.minBandSize}, max ${params.maxBandSize ?? 0}), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
   say('');
   say(`| figure | value |`);
   say(`|---|---|`);

@@ -126,7 +126,7 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   const params = { ...meta.index, bands: meta.index.bands.length };
   const norms = await f32(NORMS_FILE, N);
   const order = await i32(ORDER_FILE);
-  const index: VectorIndex = UsearchTrackIndex.open(dir, meta.index.bands, dim, norms, itemFactors, N, params, order);
+  const index: VectorIndex = await UsearchTrackIndex.openAsync(dir, meta.index.bands, dim, norms, itemFactors, N, params, order);
 
   return {
     version: m.bundleVersion,

@@ -25,10 +25,15 @@ export interface IndexParams {
   readonly bandRatio: number;
   /** ... but holds at least this many tracks (0 = automatic: max(1000, tracks / 4096)). */
   readonly minBandSize: number;
+  /**
+   * ... and at most this many (0 = no cap). Opening a band (usearch `view`) is one synchronous native call of
+   * ~130 ms per million vectors; capping bands keeps every such event-loop stall of a live swap short.
+   */
+  readonly maxBandSize?: number;
 }
 
 /** Tuned at 8.2M x 64 (see bench/results/retrieval.md). */
-export const DEFAULT_INDEX_PARAMS: IndexParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 256, bands: 24, bandRatio: 1.5, minBandSize: 0 };
+export const DEFAULT_INDEX_PARAMS: IndexParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 256, bands: 40, bandRatio: 1.5, minBandSize: 0, maxBandSize: 500_000 };
 
 export interface BandInfo {
   readonly file: string;
@@ -116,6 +121,8 @@ export function buildTrackIndex(
       hi = lo;
       while (hi < n && norms[order[hi]!]! >= floor) hi++;
       hi = Math.min(n, Math.max(hi, lo + minBand));
+      const cap = params.maxBandSize ?? 0;
+      if (cap > 0) hi = Math.min(hi, lo + Math.max(cap, minBand));
     }
     cuts.push(hi);
   }
@@ -198,6 +205,40 @@ export class UsearchTrackIndex implements VectorIndex {
     const loaded: Array<{ index: Index; maxNorm: number; size: number; start: number }> = [];
     let total = 0;
     for (const band of bands) {
+      const file = `${dir}/${band.file}`;
+      if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
+      const index = newIndex(dim, params);
+      try {
+        index.view(file);
+      } catch (e) {
+        throw Errors.bundleRejected(`index band ${band.file}: ${(e as Error).message}`);
+      }
+      if (index.size() !== band.size) throw Errors.bundleRejected(`index band ${band.file} holds ${index.size()} vectors, expected ${band.size}`);
+      if (index.dimensions() !== dim) throw Errors.bundleRejected(`index band ${band.file} has ${index.dimensions()} dimensions, expected ${dim}`);
+      total += band.size;
+      loaded.push({ index, maxNorm: band.maxNorm, size: band.size, start: band.start });
+    }
+    if (total !== trackCount) throw Errors.bundleRejected(`index holds ${total} vectors, expected ${trackCount}`);
+    if (order && order.length !== trackCount) throw Errors.bundleRejected(`index order holds ${order.length} tracks, expected ${trackCount}`);
+    return new UsearchTrackIndex(loaded, order, dim, norms, vectors);
+  }
+
+  /** As open(), yielding to the event loop between bands (each band's view is a synchronous native call). */
+  static async openAsync(
+    dir: string,
+    bands: readonly BandInfo[],
+    dim: number,
+    norms: Float32Array,
+    vectors: Float32Array | null,
+    trackCount: number,
+    params: IndexParams = DEFAULT_INDEX_PARAMS,
+    order: Int32Array | null = null,
+  ): Promise<UsearchTrackIndex> {
+    if (norms.length !== trackCount) throw Errors.bundleRejected(`index norms hold ${norms.length} tracks, expected ${trackCount}`);
+    const loaded: Array<{ index: Index; maxNorm: number; size: number; start: number }> = [];
+    let total = 0;
+    for (const band of bands) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const file = `${dir}/${band.file}`;
       if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
       const index = newIndex(dim, params);

@@ -21,6 +21,7 @@ export function registerTrain(program: Command): void {
     .option('--bands <n>', 'vector index: most norm bands', String(DEFAULT_INDEX_PARAMS.bands))
     .option('--band-ratio <x>', 'vector index: norm ratio spanned by one band', String(DEFAULT_INDEX_PARAMS.bandRatio))
     .option('--min-band <n>', 'vector index: fewest tracks in a band', String(DEFAULT_INDEX_PARAMS.minBandSize))
+    .option('--max-band <n>', 'vector index: most tracks in a band (0 = no cap)', String(DEFAULT_INDEX_PARAMS.maxBandSize ?? 0))
     .option('--reuse-embeddings <dir>', 'take item/user factors from an earlier bundle (or crashed .tmp-*) of the same world instead of training ALS')
     .option('--events-log <url>', 'merge the service event log (e.g. lmdb://DIR or nats://HOST:PORT/STREAM) into the training history')
     .option('--no-hold-out', "train on every session (default: each listener's last session is held out for the ranker)")
@@ -40,7 +41,7 @@ export function registerTrain(program: Command): void {
         cgSteps: num('cgSteps'),
         seed: num('seed'),
         threads: num('threads'),
-        index: { connectivity: num('connectivity'), expansionAdd: num('expansionAdd'), expansionSearch: num('expansionSearch'), bands: num('bands'), bandRatio: num('bandRatio'), minBandSize: num('minBand') },
+        index: { connectivity: num('connectivity'), expansionAdd: num('expansionAdd'), expansionSearch: num('expansionSearch'), bands: num('bands'), bandRatio: num('bandRatio'), minBandSize: num('minBand'), maxBandSize: num('maxBand') },
         eventsLog: typeof o.eventsLog === 'string' ? o.eventsLog : null,
         reuseEmbeddingsFrom: typeof o.reuseEmbeddings === 'string' ? o.reuseEmbeddings : null,
         quiet: o.quiet === true,
