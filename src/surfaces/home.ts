@@ -6,9 +6,9 @@ export const home: SurfaceConfig = {
   budgetMs: 200,
   requiresSeed: false,
   sources: [
-    // AnnSource over-fetches max(500, 2 x limit) hits; 250 keeps k at 500. It is by far the costliest
-    // stage (about 5 ms of CPU at 8.2M tracks), so it is the one shed when requests queue.
-    { name: 'AnnSource', limit: 250, budgetMs: 60, failOpen: true, shedAfterMs: 25 },
+    // AnnSource over-fetches max(OVERFETCH_MIN = 200, 2 x limit) hits, so 120 asks the index for 240. It is
+    // by far the costliest stage (about 2 ms at 8.2M tracks), so it is the one shed when requests queue.
+    { name: 'AnnSource', limit: 120, budgetMs: 60, failOpen: true, shedAfterMs: 25 },
     { name: 'CoListenSource', limit: 200, budgetMs: 40, failOpen: true },
     { name: 'PopularInMarketSource', limit: 100, budgetMs: 20, failOpen: true },
     { name: 'NewReleasesSource', limit: 60, budgetMs: 20, failOpen: true },
