@@ -1,11 +1,2 @@
-/** mulberry32: a tiny seeded PRNG, so splits and samples are reproducible from a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The evaluation's seeded PRNG is the re-ranker's mulberry32 (one implementation, two names of use).
+export { mulberry32 as seededRandom } from '../rerank/rng.js';

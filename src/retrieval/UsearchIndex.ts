@@ -62,6 +62,27 @@ const ADD_BATCH = 65_536;
 
 export const bandFileName = (b: number): string => `tracks.b${b}.usearch`;
 
+type LoadedBand = { index: Index; maxNorm: number; size: number; start: number };
+
+function checkNorms(norms: Float32Array, trackCount: number): void {
+  if (norms.length !== trackCount) throw Errors.bundleRejected(`index norms hold ${norms.length} tracks, expected ${trackCount}`);
+}
+
+/** Memory-maps one band's index file and checks it against the bundle's description of it. */
+function viewBand(dir: string, band: BandInfo, dim: number, params: IndexParams): LoadedBand {
+  const file = `${dir}/${band.file}`;
+  if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
+  const index = newIndex(dim, params);
+  try {
+    index.view(file);
+  } catch (e) {
+    throw Errors.bundleRejected(`index band ${band.file}: ${(e as Error).message}`);
+  }
+  if (index.size() !== band.size) throw Errors.bundleRejected(`index band ${band.file} holds ${index.size()} vectors, expected ${band.size}`);
+  if (index.dimensions() !== dim) throw Errors.bundleRejected(`index band ${band.file} has ${index.dimensions()} dimensions, expected ${dim}`);
+  return { index, maxNorm: band.maxNorm, size: band.size, start: band.start };
+}
+
 function newIndex(dim: number, p: IndexParams): Index {
   return new usearch.Index({
     dimensions: dim,
@@ -201,26 +222,9 @@ export class UsearchTrackIndex implements VectorIndex {
     params: IndexParams = DEFAULT_INDEX_PARAMS,
     order: Int32Array | null = null,
   ): UsearchTrackIndex {
-    if (norms.length !== trackCount) throw Errors.bundleRejected(`index norms hold ${norms.length} tracks, expected ${trackCount}`);
-    const loaded: Array<{ index: Index; maxNorm: number; size: number; start: number }> = [];
-    let total = 0;
-    for (const band of bands) {
-      const file = `${dir}/${band.file}`;
-      if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
-      const index = newIndex(dim, params);
-      try {
-        index.view(file);
-      } catch (e) {
-        throw Errors.bundleRejected(`index band ${band.file}: ${(e as Error).message}`);
-      }
-      if (index.size() !== band.size) throw Errors.bundleRejected(`index band ${band.file} holds ${index.size()} vectors, expected ${band.size}`);
-      if (index.dimensions() !== dim) throw Errors.bundleRejected(`index band ${band.file} has ${index.dimensions()} dimensions, expected ${dim}`);
-      total += band.size;
-      loaded.push({ index, maxNorm: band.maxNorm, size: band.size, start: band.start });
-    }
-    if (total !== trackCount) throw Errors.bundleRejected(`index holds ${total} vectors, expected ${trackCount}`);
-    if (order && order.length !== trackCount) throw Errors.bundleRejected(`index order holds ${order.length} tracks, expected ${trackCount}`);
-    return new UsearchTrackIndex(loaded, order, dim, norms, vectors);
+    checkNorms(norms, trackCount);
+    const loaded = bands.map((band) => viewBand(dir, band, dim, params));
+    return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order);
   }
 
   /** As open(), yielding to the event loop between bands (each band's view is a synchronous native call). */
@@ -234,24 +238,25 @@ export class UsearchTrackIndex implements VectorIndex {
     params: IndexParams = DEFAULT_INDEX_PARAMS,
     order: Int32Array | null = null,
   ): Promise<UsearchTrackIndex> {
-    if (norms.length !== trackCount) throw Errors.bundleRejected(`index norms hold ${norms.length} tracks, expected ${trackCount}`);
-    const loaded: Array<{ index: Index; maxNorm: number; size: number; start: number }> = [];
-    let total = 0;
+    checkNorms(norms, trackCount);
+    const loaded: LoadedBand[] = [];
     for (const band of bands) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const file = `${dir}/${band.file}`;
-      if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
-      const index = newIndex(dim, params);
-      try {
-        index.view(file);
-      } catch (e) {
-        throw Errors.bundleRejected(`index band ${band.file}: ${(e as Error).message}`);
-      }
-      if (index.size() !== band.size) throw Errors.bundleRejected(`index band ${band.file} holds ${index.size()} vectors, expected ${band.size}`);
-      if (index.dimensions() !== dim) throw Errors.bundleRejected(`index band ${band.file} has ${index.dimensions()} dimensions, expected ${dim}`);
-      total += band.size;
-      loaded.push({ index, maxNorm: band.maxNorm, size: band.size, start: band.start });
+      loaded.push(viewBand(dir, band, dim, params));
     }
+    return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order);
+  }
+
+  private static assemble(
+    loaded: LoadedBand[],
+    dim: number,
+    norms: Float32Array,
+    vectors: Float32Array | null,
+    trackCount: number,
+    order: Int32Array | null,
+  ): UsearchTrackIndex {
+    let total = 0;
+    for (const band of loaded) total += band.size;
     if (total !== trackCount) throw Errors.bundleRejected(`index holds ${total} vectors, expected ${trackCount}`);
     if (order && order.length !== trackCount) throw Errors.bundleRejected(`index order holds ${order.length} tracks, expected ${trackCount}`);
     return new UsearchTrackIndex(loaded, order, dim, norms, vectors);
