@@ -6,17 +6,15 @@
 //
 //   npm run bench:feed [-- --world /work/data/world-8m --bundles /work/data/bundles-8m --rate 200 --duration 30
 //                         --ramp 200,300,400,500,600,800,1000 --step 15 --new-share 0.1 --radio-share 0.1 --workers 2]
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readWorldManifest } from '../src/catalog/ColumnarCatalog.js';
 import { mulberry32 } from '../src/rerank/rng.js';
 import { openLoop, type OpenLoopResult } from './loadgen/openLoop.js';
 import { percentiles, StageStats } from './loadgen/stats.js';
+import { servicePeakRss, startService, stopService } from './loadgen/service.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,79 +22,6 @@ function arg(name: string, fallback: string): string {
 }
 
 const P99_LIMIT_MS = 200;
-
-// ---------------------------------------------------------------- the service (child process)
-interface Ready {
-  port: number;
-  openSeconds: number;
-  trackCount: number;
-  modelVersion: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-/** Starts `encore serve` (embedded LMDB storage in a temp dir) and waits until every worker listens. */
-async function startService(world: string, bundles: string, workers: number, tmp: string): Promise<{ proc: ChildProcess; ready: Ready }> {
-  const port = await freePort();
-  const cli = fileURLToPath(new URL('../src/cli/encore.js', import.meta.url));
-  const args = ['serve', '--world', world, '--bundles', bundles, '--port', String(port), '--workers', String(workers), '--watch-ms', '0',
-    '--state', `lmdb://${path.join(tmp, 'state')}`, '--events', `lmdb://${path.join(tmp, 'events')}`];
-  const proc = spawn(process.execPath, ['--max-old-space-size=8192', cli, ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let listening = 0;
-    let buffered = '';
-    proc.stderr!.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
-      buffered += chunk.toString('utf8');
-      let nl;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        const m = /serving (\d+) tracks, model (\S+), at .* after ([\d.]+) s/.exec(line);
-        if (m && ++listening === workers) resolve({ proc, ready: { port, trackCount: Number(m[1]), modelVersion: m[2]!.replace(/,$/, ''), openSeconds: Number(m[3]) } });
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`service exited with ${code} before listening`)));
-  });
-}
-
-/** Peak RSS (VmHWM) of the service processes: the serve process, or its cluster workers. */
-function servicePeakRss(pid: number): number {
-  const pids = [pid];
-  try {
-    const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
-    pids.push(...children);
-  } catch {
-    // no children: a single process
-  }
-  let total = 0;
-  for (const p of pids) {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      // process gone
-    }
-  }
-  return total;
-}
-
-function stopService(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    proc.once('exit', () => resolve());
-    proc.kill('SIGTERM');
-    setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
-  });
-}
 
 // ---------------------------------------------------------------- load generator (parent)
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '-');

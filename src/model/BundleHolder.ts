@@ -3,6 +3,7 @@ import { EncoreError, Errors } from '../domain/errors.js';
 import type { Logger } from '../server/deps.js';
 import type { BundleStore } from '../storage/interfaces.js';
 import type { ModelBundle } from './ModelBundle.js';
+import { collectReleasedMemory } from './releaseMemory.js';
 
 export interface BundleHolderOptions {
   /** Loads a bundle directory completely (src/model/loadBundle.ts); throws Errors.bundleRejected when bad. */
@@ -186,15 +187,18 @@ export class BundleHolder {
   /** Closes retired bundles that no request holds any more and whose grace period has passed. */
   private sweep(): void {
     const now = Date.now();
+    let released = false;
     for (const h of this.retired) {
       if (h.refs > 0 || now - h.retiredAt < this.graceMs) continue;
       this.retired.delete(h);
       if (!h.closed) {
         h.closed = true;
         h.bundle.close();
+        released = true;
         this.opts.logger?.info({ version: h.bundle.version }, `model bundle ${h.bundle.version} released`);
       }
     }
+    if (released) setImmediate(collectReleasedMemory); // after this tick, so nothing here still references it
   }
 
   /** Number of old bundles still open (waiting for leases or the grace period). */

@@ -1,0 +1,80 @@
+// The service under benchmark: `encore serve` in a child process (embedded storage in a temp dir), started
+// and stopped by bench:feed and bench:swap.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Ready {
+  port: number;
+  openSeconds: number;
+  trackCount: number;
+  modelVersion: string;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts `encore serve` (embedded LMDB storage in a temp dir) and waits until every worker listens. */
+export async function startService(world: string, bundles: string, workers: number, tmp: string, watchMs = 0): Promise<{ proc: ChildProcess; ready: Ready }> {
+  const port = await freePort();
+  const cli = fileURLToPath(new URL('../../src/cli/encore.js', import.meta.url));
+  const args = ['serve', '--world', world, '--bundles', bundles, '--port', String(port), '--workers', String(workers), '--watch-ms', String(watchMs),
+    '--state', `lmdb://${path.join(tmp, 'state')}`, '--events', `lmdb://${path.join(tmp, 'events')}`];
+  const proc = spawn(process.execPath, ['--max-old-space-size=8192', cli, ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let listening = 0;
+    let buffered = '';
+    proc.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      buffered += chunk.toString('utf8');
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const m = /serving (\d+) tracks, model (\S+), at .* after ([\d.]+) s/.exec(line);
+        if (m && ++listening === workers) resolve({ proc, ready: { port, trackCount: Number(m[1]), modelVersion: m[2]!.replace(/,$/, ''), openSeconds: Number(m[3]) } });
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`service exited with ${code} before listening`)));
+  });
+}
+
+/** Peak RSS (VmHWM) of the service processes: the serve process, or its cluster workers. */
+export function servicePeakRss(pid: number): number {
+  const pids = [pid];
+  try {
+    const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    pids.push(...children);
+  } catch {
+    // no children: a single process
+  }
+  let total = 0;
+  for (const p of pids) {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      // process gone
+    }
+  }
+  return total;
+}
+
+export function stopService(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+    setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
