@@ -17,10 +17,8 @@ export interface AccuracyResult {
   readonly seconds: number;
 }
 
-/** Mean Recall@K and NDCG@K over every user with at least one test item. */
-export function evaluateRecommender(rec: BatchRecommender, train: Csr, test: Csr, k: number): AccuracyResult {
-  const started = performance.now();
-  const out = new Int32Array(k);
+/** Mean Recall@K and NDCG@K over every user with at least one test item; `listFor(u)` gives u's top-k list. */
+function meanAccuracy(test: Csr, k: number, listFor: (u: number) => Int32Array): { users: number; recall: number; ndcg: number } {
   let users = 0;
   let recall = 0;
   let ndcg = 0;
@@ -29,31 +27,28 @@ export function evaluateRecommender(rec: BatchRecommender, train: Csr, test: Csr
     const te = test.indptr[u + 1]!;
     if (te === ts) continue;
     const relevant = test.indices.subarray(ts, te);
-    const exclude = u < train.rows ? train.indices.subarray(train.indptr[u]!, train.indptr[u + 1]!) : new Int32Array(0);
-    out.fill(-1);
-    const n = rec.recommend(u, k, exclude, out);
-    const recs = out.subarray(0, n);
-    recall += recallAtK(recs, relevant, k);
-    ndcg += ndcgAtK(recs, relevant, k);
-    users++;
-  }
-  return { name: rec.name, k, users, recall: users ? recall / users : 0, ndcg: users ? ndcg / users : 0, seconds: (performance.now() - started) / 1000 };
-}
-
-/** Evaluates precomputed lists (e.g. read from an `encore offline` RECS file): recs is users x k, -1 padded. */
-export function evaluateLists(name: string, recs: Int32Array, k: number, test: Csr, seconds = 0): AccuracyResult {
-  let users = 0;
-  let recall = 0;
-  let ndcg = 0;
-  for (let u = 0; u < test.rows; u++) {
-    const ts = test.indptr[u]!;
-    const te = test.indptr[u + 1]!;
-    if (te === ts) continue;
-    const relevant = test.indices.subarray(ts, te);
-    const list = recs.subarray(u * k, u * k + k);
+    const list = listFor(u);
     recall += recallAtK(list, relevant, k);
     ndcg += ndcgAtK(list, relevant, k);
     users++;
   }
-  return { name, k, users, recall: users ? recall / users : 0, ndcg: users ? ndcg / users : 0, seconds };
+  return { users, recall: users ? recall / users : 0, ndcg: users ? ndcg / users : 0 };
+}
+
+/** Mean Recall@K and NDCG@K of a recommender, each user's training items excluded. */
+export function evaluateRecommender(rec: BatchRecommender, train: Csr, test: Csr, k: number): AccuracyResult {
+  const started = performance.now();
+  const out = new Int32Array(k);
+  const none = new Int32Array(0);
+  const m = meanAccuracy(test, k, (u) => {
+    const exclude = u < train.rows ? train.indices.subarray(train.indptr[u]!, train.indptr[u + 1]!) : none;
+    out.fill(-1);
+    return out.subarray(0, rec.recommend(u, k, exclude, out));
+  });
+  return { name: rec.name, k, ...m, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Evaluates precomputed lists (e.g. read from an `encore offline` RECS file): recs is users x k, -1 padded. */
+export function evaluateLists(name: string, recs: Int32Array, k: number, test: Csr, seconds = 0): AccuracyResult {
+  return { name, k, ...meanAccuracy(test, k, (u) => recs.subarray(u * k, u * k + k)), seconds };
 }

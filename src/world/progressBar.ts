@@ -1,4 +1,4 @@
-// A cli-progress bar on stderr, one bar per generation phase.
+// A cli-progress bar on stderr, one bar per phase of a long job (world generation, training).
 import cliProgress from 'cli-progress';
 import type { Progress } from './generateCatalog.js';
 
@@ -7,7 +7,7 @@ export interface PhaseBar {
   stop(): void;
 }
 
-export function phaseBar(): PhaseBar {
+export function phaseBar(labelWidth = 10): PhaseBar {
   let bar: cliProgress.SingleBar | null = null;
   let phase = '';
   let lastLine = 0;
@@ -16,10 +16,10 @@ export function phaseBar(): PhaseBar {
       bar?.stop();
       phase = p;
       bar = new cliProgress.SingleBar(
-        { format: `${p.padEnd(10)} [{bar}] {percentage}% | {value}/{total} | {duration}s`, stream: process.stderr, hideCursor: false, noTTYOutput: true, notTTYSchedule: 2000 },
+        { format: `${p.padEnd(labelWidth)} [{bar}] {percentage}% | {value}/{total} | {duration}s`, stream: process.stderr, hideCursor: false, noTTYOutput: true, notTTYSchedule: 2000 },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(total, done);
+      bar.start(Math.max(1, total), done);
     } else {
       bar?.update(done);
       // without a TTY cli-progress only draws from a timer, which a synchronous phase never lets run: draw a log line
