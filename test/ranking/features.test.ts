@@ -7,27 +7,14 @@ import { EmbeddingBlendScorer } from '../../src/pipeline/EmbeddingBlendScorer.js
 import { ABSENT_RANK, BASE_FEATURE_NAMES, featureNamesFor, hydrateFeatures } from '../../src/ranking/features.js';
 import { RankerScorer, RANKER_KIND } from '../../src/ranking/RankerScorer.js';
 import type { ListenerState } from '../../src/storage/interfaces.js';
+import { emptyListenerState } from '../../src/storage/applyEvent.js';
 
 const w = makeTestWorld({ tracks: 400, users: 10, dim: 4, seed: 3 });
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 0, 5, 6, 0, 0); // 06:00 UTC
 
 function state(over: Partial<ListenerState> = {}): ListenerState {
-  return {
-    userId: 'u1',
-    recentTracks: [],
-    recentTimestamps: [],
-    sessionStartedAt: NOW - HOUR,
-    lastEventAt: NOW - 60_000,
-    sessionSkipStreak: 0,
-    sessionSkipped: [],
-    sessionPlayed: [],
-    likedTracks: [],
-    dislikedTracks: [],
-    bannedArtists: [],
-    followedArtists: [],
-    ...over,
-  };
+  return { ...emptyListenerState('u1'), sessionStartedAt: NOW - HOUR, lastEventAt: NOW - 60_000, ...over };
 }
 
 function ctxFor(history: number[], st: ListenerState | null, bundle = w.bundle): RequestContext {

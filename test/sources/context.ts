@@ -2,6 +2,7 @@ import type { Catalog } from '../../src/catalog/Catalog.js';
 import type { ModelBundle } from '../../src/model/ModelBundle.js';
 import type { RequestContext } from '../../src/pipeline/contracts.js';
 import type { ListenerState } from '../../src/storage/interfaces.js';
+import { emptyListenerState } from '../../src/storage/applyEvent.js';
 
 export function context(bundle: ModelBundle, catalog: Catalog, over: Partial<RequestContext> = {}): RequestContext {
   const u = over.userIndex ?? 0;
@@ -26,21 +27,7 @@ export function context(bundle: ModelBundle, catalog: Catalog, over: Partial<Req
 }
 
 export function state(over: Partial<ListenerState> = {}): ListenerState {
-  return {
-    userId: 'u0',
-    recentTracks: [],
-    recentTimestamps: [],
-    sessionStartedAt: 0,
-    lastEventAt: 0,
-    sessionSkipStreak: 0,
-    sessionSkipped: [],
-    sessionPlayed: [],
-    likedTracks: [],
-    dislikedTracks: [],
-    bannedArtists: [],
-    followedArtists: [],
-    ...over,
-  };
+  return { ...emptyListenerState('u0'), ...over };
 }
 
 /** The same catalog, but with `added` as tracks added online (recentlyAdded). */
