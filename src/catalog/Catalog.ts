@@ -1,4 +1,6 @@
 import type { AlbumIndex, ArtistIndex, TrackIndex } from '../domain/ids.js';
+import type { IdDictionary } from './IdDictionary.js';
+import type { MarketSets } from './MarketSets.js';
 
 export interface Genre {
   readonly id: number;
@@ -8,7 +10,7 @@ export interface Genre {
 }
 
 /**
- * Columnar track catalog: one typed array per field, indexed by TrackIndex (t123 -> 123).
+ * Columnar track catalog: one typed array per field, indexed by TrackIndex (the id dictionary maps the app's ids).
  * No JavaScript object per track. Hot paths read the columns directly; display fields
  * (titles, names) are decoded from UTF-8 string tables on demand.
  */
@@ -19,7 +21,7 @@ export interface CatalogColumns {
   readonly releaseDay: Int32Array; // days since 1970-01-01
   readonly durationMs: Int32Array;
   readonly explicit: Uint8Array; // 1 = explicit
-  readonly markets: Uint16Array; // availability bitmask, bit i = MARKETS[i]
+  readonly marketSet: Uint32Array; // availability set per track (catalog.marketSets; 0 = everywhere)
   readonly popularity: Float32Array; // power-law popularity in [0, 1]
   readonly features: Float32Array; // trackCount x featureDim content features, row-major
   readonly albumArtist: Int32Array; // ArtistIndex per album
@@ -32,6 +34,12 @@ export interface Catalog {
   readonly featureDim: number;
   readonly featureNames: readonly string[];
   readonly genres: readonly Genre[];
+  /** Market codes; a listener's or a set's market index points into this list. */
+  readonly markets: readonly string[];
+  readonly marketSets: MarketSets;
+  readonly trackIds: IdDictionary;
+  readonly artistIds: IdDictionary;
+  readonly albumIds: IdDictionary;
   readonly columns: CatalogColumns;
   trackTitle(t: TrackIndex): string;
   artistName(a: ArtistIndex): string;

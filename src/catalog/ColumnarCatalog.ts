@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Catalog, CatalogColumns, Genre } from './Catalog.js';
 import type { AlbumIndex, ArtistIndex, TrackIndex } from '../domain/ids.js';
 import { Errors } from '../domain/errors.js';
+import { IdDictionary } from './IdDictionary.js';
+import { MarketSets } from './MarketSets.js';
 import { StringTable, WORLD_FORMAT, WORLD_FORMAT_VERSION, readColumn, readManifest, type WorldManifest } from '../world/format.js';
 
 /** Relative paths of the catalog's files inside a world directory. */
@@ -15,7 +17,8 @@ export const CATALOG_FILES = {
   releaseDay: 'catalog/releaseDay.bin',
   durationMs: 'catalog/durationMs.bin',
   explicit: 'catalog/explicit.bin',
-  markets: 'catalog/markets.bin',
+  marketSet: 'catalog/marketSet.bin',
+  marketSets: 'catalog/marketSets.bin',
   popularity: 'catalog/popularity.bin',
   features: 'catalog/features.bin',
   albumArtist: 'catalog/albumArtist.bin',
@@ -25,6 +28,9 @@ export const CATALOG_FILES = {
   trackTitle: 'catalog/trackTitle',
   artistName: 'catalog/artistName',
   albumTitle: 'catalog/albumTitle',
+  trackIds: 'ids/track',
+  artistIds: 'ids/artist',
+  albumIds: 'ids/album',
 } as const;
 
 const EMPTY = new Int32Array(0);
@@ -55,7 +61,7 @@ export function loadCatalog(dir: string, manifest: WorldManifest = readWorldMani
     releaseDay: readColumn(dir, CATALOG_FILES.releaseDay, f, 'int32'),
     durationMs: readColumn(dir, CATALOG_FILES.durationMs, f, 'int32'),
     explicit: readColumn(dir, CATALOG_FILES.explicit, f, 'uint8'),
-    markets: readColumn(dir, CATALOG_FILES.markets, f, 'uint16'),
+    marketSet: readColumn(dir, CATALOG_FILES.marketSet, f, 'uint32'),
     popularity: readColumn(dir, CATALOG_FILES.popularity, f, 'float32'),
     features: readColumn(dir, CATALOG_FILES.features, f, 'float32'),
     albumArtist: readColumn(dir, CATALOG_FILES.albumArtist, f, 'int32'),
@@ -63,7 +69,7 @@ export function loadCatalog(dir: string, manifest: WorldManifest = readWorldMani
   const perTrack: [string, number][] = [
     ['artist', columns.artist.length], ['album', columns.album.length], ['genre', columns.genre.length],
     ['releaseDay', columns.releaseDay.length], ['durationMs', columns.durationMs.length], ['explicit', columns.explicit.length],
-    ['markets', columns.markets.length], ['popularity', columns.popularity.length], ['features', dim === 0 ? (columns.features.length === 0 ? n : -1) : columns.features.length / dim],
+    ['marketSet', columns.marketSet.length], ['popularity', columns.popularity.length], ['features', dim === 0 ? (columns.features.length === 0 ? n : -1) : columns.features.length / dim],
   ];
   for (const [name, len] of perTrack) if (len !== n) throw Errors.formatMismatch(path.join(dir, 'catalog', name), `${len} rows, manifest says ${n} tracks`);
   if (columns.albumArtist.length !== manifest.counts.albums) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.albumArtist), `${columns.albumArtist.length} albums, manifest says ${manifest.counts.albums}`);
@@ -78,6 +84,14 @@ export function loadCatalog(dir: string, manifest: WorldManifest = readWorldMani
     throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.artistName), `artist tables disagree with manifest (${manifest.counts.artists} artists)`);
   }
   if (albumTitles.count !== manifest.counts.albums) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.albumTitle), `${albumTitles.count} titles for ${manifest.counts.albums} albums`);
+  const marketSets = new MarketSets(readColumn(dir, CATALOG_FILES.marketSets, f, 'uint32'));
+  for (let t = 0; t < n; t++) if (columns.marketSet[t]! >= marketSets.count) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.marketSet), `track ${t}: availability set ${columns.marketSet[t]} of ${marketSets.count}`);
+  const trackIds = IdDictionary.read(dir, CATALOG_FILES.trackIds, f);
+  const artistIds = IdDictionary.read(dir, CATALOG_FILES.artistIds, f);
+  const albumIds = IdDictionary.read(dir, CATALOG_FILES.albumIds, f);
+  for (const [what, d, count] of [['track', trackIds, n], ['artist', artistIds, manifest.counts.artists], ['album', albumIds, manifest.counts.albums]] as const) {
+    if (d.size !== count) throw Errors.formatMismatch(path.join(dir, 'ids', what), `${d.size} ids for ${count} ${what}s`);
+  }
   const genres: readonly Genre[] = manifest.genres;
   return {
     manifest,
@@ -87,6 +101,11 @@ export function loadCatalog(dir: string, manifest: WorldManifest = readWorldMani
     featureDim: dim,
     featureNames: manifest.featureNames,
     genres,
+    markets: manifest.markets,
+    marketSets,
+    trackIds,
+    artistIds,
+    albumIds,
     columns,
     artistGenre,
     artistMarket,

@@ -1,31 +1,12 @@
 import type { AlbumIndex, ArtistIndex, TrackIndex } from '../domain/ids.js';
-import { parseAlbumId, parseArtistId, parseTrackId, trackId as toTrackId } from '../domain/ids.js';
-import { marketIndex } from '../domain/markets.js';
 import { localCatalogChanges, type CatalogChangeRouter } from '../storage/CatalogChanges.js';
 import type { Catalog, CatalogColumns, Genre } from './Catalog.js';
+import type { IdDictionary } from './IdDictionary.js';
+import { EVERYWHERE, MAX_MARKETS, type MarketSets } from './MarketSets.js';
+import { genrePath, singleAlbumId, type TrackInput } from './trackInput.js';
 
-/** One track in PUT /v1/tracks. A new track needs every field except albumId/albumTitle; an update any subset. */
-export interface TrackUpsert {
-  readonly trackId: string;
-  readonly title?: string;
-  readonly artistId?: string;
-  /** Required when artistId is a new artist (the next free id). */
-  readonly artistName?: string;
-  /** An existing album, the next free album id (a new album), or absent (a new single for a new track). */
-  readonly albumId?: string;
-  readonly albumTitle?: string;
-  /** Leaf genre id or genre name. */
-  readonly genre?: number | string;
-  /** YYYY-MM-DD */
-  readonly releaseDate?: string;
-  readonly durationMs?: number;
-  readonly explicit?: boolean;
-  /** Every market where the track may be played; a market left out is a licence that ended there. */
-  readonly markets?: readonly string[];
-  /** Content features by name (see catalog.featureNames) or as an array in that order. */
-  readonly features?: Readonly<Record<string, number>> | readonly number[];
-  readonly popularity?: number;
-}
+/** One track in PUT /v1/tracks and in an import: the app's track object (src/catalog/trackInput.ts). */
+export type TrackUpsert = TrackInput;
 
 export type UpsertResult =
   | { readonly kind: 'added'; readonly track: number }
@@ -35,6 +16,21 @@ export type UpsertResult =
 /** Newest added tracks the cold-start source is offered (bounded so one request never scores an unbounded list). */
 export const MAX_RECENTLY_ADDED = 50_000;
 const DAY_MS = 86_400_000;
+/** Duration assumed for a track sent without one. */
+export const UNKNOWN_DURATION_MS = 210_000;
+
+interface Plan {
+  readonly existing: number;
+  readonly isNew: boolean;
+  readonly artist: number;
+  readonly newArtist: boolean;
+  readonly albumId: string | undefined;
+  readonly album: number;
+  readonly newAlbum: boolean;
+  readonly marketCodes: readonly string[] | null;
+  readonly features: Float32Array | null;
+  readonly releaseDay: number;
+}
 
 type Columns = {
   -readonly [K in keyof CatalogColumns]: CatalogColumns[K];
@@ -50,7 +46,15 @@ type Columns = {
 export class MutableCatalog implements Catalog {
   readonly featureDim: number;
   readonly featureNames: readonly string[];
-  readonly genres: readonly Genre[];
+  readonly trackIds: IdDictionary;
+  readonly artistIds: IdDictionary;
+  readonly albumIds: IdDictionary;
+  readonly marketSets: MarketSets;
+  private genreList: readonly Genre[];
+  private marketList: readonly string[];
+  private readonly marketByCode = new Map<string, number>();
+  /** The availability set of a takedown: no market, ever. */
+  private nowhere = -1;
   private n: number;
   private artistN: number;
   private albumN: number;
@@ -66,7 +70,7 @@ export class MutableCatalog implements Catalog {
   private readonly added: number[] = [];
   private coveredTracks: number;
   private recent: Int32Array | null = null;
-  private readonly genreIds = new Set<number>();
+  /** "root" or "root/child", lower case -> genre id. */
   private readonly genreByName = new Map<string, number>();
   private readonly featureSlot = new Map<string, number>();
   /** Rows copied per event-loop turn while growing in the background. */
@@ -82,17 +86,77 @@ export class MutableCatalog implements Catalog {
     this.coveredTracks = base.trackCount;
     this.featureDim = base.featureDim;
     this.featureNames = base.featureNames;
-    this.genres = base.genres;
+    this.genreList = base.genres;
+    this.marketList = base.markets;
+    this.trackIds = base.trackIds;
+    this.artistIds = base.artistIds;
+    this.albumIds = base.albumIds;
+    this.marketSets = base.marketSets;
     this.cols = { ...base.columns };
-    for (const g of base.genres) {
-      this.genreIds.add(g.id);
-      this.genreByName.set(g.name.toLowerCase(), g.id);
-    }
+    base.markets.forEach((m, i) => this.marketByCode.set(m, i));
+    for (const g of base.genres) this.genreByName.set(this.genreKey(g, base.genres), g.id);
     base.featureNames.forEach((name, i) => this.featureSlot.set(name, i));
   }
 
   get trackCount(): number {
     return this.n;
+  }
+  get genres(): readonly Genre[] {
+    return this.genreList;
+  }
+  get markets(): readonly string[] {
+    return this.marketList;
+  }
+
+  private genreKey(g: Genre, all: readonly Genre[]): string {
+    const parent = g.parent >= 0 ? all.find((p) => p.id === g.parent) : undefined;
+    return (parent !== undefined ? `${parent.name}/${g.name}` : g.name).toLowerCase();
+  }
+
+  /** Genre id of a name or `parent/child` path; a leaf name alone also finds its genre. Null when unknown. */
+  genreId(name: string): number | null {
+    const p = genrePath(name);
+    if (p === null) return null;
+    const direct = this.genreByName.get(p.join('/'));
+    if (direct !== undefined) return direct;
+    if (p.length === 1) {
+      for (const [k, id] of this.genreByName) if (k.endsWith(`/${p[0]}`)) return id;
+    }
+    return null;
+  }
+
+  /** The genre of a path, created (with its parent) when new. New genres are unknown to the models until retrained. */
+  private ensureGenre(name: string): number {
+    const known = this.genreId(name);
+    if (known !== null) return known;
+    const p = genrePath(name)!;
+    let parent = -1;
+    if (p.length === 2) parent = this.genreByName.get(p[0]!) ?? this.addGenre(p[0]!, -1, p[0]!);
+    return this.addGenre(p[p.length - 1]!, parent, p.join('/'));
+  }
+
+  private addGenre(name: string, parent: number, key: string): number {
+    let id = 0;
+    for (const g of this.genreList) id = Math.max(id, g.id + 1);
+    this.genreList = [...this.genreList, { id, name, parent }];
+    this.genreByName.set(key, id);
+    return id;
+  }
+
+  /** Index of a market code, added to the market list when new (null when the list is full). */
+  private ensureMarket(code: string): number | null {
+    const known = this.marketByCode.get(code);
+    if (known !== undefined) return known;
+    if (this.marketList.length >= MAX_MARKETS) return null;
+    const i = this.marketList.length;
+    this.marketList = [...this.marketList, code];
+    this.marketByCode.set(code, i);
+    return i;
+  }
+
+  /** Market index of a code, or -1 when the catalog has never seen it. */
+  marketIndex(code: string): number {
+    return this.marketByCode.get(code) ?? -1;
   }
   get artistCount(): number {
     return this.artistN;
@@ -113,7 +177,7 @@ export class MutableCatalog implements Catalog {
             releaseDay: c.releaseDay.subarray(0, n),
             durationMs: c.durationMs.subarray(0, n),
             explicit: c.explicit.subarray(0, n),
-            markets: c.markets.subarray(0, n),
+            marketSet: c.marketSet.subarray(0, n),
             popularity: c.popularity.subarray(0, n),
             features: c.features.subarray(0, n * this.featureDim),
             albumArtist: c.albumArtist.subarray(0, this.albumN),
@@ -168,11 +232,10 @@ export class MutableCatalog implements Catalog {
     let tracks = 0;
     let albums = 0;
     for (const u of upserts) {
-      const t = typeof u.trackId === 'string' ? parseTrackId(u.trackId) : null;
-      const isNew = t !== null && t >= this.n;
+      const isNew = typeof u.id === 'string' && !this.trackIds.has(u.id);
       if (isNew) tracks++;
-      const al = typeof u.albumId === 'string' ? parseAlbumId(u.albumId) : null;
-      if ((al !== null && al >= this.albumN) || (isNew && u.albumId === undefined)) albums++;
+      const albumId = u.album?.id ?? (isNew ? singleAlbumId(u.id) : undefined);
+      if (albumId !== undefined && !this.albumIds.has(albumId)) albums++;
     }
     if (tracks === 0 && albums === 0) return;
     await this.reserve(this.n + tracks, this.albumN + albums);
@@ -231,7 +294,7 @@ export class MutableCatalog implements Catalog {
       releaseDay: new Int32Array(trackCap),
       durationMs: new Int32Array(trackCap),
       explicit: new Uint8Array(trackCap),
-      markets: new Uint16Array(trackCap),
+      marketSet: new Uint32Array(trackCap),
       popularity: new Float32Array(trackCap),
       features: new Float32Array(trackCap * this.featureDim),
       albumArtist: new Int32Array(albumCap),
@@ -248,95 +311,76 @@ export class MutableCatalog implements Catalog {
     this.recent = null;
   }
 
-  /** Adds or updates one track; validates everything before writing anything. */
+  /** Adds or updates one track (upsert by id); validates everything before writing anything. */
   upsert(u: TrackUpsert): UpsertResult {
-    const t = parseTrackId(u.trackId);
-    if (t === null) return { kind: 'rejected', reason: 'trackId must look like "t123"' };
-    const isNew = t >= this.n;
-    if (isNew && t !== this.n) return { kind: 'rejected', reason: `a new track takes the next free id ${toTrackId(this.n)} (ids are dense)` };
-    if (isNew) {
-      for (const f of ['title', 'artistId', 'genre', 'releaseDate', 'durationMs', 'explicit', 'markets', 'features'] as const) {
-        if (u[f] === undefined) return { kind: 'rejected', reason: `a new track needs ${f}` };
-      }
-    }
-    // --- validate
-    if (u.title !== undefined && (typeof u.title !== 'string' || u.title.length === 0)) return { kind: 'rejected', reason: 'title must be a non-empty string' };
+    const plan = this.plan(u);
+    if (typeof plan === 'string') return { kind: 'rejected', reason: plan };
+    return this.write(u, plan);
+  }
+
+  /** Resolves a track object against the catalog: every check, no write. A string is the reason for a rejection. */
+  private plan(u: TrackUpsert): Plan | string {
+    if (typeof u.id !== 'string' || u.id.length === 0) return 'id is required';
+    const existing = this.trackIds.indexOf(u.id);
+    const isNew = existing < 0;
+    if (isNew && u.takedown === true) return `unknown track "${u.id}"`;
+    if (isNew && (u.title === undefined || u.artist === undefined)) return 'a new track needs title and artist';
     let artist = -1;
     let newArtist = false;
-    if (u.artistId !== undefined) {
-      const a = parseArtistId(u.artistId);
-      if (a === null) return { kind: 'rejected', reason: 'artistId must look like "a123"' };
-      if (a > this.artistN) return { kind: 'rejected', reason: `unknown artist ${u.artistId} (a new artist takes the next free id a${this.artistN})` };
-      newArtist = a === this.artistN;
-      if (newArtist && (typeof u.artistName !== 'string' || u.artistName.length === 0)) return { kind: 'rejected', reason: 'a new artist needs artistName' };
-      artist = a;
+    if (u.artist !== undefined) {
+      artist = this.artistIds.indexOf(u.artist.id);
+      newArtist = artist < 0;
+      if (newArtist && u.artist.name === undefined) return `a new artist ("${u.artist.id}") needs a name`;
     }
+    const albumId = u.album?.id ?? (isNew ? singleAlbumId(u.id) : undefined);
     let album = -1;
     let newAlbum = false;
-    if (u.albumId !== undefined) {
-      const al = parseAlbumId(u.albumId);
-      if (al === null) return { kind: 'rejected', reason: 'albumId must look like "al123"' };
-      if (al > this.albumN) return { kind: 'rejected', reason: `unknown album ${u.albumId} (a new album takes the next free id al${this.albumN})` };
-      newAlbum = al === this.albumN;
-      album = al;
-    } else if (isNew) {
-      newAlbum = true;
-      album = this.albumN;
+    if (albumId !== undefined) {
+      album = this.albumIds.indexOf(albumId);
+      newAlbum = album < 0;
     }
-    let genre = -1;
-    if (u.genre !== undefined) {
-      genre = typeof u.genre === 'number' ? (this.genreIds.has(u.genre) ? u.genre : -1) : (this.genreByName.get(String(u.genre).toLowerCase()) ?? -1);
-      if (genre < 0) return { kind: 'rejected', reason: `unknown genre ${JSON.stringify(u.genre)}` };
-    }
-    let releaseDay = 0;
-    if (u.releaseDate !== undefined) {
-      const ms = /^\d{4}-\d{2}-\d{2}$/.test(u.releaseDate) ? Date.parse(`${u.releaseDate}T00:00:00Z`) : NaN;
-      if (!Number.isFinite(ms)) return { kind: 'rejected', reason: 'releaseDate must be YYYY-MM-DD' };
-      releaseDay = Math.floor(ms / DAY_MS);
-    }
-    if (u.durationMs !== undefined && !(Number.isInteger(u.durationMs) && u.durationMs > 0 && u.durationMs < 2 ** 31)) {
-      return { kind: 'rejected', reason: 'durationMs must be a positive integer' };
-    }
-    if (u.explicit !== undefined && typeof u.explicit !== 'boolean') return { kind: 'rejected', reason: 'explicit must be true or false' };
-    let mask = 0;
+    let marketCodes: readonly string[] | null = null;
     if (u.markets !== undefined) {
-      if (!Array.isArray(u.markets)) return { kind: 'rejected', reason: 'markets must be an array of market codes' };
-      for (const m of u.markets) {
-        const mi = marketIndex(m);
-        if (mi < 0) return { kind: 'rejected', reason: `unknown market ${JSON.stringify(m)}` };
-        mask |= 1 << mi;
-      }
+      const fresh = new Set(u.markets.filter((m) => !this.marketByCode.has(m)));
+      if (this.marketList.length + fresh.size > MAX_MARKETS) return `more than ${MAX_MARKETS} markets`;
+      marketCodes = u.markets;
     }
     let features: Float32Array | null = null;
     if (u.features !== undefined) {
       features = new Float32Array(this.featureDim);
-      if (Array.isArray(u.features)) {
-        if (u.features.length !== this.featureDim) return { kind: 'rejected', reason: `features must have ${this.featureDim} values` };
-        for (let i = 0; i < this.featureDim; i++) features[i] = u.features[i] as number;
-      } else {
-        for (const [name, value] of Object.entries(u.features as Record<string, number>)) {
-          const slot = this.featureSlot.get(name);
-          if (slot === undefined) return { kind: 'rejected', reason: `unknown feature ${JSON.stringify(name)} (known: ${this.featureNames.join(', ')})` };
-          features[slot] = value;
-        }
+      for (const [name, value] of Object.entries(u.features)) {
+        const slot = this.featureSlot.get(name);
+        if (slot === undefined) return `unknown feature ${JSON.stringify(name)} (known: ${this.featureNames.join(', ') || 'none'})`;
+        features[slot] = value;
       }
-      for (let i = 0; i < this.featureDim; i++) if (!Number.isFinite(features[i]!)) return { kind: 'rejected', reason: 'features must be finite numbers' };
     }
-    if (u.popularity !== undefined && !(typeof u.popularity === 'number' && u.popularity >= 0 && u.popularity <= 1)) {
-      return { kind: 'rejected', reason: 'popularity must be in [0, 1]' };
-    }
+    let releaseDay = 0;
+    if (u.releaseDate !== undefined) releaseDay = Math.floor(Date.parse(`${u.releaseDate}T00:00:00Z`) / DAY_MS);
+    return { existing, isNew, artist, newArtist, albumId, album, newAlbum, marketCodes, features, releaseDay };
+  }
 
-    // --- write
+  private write(u: TrackUpsert, p: Plan): UpsertResult {
+    const { isNew, newArtist, newAlbum } = p;
     if (isNew || newAlbum) this.ensureCapacity(isNew ? this.n + 1 : this.n, newAlbum ? this.albumN + 1 : this.albumN);
+    let artist = p.artist;
     if (newArtist) {
-      this.artistNames.set(artist, u.artistName!);
+      artist = this.artistIds.add(u.artist!.id).index;
+      this.artistNames.set(artist, u.artist!.name!);
       this.artistN++;
     }
-    const albumOwner = newAlbum ? (artist >= 0 ? artist : this.cols.artist[t]!) : -1;
+    const t = isNew ? this.trackIds.add(u.id).index : p.existing;
+    let album = p.album;
     if (newAlbum) {
-      this.albumTitles.set(album, u.albumTitle ?? u.title ?? this.trackTitle(t as TrackIndex));
+      album = this.albumIds.add(p.albumId!).index;
+      this.albumTitles.set(album, u.album?.name ?? u.title ?? this.trackTitle(t as TrackIndex));
       this.albumN++;
     }
+    const albumOwner = newAlbum ? (artist >= 0 ? artist : this.cols.artist[t]!) : -1;
+    const genre = u.genres !== undefined && u.genres.length > 0 ? this.ensureGenre(u.genres[0]!) : isNew ? this.unknownGenre() : -1;
+    let marketSet = -1;
+    if (u.takedown === true) marketSet = this.nowhere >= 0 ? this.nowhere : (this.nowhere = this.marketSets.intern([]));
+    else if (p.marketCodes !== null) marketSet = this.marketSets.intern(p.marketCodes.map((m) => this.ensureMarket(m)!));
+    else if (isNew) marketSet = EVERYWHERE;
     if (isNew) {
       this.n++;
       this.added.push(t);
@@ -352,16 +396,26 @@ export class MutableCatalog implements Catalog {
       if (artist >= 0) c.artist[t] = artist;
       if (album >= 0) c.album[t] = album;
       if (genre >= 0) c.genre[t] = genre;
-      if (u.releaseDate !== undefined) c.releaseDay[t] = releaseDay;
-      if (u.durationMs !== undefined) c.durationMs[t] = u.durationMs;
-      if (u.explicit !== undefined) c.explicit[t] = u.explicit ? 1 : 0;
-      if (u.markets !== undefined) c.markets[t] = mask;
+      if (u.releaseDate !== undefined || isNew) c.releaseDay[t] = p.releaseDay;
+      if (u.durationMs !== undefined || isNew) c.durationMs[t] = u.durationMs ?? UNKNOWN_DURATION_MS;
+      if (u.explicit !== undefined || isNew) c.explicit[t] = u.explicit === true ? 1 : 0;
+      if (marketSet >= 0) c.marketSet[t] = marketSet;
       if (u.popularity !== undefined) c.popularity[t] = u.popularity;
-      if (features !== null) c.features.set(features, t * this.featureDim);
+      if (p.features !== null) c.features.set(p.features, t * this.featureDim);
     }
     this.view = null;
     this.version++;
     return isNew ? { kind: 'added', track: t } : { kind: 'updated', track: t };
+  }
+
+  /** The genre of tracks that name none. */
+  private unknownGenre(): number {
+    return this.genreByName.get('unknown') ?? this.addGenre('unknown', -1, 'unknown');
+  }
+
+  /** True when the track was taken down (DELETE /v1/tracks/{id}). */
+  isTakenDown(t: number): boolean {
+    return this.nowhere >= 0 && this.cols.marketSet[t] === this.nowhere;
   }
 
   /** Synchronous growth when an append finds no room (reserveFor was not awaited): copies at once. */
@@ -384,7 +438,7 @@ function copyTrackRows(from: Columns, to: Columns, t0: number, t1: number, featu
   to.releaseDay.set(from.releaseDay.subarray(t0, t1), t0);
   to.durationMs.set(from.durationMs.subarray(t0, t1), t0);
   to.explicit.set(from.explicit.subarray(t0, t1), t0);
-  to.markets.set(from.markets.subarray(t0, t1), t0);
+  to.marketSet.set(from.marketSet.subarray(t0, t1), t0);
   to.popularity.set(from.popularity.subarray(t0, t1), t0);
   to.features.set(from.features.subarray(t0 * featureDim, t1 * featureDim), t0 * featureDim);
 }

@@ -31,4 +31,10 @@ export interface ListenEvent {
   readonly requestId?: string;
   readonly position?: number; // skip: position in ms; impression: slot in the feed
   readonly propensity?: number; // impression: probability the exploration policy chose this item
+  /**
+   * The serving catalog's dense indices of trackId / artistId, resolved by validateEvent so the online state needs no
+   * dictionary. Indices are append-only (never renumbered), so they stay valid; training reads the string ids.
+   */
+  readonly trackIndex?: number;
+  readonly artistIndex?: number;
 }

@@ -24,7 +24,6 @@ import { trainBundle, DEFAULT_TRAIN, type TrainBundleOptions } from '../training
 import { loadBundle } from '../model/loadBundle.js';
 import { profilesFromUsers } from '../pipeline/UserProfiles.js';
 import { recommend, type RecommendDeps } from '../pipeline/recommend.js';
-import { parseTrackId } from '../domain/ids.js';
 import { Errors } from '../domain/errors.js';
 import type { ModelBundle } from '../model/ModelBundle.js';
 import { seededRandom } from './rng.js';
@@ -159,8 +158,6 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
     };
     const U = world.users.count;
     const ev = world.events;
-    const userIds = world.userIds ?? data.userIds;
-    const itemIds = world.itemIds ?? data.itemIds;
     const fd = fs.openSync(opts.out, 'w');
     let lines = 0;
     let short = 0;
@@ -171,7 +168,7 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
       for (let u = 0; u < U; u++) {
         const own = ev.track.subarray(ev.userStart[u]!, ev.userStart[u + 1]!);
         const feed = await recommend(deps, {
-          userId: `u${u}`,
+          userId: world.users.ids.idAt(u),
           surface: opts.surface,
           limit: opts.k,
           diversity: opts.diversity,
@@ -183,9 +180,7 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
         const items = feed.items;
         if (items.length < opts.k) short++;
         for (let r = 0; r < items.length; r++) {
-          const t = parseTrackId(items[r]!.trackId);
-          if (t === null) continue;
-          chunk.push(`${userIds[u]}\t${itemIds[t]}\t${r + 1}\n`);
+          chunk.push(`${world.users.ids.idAt(u)}\t${items[r]!.trackId}\t${r + 1}\n`);
           lines++;
         }
         if (chunk.length >= 4096) {

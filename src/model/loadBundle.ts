@@ -11,7 +11,6 @@ import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, Populari
 import { BUNDLE_FILES, readJson, readManifest, readTyped, readTypedAsync, sha256FileAsync, type BundleManifest } from './bundleFiles.js';
 import type { BundleMeta } from '../training/trainBundle.js';
 import { NORMS_FILE, ORDER_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
-import { MARKETS } from '../domain/markets.js';
 import { Errors } from '../domain/errors.js';
 
 export interface LoadBundleOptions {
@@ -67,15 +66,16 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   roots.forEach((g, s) => slotOfRoot.set(g, s));
   const pmIndptr = await i32(BUNDLE_FILES.popMarketIndptr);
   const pmTracks = await i32(BUNDLE_FILES.popMarketTracks);
-  checkCsr('popularity per market', pmIndptr, MARKETS.length, pmTracks.length);
+  const marketCount = pmIndptr.length - 1;
+  checkCsr('popularity per market', pmIndptr, marketCount, pmTracks.length);
   const pgIndptr = await i32(BUNDLE_FILES.popGenreIndptr);
   const pgTracks = await i32(BUNDLE_FILES.popGenreTracks);
-  checkCsr('popularity per market and genre', pgIndptr, MARKETS.length * roots.length, pgTracks.length);
+  checkCsr('popularity per market and genre', pgIndptr, marketCount * roots.length, pgTracks.length);
   const popularity: PopularityTables = {
-    inMarket: (market) => row(pmIndptr, pmTracks, market),
+    inMarket: (market) => (market >= 0 && market < marketCount ? row(pmIndptr, pmTracks, market) : EMPTY),
     inMarketGenre: (market, rootGenre) => {
       const s = slotOfRoot.get(rootGenre);
-      if (s === undefined || !(market >= 0 && market < MARKETS.length)) return EMPTY;
+      if (s === undefined || !(market >= 0 && market < marketCount)) return EMPTY;
       return row(pgIndptr, pgTracks, market * roots.length + s);
     },
   };

@@ -1,11 +1,11 @@
 // Listener profile lookup (market, explicit opt-in) from the world's user columns. A listener the world
 // does not know gets the default market and explicit content allowed, never an error.
-import { parseUserId } from '../domain/ids.js';
+import type { IdDictionary } from '../catalog/IdDictionary.js';
 
 export interface UserProfile {
   /** Dense user index when the world knows this listener, else null. */
   readonly userIndex: number | null;
-  readonly market: number; // index into MARKETS
+  readonly market: number; // index into the catalog's market list
   readonly explicitOk: boolean;
 }
 
@@ -17,6 +17,7 @@ export interface UserProfiles {
 /** The world's user columns (src/world/World.ts `users`). */
 export interface UserColumns {
   readonly count: number;
+  readonly ids: IdDictionary;
   readonly market: Uint8Array;
   readonly explicitOk: Uint8Array;
 }
@@ -25,8 +26,8 @@ export function profilesFromUsers(users: UserColumns, defaultMarket = 0): UserPr
   return {
     defaultMarket,
     profile(userId: string): UserProfile {
-      const u = parseUserId(userId);
-      if (u === null || u >= users.count) return { userIndex: null, market: defaultMarket, explicitOk: true };
+      const u = users.ids.indexOf(userId);
+      if (u < 0 || u >= users.count) return { userIndex: null, market: defaultMarket, explicitOk: true };
       return { userIndex: u, market: users.market[u] ?? defaultMarket, explicitOk: (users.explicitOk[u] ?? 1) === 1 };
     },
   };

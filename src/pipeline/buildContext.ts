@@ -5,6 +5,7 @@ import type { ModelBundle } from '../model/ModelBundle.js';
 import type { ListenerState, ListenerStateStore } from '../storage/interfaces.js';
 import type { RequestContext } from './contracts.js';
 import { listenerVector } from './listenerVector.js';
+import { resolveGenreNames } from './genreNames.js';
 import type { UserProfiles } from './UserProfiles.js';
 
 const NO_HISTORY: Int32Array = new Int32Array(0);
@@ -17,6 +18,9 @@ export interface ContextInput {
   readonly nowMs: number;
   readonly seedTrack: number | null;
   readonly onboardingGenres: readonly number[];
+  /** Sent with the request (a listener the app knows better than Encore does); wins over every stored profile. */
+  readonly market?: number;
+  readonly explicitOk?: boolean;
 }
 
 export interface ContextDeps {
@@ -59,17 +63,32 @@ export async function buildContext(deps: ContextDeps, input: ContextInput): Prom
     surface: input.surface,
     userId: input.userId,
     userIndex,
-    market: profile.market,
-    explicitOk: profile.explicitOk,
+    market: input.market ?? storedMarket(deps.catalog, state) ?? profile.market,
+    explicitOk: input.explicitOk ?? state?.profile?.explicit ?? profile.explicitOk,
     nowMs: input.nowMs,
     limit: input.limit,
     seedTrack: input.seedTrack,
     userVector,
     state,
     history,
-    onboardingGenres: input.onboardingGenres,
+    onboardingGenres: input.onboardingGenres.length > 0 ? input.onboardingGenres : storedGenres(deps.catalog, state),
     catalog: deps.catalog,
     bundle,
   };
   return { ctx, stateError };
+}
+
+/** The market of the profile set by PUT /v1/users/{id}, when the catalog knows it. */
+function storedMarket(catalog: Catalog, state: ListenerState | null): number | undefined {
+  const code = state?.profile?.market;
+  if (code === undefined) return undefined;
+  const i = catalog.markets.indexOf(code);
+  return i >= 0 ? i : undefined;
+}
+
+/** The onboarding genres of the stored profile, as root genre ids. */
+function storedGenres(catalog: Catalog, state: ListenerState | null): readonly number[] {
+  const names = state?.profile?.genres;
+  if (names === undefined || names.length === 0) return [];
+  return resolveGenreNames(catalog, names).ids;
 }

@@ -12,7 +12,7 @@ export interface RequestContext {
   readonly userId: string;
   /** Row in the bundle's userFactors, or null for a listener the model has never seen. */
   readonly userIndex: number | null;
-  readonly market: number; // index into MARKETS
+  readonly market: number; // index into the catalog's market list
   readonly explicitOk: boolean;
   readonly nowMs: number;
   readonly limit: number;

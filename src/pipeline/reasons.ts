@@ -1,7 +1,6 @@
 // Reasons a listener understands, from the winning source, its becauseOf track and the catalog's names.
 import type { Catalog } from '../catalog/Catalog.js';
 import type { ArtistIndex, TrackIndex } from '../domain/ids.js';
-import { MARKETS } from '../domain/markets.js';
 
 export interface ReasonInput {
   readonly catalog: Catalog;
@@ -20,7 +19,7 @@ const quoted = (s: string): string => `“${s}”`;
 export function reasonFor(r: ReasonInput): string {
   const c = r.catalog;
   if (r.exploration) return 'Picked for you to explore';
-  const marketName = MARKETS[r.market] ?? 'your area';
+  const marketName = c.markets[r.market] ?? 'your area';
   const validBecause = r.becauseOf >= 0 && r.becauseOf < c.trackCount;
   if (r.surface === 'radio' && (r.becauseOf === r.seedTrack || !validBecause) && r.source !== 'LastResortPopular') {
     return 'Similar to your radio seed';

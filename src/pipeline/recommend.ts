@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '../catalog/Catalog.js';
 import { EncoreError, Errors } from '../domain/errors.js';
-import { artistId, parseTrackId, parseUserId, trackId, type AlbumIndex, type ArtistIndex, type TrackIndex } from '../domain/ids.js';
+import { idProblem, type AlbumIndex, type ArtistIndex, type TrackIndex } from '../domain/ids.js';
 import { ExcludedTrackFilter, FILTERS } from '../filters/index.js';
 import type { ModelBundle } from '../model/ModelBundle.js';
 import { hashString, mulberry32 } from '../rerank/rng.js';
@@ -76,12 +76,14 @@ function validate(catalog: Catalog, req: RecommendRequest): Validated {
   if (!Number.isInteger(req.limit) || req.limit < 1 || req.limit > MAX_LIMIT) {
     throw Errors.badRequest(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${req.limit}`);
   }
-  if (parseUserId(req.userId) === null) throw Errors.badRequest(`malformed user id "${req.userId}" (expected u<number>)`);
+  const userProblem = idProblem(req.userId);
+  if (userProblem !== null) throw Errors.badRequest(`userId ${userProblem}`);
   let seedTrack: number | null = null;
   if (req.seedTrackId !== undefined) {
-    seedTrack = parseTrackId(req.seedTrackId);
-    if (seedTrack === null) throw Errors.badRequest(`malformed seedTrackId "${req.seedTrackId}" (expected t<number>)`);
-    if (seedTrack >= catalog.trackCount) throw Errors.unknownTrack(req.seedTrackId);
+    const seedProblem = idProblem(req.seedTrackId);
+    if (seedProblem !== null) throw Errors.badRequest(`seedTrackId ${seedProblem}`);
+    seedTrack = catalog.trackIds.indexOf(req.seedTrackId);
+    if (seedTrack < 0 || seedTrack >= catalog.trackCount) throw Errors.unknownTrack(req.seedTrackId);
   }
   if (surface.requiresSeed && seedTrack === null) throw Errors.badRequest(`surface "${surface.name}" needs seedTrackId`);
   return { surface, seedTrack: surface.requiresSeed ? seedTrack : null };
@@ -153,6 +155,8 @@ async function runPipeline(
       nowMs: req.nowMs ?? Date.now(),
       seedTrack,
       onboardingGenres: req.onboardingGenres ?? [],
+      ...(req.market !== undefined ? { market: req.market } : {}),
+      ...(req.explicitOk !== undefined ? { explicitOk: req.explicitOk } : {}),
     },
   );
   if (stateError !== null) trace.degrade('ListenerState', `online state unavailable: ${stateError}`);
@@ -250,10 +254,11 @@ async function runPipeline(
     const exploration = p === picked.explorationPosition;
     const a = catalog.columns.artist[t]!;
     const item: FeedItem = {
-      trackId: trackId(t),
+      trackId: catalog.trackIds.idAt(t),
       title: catalog.trackTitle(t as TrackIndex),
-      artistId: artistId(a),
+      artistId: catalog.artistIds.idAt(a),
       artist: catalog.artistName(a as ArtistIndex),
+      albumId: catalog.albumIds.idAt(catalog.columns.album[t]!),
       album: catalog.albumTitle(catalog.columns.album[t]! as AlbumIndex),
       score: Math.round(rows.score[row]! * 1e5) / 1e5,
       sources,

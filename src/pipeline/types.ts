@@ -5,10 +5,13 @@ export interface RecommendRequest {
   readonly userId: string;
   readonly surface: string; // 'home' | 'radio' | any surface in src/surfaces/index.ts
   readonly limit: number;
-  /** radio: the track to continue from (external id "t123"). */
+  /** radio: the track to continue from (the app's track id). */
   readonly seedTrackId?: string;
-  /** Cold start: root genre ids picked at onboarding. */
+  /** Cold start: genre ids picked at onboarding (the HTTP layer resolves names). */
   readonly onboardingGenres?: readonly number[];
+  /** For a listener with no profile: market index and explicit setting sent with the request. */
+  readonly market?: number;
+  readonly explicitOk?: boolean;
   /** false turns the re-ranking rules (artist spacing, album spread, discovery, exploration) off. Default true. */
   readonly diversity?: boolean;
   /** Track indices never to return (offline evaluation excludes a listener's training items). */
@@ -31,6 +34,7 @@ export interface FeedItem {
   readonly title: string;
   readonly artistId: string;
   readonly artist: string; // display name
+  readonly albumId: string;
   readonly album: string; // display title
   readonly score: number;
   /** Names of the candidate sources that returned this track, the winning (explaining) source first. */

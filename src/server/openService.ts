@@ -1,5 +1,6 @@
 // Opens everything the service needs from disk and URLs (world, bundles, storage), builds the app.
 // Used by `encore serve`, `encore start` and bench:feed.
+import { Errors } from '../domain/errors.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
@@ -22,8 +23,8 @@ export interface ServiceOptions {
   readonly stateUrl: string;
   /** Event log URL (lmdb://dir, memory://, nats://...). */
   readonly eventsUrl: string;
-  /** Default market (index into MARKETS) for listeners the world does not know. */
-  readonly defaultMarket?: number;
+  /** Market code of listeners the world does not know and who name none (default: the catalog's first market). */
+  readonly defaultMarket?: string;
   /** Poll the bundle store for a newer version every this many ms (0: never). */
   readonly watchMs?: number;
   readonly logger: Logger;
@@ -60,7 +61,7 @@ export async function openService(o: ServiceOptions): Promise<Service> {
     bundles,
     listenerState,
     eventLog,
-    profiles: profilesFromUsers(world.users, o.defaultMarket ?? 0),
+    profiles: profilesFromUsers(world.users, defaultMarketIndex(world.catalog.markets, o.defaultMarket)),
     metrics: new Registry(),
     logger: o.logger,
     components: defaultComponents(),
@@ -90,4 +91,12 @@ function line(level: string, o: object | string, m?: string): string {
   if (typeof o === 'string') return `[${level}] ${o}`;
   const fields = o instanceof Error ? o.message : JSON.stringify(o, (_k, v: unknown) => (v instanceof Error ? v.message : v));
   return `[${level}] ${m ?? ''} ${fields}`;
+}
+
+/** Index of the default market code in the catalog's market list; an unknown code is a clear error. */
+function defaultMarketIndex(markets: readonly string[], code: string | undefined): number {
+  if (code === undefined) return 0;
+  const i = markets.indexOf(code);
+  if (i < 0) throw Errors.badRequest(`--default-market ${code} is not a market of this catalog (${markets.slice(0, 20).join(', ')}${markets.length > 20 ? ', …' : ''})`);
+  return i;
 }

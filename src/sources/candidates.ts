@@ -8,7 +8,7 @@ import type { CandidateBatch, RequestContext } from '../pipeline/contracts.js';
 export function eligible(ctx: RequestContext, t: number): boolean {
   const c = ctx.catalog.columns;
   if (!(t >= 0 && t < ctx.catalog.trackCount)) return false;
-  if (((c.markets[t]! >>> ctx.market) & 1) !== 1) return false;
+  if (!ctx.catalog.marketSets.has(c.marketSet[t]!, ctx.market)) return false;
   return ctx.explicitOk || c.explicit[t]! === 0;
 }
 

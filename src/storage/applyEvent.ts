@@ -1,5 +1,4 @@
 import { EARLY_SKIP_MS, type ListenEvent } from '../domain/events.js';
-import { parseArtistId, parseTrackId } from '../domain/ids.js';
 import type { ListenerState } from './interfaces.js';
 
 // How each event type changes a listener's online state. Pure and shared by every ListenerStateStore
@@ -107,8 +106,9 @@ export function applyEvent(s: MutableListenerState, ev: ListenEvent): void {
     }
     s.lastEventAt = ts;
   }
-  const track = ev.trackId === undefined ? null : parseTrackId(ev.trackId);
-  const artist = ev.artistId === undefined ? null : parseArtistId(ev.artistId);
+  // Indices resolved by validateEvent; an event without them (not validated against a catalog) changes no list.
+  const track = ev.trackIndex ?? null;
+  const artist = ev.artistIndex ?? null;
   switch (ev.type) {
     case 'play_start':
       if (track === null) return;

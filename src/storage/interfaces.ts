@@ -29,6 +29,14 @@ export interface ListenerState {
   readonly dislikedTracks: readonly number[];
   readonly bannedArtists: readonly number[];
   readonly followedArtists: readonly number[];
+  /** Set by PUT /v1/users/{id}: market code, explicit setting, onboarding genre names. */
+  readonly profile?: ListenerProfile;
+}
+
+export interface ListenerProfile {
+  readonly market?: string;
+  readonly explicit?: boolean;
+  readonly genres?: readonly string[];
 }
 
 /** Online listener state keyed by user id: read on every feed request, updated by every event. */

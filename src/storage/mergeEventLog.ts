@@ -1,5 +1,4 @@
 import { EventType, type ListenEvent } from '../domain/events.js';
-import { parseTrackId, parseUserId } from '../domain/ids.js';
 import type { World, WorldEvents } from '../world/World.js';
 import { SESSION_IDLE_MS } from './applyEvent.js';
 import { readAllEvents } from './open.js';
@@ -19,8 +18,10 @@ export interface MergeSummary {
  * listeners or tracks the world does not have (added while serving) are skipped and counted: the bundle's
  * user and track tables are the world's.
  */
-export async function mergeEventLogIntoWorld(world: World, url: string): Promise<{ world: World; summary: MergeSummary }> {
+export async function mergeEventLogIntoWorld(world: World, url: string, excluded?: ReadonlySet<string>): Promise<{ world: World; summary: MergeSummary }> {
   const ev = world.events;
+  const userIds = world.users.ids;
+  const trackIds = world.catalog.trackIds;
   const users = world.users.count;
   const tracks = world.catalog.trackCount;
   // Pass 1: keep the mergeable events in flat columns (no per-event objects kept).
@@ -35,9 +36,10 @@ export async function mergeEventLogIntoWorld(world: World, url: string): Promise
   let skipped = 0;
   const keep = (e: ListenEvent): boolean => {
     if (e.trackId === undefined) return false;
-    const u = parseUserId(e.userId);
-    const t = parseTrackId(e.trackId);
-    if (u === null || t === null || u >= users || t >= tracks) return false;
+    if (excluded?.has(e.userId) === true) return false;
+    const u = userIds.indexOf(e.userId);
+    const t = trackIds.indexOf(e.trackId);
+    if (u < 0 || t < 0 || u >= users || t >= tracks) return false;
     if (n === cap) {
       cap *= 2;
       user = grow(user, new Int32Array(cap));

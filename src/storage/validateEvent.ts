@@ -1,5 +1,5 @@
 import { EventType, type EventTypeName, type ListenEvent } from '../domain/events.js';
-import { artistId as toArtistId, parseArtistId, parseTrackId, parseUserId } from '../domain/ids.js';
+import { MAX_ID_BYTES, idProblem } from '../domain/ids.js';
 import type { Catalog } from '../catalog/Catalog.js';
 
 // Per-event validation for POST /v1/events. Done in code rather than one JSON schema for the batch so
@@ -11,7 +11,7 @@ export type EventCheck = { readonly kind: 'ok'; readonly event: ListenEvent } | 
 const MIN_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
 /** Allowed clock skew of a client into the future. */
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
-const MAX_ID_LENGTH = 200;
+const MAX_ID_LENGTH = MAX_ID_BYTES;
 
 const TRACK_EVENTS = new Set<EventTypeName>(['impression', 'play_start', 'skip', 'complete', 'like', 'dislike', 'save']);
 
@@ -34,7 +34,9 @@ export function validateEvent(raw: unknown, catalog: Catalog, nowMs: number): Ev
   const t = type as EventTypeName;
   const eventId = optionalString(o, 'eventId');
   if (eventId === undefined || eventId === null) return rejected(`eventId must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
-  if (typeof o.userId !== 'string' || parseUserId(o.userId) === null) return rejected('userId must look like "u123"');
+  const userProblem = idProblem(o.userId);
+  if (userProblem !== null) return rejected(`userId ${userProblem}`);
+  const userId = o.userId as string;
   const ts = o.timestamp;
   if (typeof ts !== 'number' || !Number.isInteger(ts)) return rejected('timestamp must be an integer (milliseconds since the epoch)');
   if (ts < MIN_TIMESTAMP_MS) return rejected('timestamp must be milliseconds since the epoch (looks like seconds or too old)');
@@ -45,23 +47,31 @@ export function validateEvent(raw: unknown, catalog: Catalog, nowMs: number): Ev
   if (requestId === null) return rejected('requestId must be a non-empty string');
 
   let trackId: string | undefined;
+  let trackIndex = -1;
   if (o.trackId !== undefined) {
-    const ti = typeof o.trackId === 'string' ? parseTrackId(o.trackId) : null;
-    if (ti === null) return rejected('trackId must look like "t123"');
-    if (ti >= catalog.trackCount) return rejected(`unknown track ${o.trackId}`);
+    const p = idProblem(o.trackId);
+    if (p !== null) return rejected(`trackId ${p}`);
+    trackIndex = catalog.trackIds.indexOf(o.trackId as string);
+    if (trackIndex < 0 || trackIndex >= catalog.trackCount) return rejected(`unknown track "${o.trackId as string}"`);
     trackId = o.trackId as string;
   }
   let artistId: string | undefined;
+  let artistIndex = -1;
   if (o.artistId !== undefined) {
-    const ai = typeof o.artistId === 'string' ? parseArtistId(o.artistId) : null;
-    if (ai === null) return rejected('artistId must look like "a123"');
-    if (ai >= catalog.artistCount) return rejected(`unknown artist ${o.artistId}`);
+    const p = idProblem(o.artistId);
+    if (p !== null) return rejected(`artistId ${p}`);
+    const ai = catalog.artistIds.indexOf(o.artistId as string);
+    if (ai < 0 || ai >= catalog.artistCount) return rejected(`unknown artist "${o.artistId as string}"`);
     artistId = o.artistId as string;
+    artistIndex = ai;
   }
   if (TRACK_EVENTS.has(t) && trackId === undefined) return rejected(`${t} needs a trackId`);
   if (t === 'follow_artist' || t === 'ban_artist') {
     // Banning "the artist of this track" is allowed: the artist is taken from the catalog.
-    if (artistId === undefined && trackId !== undefined) artistId = toArtistId(catalog.columns.artist[parseTrackId(trackId)!]!);
+    if (artistId === undefined && trackIndex >= 0) {
+      artistIndex = catalog.columns.artist[trackIndex]!;
+      artistId = catalog.artistIds.idAt(artistIndex);
+    }
     if (artistId === undefined) return rejected(`${t} needs an artistId (or a trackId)`);
   }
 
@@ -84,9 +94,11 @@ export function validateEvent(raw: unknown, catalog: Catalog, nowMs: number): Ev
   const event: ListenEvent = {
     eventId,
     type: t,
-    userId: o.userId,
+    userId,
     ...(trackId !== undefined ? { trackId } : {}),
     ...(artistId !== undefined ? { artistId } : {}),
+    ...(trackIndex >= 0 ? { trackIndex } : {}),
+    ...(artistIndex >= 0 ? { artistIndex } : {}),
     timestamp: ts,
     ...(surface !== undefined ? { surface } : {}),
     ...(requestId !== undefined ? { requestId } : {}),

@@ -3,15 +3,14 @@
 // tracks available in the market; and the same per market x root genre.
 import type { Catalog } from '../catalog/Catalog.js';
 import { EventType } from '../domain/events.js';
-import { MARKETS } from '../domain/markets.js';
 import type { EventColumns, UserRanges } from './confidence.js';
 
 export interface PopularityCsr {
   /** Root genre ids, in slot order (slot = position). */
   readonly roots: Int32Array;
-  readonly marketIndptr: Int32Array; // MARKETS.length + 1
+  readonly marketIndptr: Int32Array; // marketCount + 1
   readonly marketTracks: Int32Array;
-  readonly genreIndptr: Int32Array; // MARKETS.length * roots + 1, row = market * roots.length + slot
+  readonly genreIndptr: Int32Array; // marketCount * roots + 1, row = market * roots.length + slot
   readonly genreTracks: Int32Array;
 }
 
@@ -58,14 +57,16 @@ export function buildPopularity(
   const tau = (opts.halfLifeDays * 86_400_000) / Math.LN2;
   const score = new Float64Array(n);
   const touched = new Int32Array(n);
-  const { markets, genre } = catalog.columns;
-  const marketIndptr = new Int32Array(MARKETS.length + 1);
-  const genreIndptr = new Int32Array(MARKETS.length * roots.length + 1);
+  const { marketSet, genre } = catalog.columns;
+  const sets = catalog.marketSets;
+  const marketCount = catalog.markets.length;
+  const marketIndptr = new Int32Array(marketCount + 1);
+  const genreIndptr = new Int32Array(marketCount * roots.length + 1);
   const marketOut: number[] = [];
   const genreOut: number[] = [];
   const perSlot: number[][] = roots.length > 0 ? Array.from({ length: roots.length }, () => []) : [];
   const userCount = userMarket.length;
-  for (let m = 0; m < MARKETS.length; m++) {
+  for (let m = 0; m < marketCount; m++) {
     let nt = 0;
     for (let u = 0; u < userCount; u++) {
       if (userMarket[u]! !== m) continue;
@@ -78,7 +79,7 @@ export function buildPopularity(
         score[t]! += Math.exp(-Math.max(0, nowMs - events.timestampMs[i]!) / tau);
       }
     }
-    const cand = Array.from(touched.subarray(0, nt)).filter((t) => ((markets[t]! >>> m) & 1) === 1);
+    const cand = Array.from(touched.subarray(0, nt)).filter((t) => sets.has(marketSet[t]!, m));
     cand.sort((a, b) => score[b]! - score[a]! || a - b);
     for (const s of perSlot) s.length = 0;
     let inMarket = 0;

@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/Catalog.js';
+import { IdDictionary } from '../catalog/IdDictionary.js';
 import { loadCatalog, readWorldManifest } from '../catalog/ColumnarCatalog.js';
 import { Errors } from '../domain/errors.js';
 import { MARKETS } from '../domain/markets.js';
-import { StringTable, WORLD_FORMAT, WORLD_FORMAT_VERSION, readColumn, writeJson, type ColumnSpec, type WorldManifest } from './format.js';
+import { WORLD_FORMAT, WORLD_FORMAT_VERSION, readColumn, writeJson, type ColumnSpec, type WorldManifest } from './format.js';
 import { generateCatalog, type Progress } from './generateCatalog.js';
 import { EVENT_FILES, generateHistory } from './generateHistory.js';
 import { USER_FILES, generateUsers } from './generateUsers.js';
@@ -19,6 +20,8 @@ export type { Progress } from './generateCatalog.js';
 
 export interface WorldUsers {
   readonly count: number;
+  /** The listeners' ids (row i of every listener column is ids.idAt(i)). */
+  readonly ids: IdDictionary;
   readonly market: Uint8Array;
   readonly explicitOk: Uint8Array;
   readonly signupDay: Int32Array;
@@ -44,11 +47,7 @@ export interface World {
   readonly catalog: Catalog;
   readonly users: WorldUsers;
   readonly events: WorldEvents;
-  readonly userIds: readonly string[] | null; // original ids for imported data, else null
-  readonly itemIds: readonly string[] | null;
 }
-
-export const ID_FILES = { userIds: 'ids/userIds', itemIds: 'ids/itemIds' } as const;
 
 export interface GenerateOptions {
   readonly tracks: number;
@@ -159,8 +158,9 @@ export function openWorld(dir: string): World {
     market: readColumn(abs, USER_FILES.market, f, 'uint8'),
     explicitOk: readColumn(abs, USER_FILES.explicitOk, f, 'uint8'),
     signupDay: readColumn(abs, USER_FILES.signupDay, f, 'int32'),
+    ids: IdDictionary.read(abs, USER_FILES.ids, f),
   };
-  if (users.market.length !== U || users.explicitOk.length !== U || users.signupDay.length !== U) throw Errors.formatMismatch(path.join(abs, 'users'), `listener columns disagree with manifest (${U} listeners)`);
+  if (users.ids.size !== U || users.market.length !== U || users.explicitOk.length !== U || users.signupDay.length !== U) throw Errors.formatMismatch(path.join(abs, 'users'), `listener columns disagree with manifest (${U} listeners)`);
   const E = manifest.counts.events;
   const user = readColumn(abs, EVENT_FILES.user, f, 'int32');
   const track = readColumn(abs, EVENT_FILES.track, f, 'int32');
@@ -180,15 +180,11 @@ export function openWorld(dir: string): World {
     userStart[u + 1]!++;
   }
   for (let u = 0; u < U; u++) userStart[u + 1]! += userStart[u]!;
-  const userIds = f[`${ID_FILES.userIds}.offsets`] ? StringTable.read(abs, ID_FILES.userIds, f).toArray() : null;
-  const itemIds = f[`${ID_FILES.itemIds}.offsets`] ? StringTable.read(abs, ID_FILES.itemIds, f).toArray() : null;
   return {
     dir: abs,
     manifest,
     catalog,
     users,
     events: { count: E, user, track, timestampMs, type, positionMs, session, weight, userStart },
-    userIds,
-    itemIds,
   };
 }

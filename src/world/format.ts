@@ -7,7 +7,8 @@ import type { Genre } from '../catalog/Catalog.js';
 import { Errors } from '../domain/errors.js';
 
 export const WORLD_FORMAT = 'encore-world';
-export const WORLD_FORMAT_VERSION = 1;
+/** 2: id dictionaries (ids/), availability sets instead of a 16-market bitmask, any market list. */
+export const WORLD_FORMAT_VERSION = 2;
 export const TRUTH_FORMAT = 'encore-truth';
 export const TRUTH_FORMAT_VERSION = 1;
 

@@ -9,6 +9,7 @@ import { writeAlbumTitle, writeArtistName, writeTrackTitle } from './names.js';
 import { Rng, mixSeed } from './rng.js';
 import { WORLD_NOW_DAY } from './timeline.js';
 import { CATALOG_FILES } from '../catalog/ColumnarCatalog.js';
+import { writeMarketMasks, writeSequentialIds } from '../catalog/writeCatalogTables.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;
 
@@ -193,7 +194,7 @@ export function generateCatalog(seed: number, trackCount: number, space: GenreSp
   writeColumn(dir, CATALOG_FILES.releaseDay, releaseDay, files);
   writeColumn(dir, CATALOG_FILES.durationMs, durationMs, files);
   writeColumn(dir, CATALOG_FILES.explicit, explicit, files);
-  writeColumn(dir, CATALOG_FILES.markets, markets, files);
+  writeMarketMasks(dir, markets, MARKET_COUNT, files, { set: CATALOG_FILES.marketSet, sets: CATALOG_FILES.marketSets });
   writeColumn(dir, CATALOG_FILES.popularity, popularity, files);
   writeColumn(dir, CATALOG_FILES.features, features, files);
   writeColumn(dir, CATALOG_FILES.albumArtist, albumArtist.subarray(0, al), files);
@@ -203,6 +204,9 @@ export function generateCatalog(seed: number, trackCount: number, space: GenreSp
   artistNames.close(files);
   albumTitles.close(files);
   trackTitles.close(files);
+  writeSequentialIds(dir, CATALOG_FILES.trackIds, 't', trackCount, files);
+  writeSequentialIds(dir, CATALOG_FILES.artistIds, 'a', artistCount, files);
+  writeSequentialIds(dir, CATALOG_FILES.albumIds, 'al', al, files);
 
   return {
     trackCount, artistCount, albumCount: al, artist, album, genre, durationMs, explicit, markets, popularity, features,

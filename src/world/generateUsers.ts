@@ -9,11 +9,14 @@ import { HISTORY_DAYS, WORLD_NOW_DAY } from './timeline.js';
 import { FAV_SLOTS, TASTE_SLOTS, TRUTH_COEFFICIENTS, TRUTH_FILES, type Truth, type TruthManifest } from './truth.js';
 import { TRUTH_FORMAT, TRUTH_FORMAT_VERSION } from './format.js';
 import path from 'node:path';
+import { writeSequentialIds } from '../catalog/writeCatalogTables.js';
 
 export const USER_FILES = {
   market: 'users/market.bin',
   explicitOk: 'users/explicitOk.bin',
   signupDay: 'users/signupDay.bin',
+  /** The listeners' id dictionary (src/catalog/IdDictionary.ts). */
+  ids: 'ids/user',
 } as const;
 
 export interface GeneratedUsers {
@@ -112,6 +115,7 @@ export function generateUsers(seed: number, userCount: number, playsPerUser: num
   writeColumn(dir, USER_FILES.market, market, files);
   writeColumn(dir, USER_FILES.explicitOk, explicitOk, files);
   writeColumn(dir, USER_FILES.signupDay, signupDay, files);
+  writeSequentialIds(dir, USER_FILES.ids, 'u', userCount, files);
   const truthFiles: Record<string, ColumnSpec> = {};
   writeColumn(dir, TRUTH_FILES.tasteGenre, tasteGenre, truthFiles);
   writeColumn(dir, TRUTH_FILES.tasteWeight, tasteWeight, truthFiles);

@@ -3,7 +3,6 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
-import { marketIndex } from '../../domain/markets.js';
 import { consoleLogger, openService } from '../../server/openService.js';
 
 export interface ServeFlags {
@@ -13,7 +12,7 @@ export interface ServeFlags {
   host: string;
   state: string;
   events: string;
-  defaultMarket: string;
+  defaultMarket?: string;
   watchMs: number;
   log: boolean;
   /** Processes serving the same port (node:cluster); each loads the world and bundle itself. */
@@ -48,15 +47,13 @@ export async function serve(o: ServeFlags): Promise<void> {
     console.error(`encore: cluster primary ${process.pid} started ${workers} workers`);
     return;
   }
-  const market = marketIndex(o.defaultMarket);
-  if (market < 0) throw Errors.badRequest(`--default-market ${o.defaultMarket} is not a known market`);
   const started = performance.now();
   const service = await openService({
     worldDir: o.world,
     bundlesDir: o.bundles,
     stateUrl: o.state,
     eventsUrl: o.events,
-    defaultMarket: market,
+    ...(o.defaultMarket !== undefined ? { defaultMarket: o.defaultMarket } : {}),
     watchMs: o.watchMs,
     logger: consoleLogger,
     logRequests: o.log,
@@ -91,7 +88,7 @@ export function registerServe(program: Command): void {
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--state <url>', 'listener state: lmdb://DIR, redis://HOST:PORT or memory://', 'lmdb://data/state')
     .option('--events <url>', 'event log: lmdb://DIR, nats://HOST:PORT or memory://', 'lmdb://data/events')
-    .option('--default-market <code>', 'market of listeners the world does not know', 'US')
+    .option('--default-market <code>', 'market of listeners the world does not know (default: the catalog\'s first market)')
     .option('--watch-ms <n>', 'poll the bundle directory for a new version every n ms (0: never)', int, 2000)
     .option('--log', 'log every request', false)
     .option('--workers <n>', 'processes sharing the port (each loads world and bundle)', int, 1)

@@ -41,7 +41,6 @@ export function registerStart(program: Command): void {
         host: '127.0.0.1',
         state: `lmdb://${path.join(DEMO, 'state')}`,
         events: `lmdb://${path.join(DEMO, 'events')}`,
-        defaultMarket: 'US',
         watchMs: 2000,
         log: false,
       });

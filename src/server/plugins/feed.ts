@@ -1,5 +1,7 @@
 // GET /v1/users/{userId}/feed: the feed request. The handler only translates HTTP to recommend().
 import type { FastifyPluginAsync } from 'fastify';
+import { Errors } from '../../domain/errors.js';
+import { resolveGenreNames } from '../../pipeline/genreNames.js';
 import { recommend } from '../../pipeline/recommend.js';
 import type { RecommendRequest } from '../../pipeline/types.js';
 import type { AppPluginOptions } from '../deps.js';
@@ -12,6 +14,8 @@ interface FeedQuery {
   limit: number;
   seedTrackId?: string;
   genres?: string;
+  market?: string;
+  explicit?: boolean;
   diversity: boolean;
 }
 
@@ -41,6 +45,18 @@ export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { de
     },
     async (req, reply) => {
       const q = req.query;
+      const catalog = deps.catalog;
+      let onboardingGenres: number[] | undefined;
+      if (q.genres !== undefined) {
+        const { ids, unknown } = resolveGenreNames(catalog, q.genres.split(','));
+        if (unknown.length > 0) throw Errors.badRequest(`genres: unknown genre ${JSON.stringify(unknown[0])} (GET /v1/genres lists them)`);
+        onboardingGenres = ids;
+      }
+      let market: number | undefined;
+      if (q.market !== undefined) {
+        market = catalog.markets.indexOf(q.market);
+        if (market < 0) throw Errors.badRequest(`market: "${q.market}" is not a market of this catalog (GET /v1/markets lists them)`);
+      }
       const request: RecommendRequest = {
         receivedAt: performance.now() - reply.elapsedTime,
         userId: req.params.userId,
@@ -48,7 +64,9 @@ export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { de
         limit: q.limit,
         diversity: q.diversity,
         ...(q.seedTrackId !== undefined ? { seedTrackId: q.seedTrackId } : {}),
-        ...(q.genres !== undefined ? { onboardingGenres: q.genres.split(',').map(Number) } : {}),
+        ...(onboardingGenres !== undefined ? { onboardingGenres } : {}),
+        ...(market !== undefined ? { market } : {}),
+        ...(q.explicit !== undefined ? { explicitOk: q.explicit } : {}),
       };
       return recommend(pipelineDeps, request);
     },

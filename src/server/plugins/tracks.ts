@@ -2,8 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Catalog } from '../../catalog/Catalog.js';
 import { MutableCatalog, type TrackUpsert } from '../../catalog/MutableCatalog.js';
 import { Errors } from '../../domain/errors.js';
-import { MARKETS } from '../../domain/markets.js';
+import { ID_SCHEMA } from '../../domain/ids.js';
+import { MARKET_CODE_PATTERN } from '../../catalog/MarketSets.js';
+import { MAX_GENRES_PER_TRACK, MAX_TITLE_LENGTH, checkTrackInput } from '../../catalog/trackInput.js';
 import type { Logger } from '../deps.js';
+import { errorResponses } from '../schemas/common.js';
 
 /**
  * An extra sink for accepted catalog changes, called after they are applied and before the answer. The
@@ -33,24 +36,27 @@ export interface TracksResponse {
   readonly rejected: { index: number; trackId: string; reason: string }[];
 }
 
-const idString = { type: 'string', minLength: 1, maxLength: 16 } as const;
-const trackSchema = {
+const namedRef = {
   type: 'object',
-  required: ['trackId'],
-  additionalProperties: false,
+  required: ['id'],
+  properties: { id: ID_SCHEMA, name: { type: 'string', minLength: 1, maxLength: MAX_TITLE_LENGTH } },
+} as const;
+
+/** The track object (documentation and a first shape check; each track is then checked on its own by checkTrackInput). */
+export const trackObjectSchema = {
+  type: 'object',
+  required: ['id'],
   properties: {
-    trackId: idString,
-    title: { type: 'string', minLength: 1, maxLength: 500 },
-    artistId: idString,
-    artistName: { type: 'string', minLength: 1, maxLength: 500 },
-    albumId: idString,
-    albumTitle: { type: 'string', minLength: 1, maxLength: 500 },
-    genre: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', minLength: 1 }] },
-    releaseDate: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+    id: ID_SCHEMA,
+    title: { type: 'string', minLength: 1, maxLength: MAX_TITLE_LENGTH },
+    artist: namedRef,
+    album: namedRef,
+    genres: { type: 'array', items: { type: 'string' }, maxItems: MAX_GENRES_PER_TRACK, description: 'names; "parent/child" builds the hierarchy; the first is the primary genre' },
+    releaseDate: { type: 'string', description: 'YYYY-MM-DD' },
     durationMs: { type: 'integer', minimum: 1 },
     explicit: { type: 'boolean' },
-    markets: { type: 'array', items: { type: 'string', enum: [...MARKETS] }, uniqueItems: true },
-    features: { anyOf: [{ type: 'object', additionalProperties: { type: 'number' } }, { type: 'array', items: { type: 'number' } }] },
+    markets: { type: 'array', items: { type: 'string', pattern: MARKET_CODE_PATTERN }, description: 'ISO 3166-1 alpha-2 codes where the track may be played; absent = everywhere' },
+    features: { type: 'object', additionalProperties: { type: 'number' } },
     popularity: { type: 'number', minimum: 0, maximum: 1 },
   },
 } as const;
@@ -59,7 +65,7 @@ const bodySchema = {
   type: 'object',
   required: ['tracks'],
   additionalProperties: false,
-  properties: { tracks: { type: 'array', minItems: 1, maxItems: MAX_TRACKS_PER_BATCH, items: trackSchema } },
+  properties: { tracks: { type: 'array', minItems: 1, maxItems: MAX_TRACKS_PER_BATCH, items: { type: 'object' } } },
 } as const;
 
 const responseSchema = {
@@ -83,24 +89,23 @@ const responseSchema = {
  * replica.
  *
  * - 400: malformed body (field types per the schema); nothing changes.
- * - 200: each track is applied or rejected on its own (`rejected[i].reason`); new ids must be dense
- *   (the next free `t<trackCount>`), so tracks of a batch are applied in order.
+ * - 200: each track is applied or rejected on its own (`rejected[i].reason`), in order.
  * - 503: the serving catalog is read-only (not a MutableCatalog).
  */
 export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app, opts) => {
   const { catalog, catalogChanges, logger } = opts.deps;
 
-  app.put<{ Body: { tracks: TrackUpsert[] } }>(
+  app.put<{ Body: { tracks: unknown[] } }>(
     '/v1/tracks',
     {
       bodyLimit: 16 * 1024 * 1024,
       schema: {
         summary: 'Add or update tracks (new releases, licence changes per market)',
         description:
-          'A new track takes the next free id and needs every field; an update sends trackId plus the fields that change. `markets` lists where the track may still be played. Each track is applied or rejected on its own.',
+          'Upsert by the app\'s track id, with the same track objects as `encore import --format jsonl`. A new track needs id, title and artist ({id, name}; an artist, album, genre or market seen for the first time is created). An update sends id plus the fields that change; `markets` lists where the track may still be played. Each track is applied or rejected on its own.',
         tags: ['catalog'],
         body: bodySchema,
-        response: { 200: responseSchema },
+        response: { 200: responseSchema, ...errorResponses },
       },
     },
     async (req): Promise<TracksResponse> => {
@@ -108,14 +113,27 @@ export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app,
       const added: string[] = [];
       const updated: string[] = [];
       const rejected: TracksResponse['rejected'] = [];
-      const tracks = req.body.tracks;
-      // Through the catalog's change router: journaled (embedded) or ordered by the shared stream (replicas).
-      const results = await catalog.submit(tracks);
-      for (let i = 0; i < tracks.length; i++) {
-        const r = results[i]!;
-        if (r.kind === 'rejected') rejected.push({ index: i, trackId: tracks[i]!.trackId, reason: r.reason });
-        else (r.kind === 'added' ? added : updated).push(tracks[i]!.trackId);
+      // Each track is checked on its own; the valid ones go through the catalog's change router: journaled
+      // (embedded) or ordered by the shared stream (replicas), so every replica assigns the same indices.
+      const tracks: TrackUpsert[] = [];
+      const at: number[] = [];
+      req.body.tracks.forEach((raw, i) => {
+        const c = checkTrackInput(raw);
+        const id = typeof (raw as { id?: unknown }).id === 'string' ? ((raw as { id: string }).id) : '';
+        if (c.kind === 'rejected') rejected.push({ index: i, trackId: id, reason: `${c.field} ${c.reason}` });
+        else if (c.track.takedown === true) rejected.push({ index: i, trackId: id, reason: 'takedown is DELETE /v1/tracks/{id}' });
+        else {
+          tracks.push(c.track);
+          at.push(i);
+        }
+      });
+      const results = tracks.length > 0 ? await catalog.submit(tracks) : [];
+      for (let k = 0; k < tracks.length; k++) {
+        const r = results[k]!;
+        if (r.kind === 'rejected') rejected.push({ index: at[k]!, trackId: tracks[k]!.id, reason: r.reason });
+        else (r.kind === 'added' ? added : updated).push(tracks[k]!.id);
       }
+      rejected.sort((x, y) => x.index - y.index);
       const applied = added.length + updated.length;
       if (applied > 0 && catalogChanges !== undefined) await catalogChanges.append(tracks.filter((_, i) => results[i]!.kind !== 'rejected'));
       if (applied > 0) logger?.info({ added: added.length, updated: updated.length, rejected: rejected.length }, 'catalog changed');

@@ -1,4 +1,5 @@
-import { TRACK_ID_PATTERN, USER_ID_PATTERN } from '../../domain/ids.js';
+import { ID_SCHEMA } from '../../domain/ids.js';
+import { MARKET_CODE_PATTERN } from '../../catalog/MarketSets.js';
 import { SURFACE_NAMES } from '../../surfaces/index.js';
 import { errorResponses } from './common.js';
 
@@ -6,7 +7,7 @@ export const MAX_HTTP_LIMIT = 100;
 
 export const feedParams = {
   type: 'object',
-  properties: { userId: { type: 'string', pattern: USER_ID_PATTERN, description: 'listener id, e.g. u42' } },
+  properties: { userId: { ...ID_SCHEMA, description: 'the app\'s listener id, percent-encoded in the path (1-256 bytes of UTF-8, no control characters)' } },
   required: ['userId'],
 } as const;
 
@@ -16,8 +17,10 @@ export const feedQuery = {
   properties: {
     surface: { type: 'string', enum: SURFACE_NAMES, default: 'home' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_HTTP_LIMIT, default: 30 },
-    seedTrackId: { type: 'string', pattern: TRACK_ID_PATTERN, description: 'radio: the track to continue from' },
-    genres: { type: 'string', pattern: '^[0-9]{1,5}(,[0-9]{1,5}){0,19}$', description: 'cold start: root genre ids picked at onboarding, comma-separated' },
+    seedTrackId: { ...ID_SCHEMA, description: 'radio: the track to continue from (the app\'s track id)' },
+    genres: { type: 'string', minLength: 1, maxLength: 2000, description: 'cold start: genre names picked at onboarding, comma-separated (e.g. "rock/indie rock,jazz"; GET /v1/genres lists them)' },
+    market: { type: 'string', pattern: MARKET_CODE_PATTERN, description: 'market (ISO 3166-1 alpha-2) of a listener Encore does not know yet' },
+    explicit: { type: 'boolean', description: 'false: a listener Encore does not know yet who wants no explicit tracks' },
     diversity: { type: 'boolean', default: true, description: 'false turns re-ranking rules off (debugging)' },
   },
 } as const;
@@ -42,6 +45,7 @@ const itemSchema = {
     title: { type: 'string' },
     artistId: { type: 'string' },
     artist: { type: 'string' },
+    albumId: { type: 'string' },
     album: { type: 'string' },
     score: { type: 'number' },
     sources: { type: 'array', items: { type: 'string' } },
@@ -49,7 +53,7 @@ const itemSchema = {
     exploration: { type: 'boolean' },
     propensity: { type: 'number', description: 'exploration slot only: log it with the impression event' },
   },
-  required: ['trackId', 'title', 'artistId', 'artist', 'album', 'score', 'sources', 'reason'],
+  required: ['trackId', 'title', 'artistId', 'artist', 'albumId', 'album', 'score', 'sources', 'reason'],
 } as const;
 
 export const feedResponse = {

@@ -1,6 +1,7 @@
 // Writes imported interactions as a world directory in the same format as `encore world` (docs/formats.md).
-// Items become tracks t0.. (one artist and one album per item: the data names none), listeners u0..; original ids
-// are kept in ids/. Every item is available in all markets; every row becomes one `complete` event with its weight.
+// Items become tracks with their original ids (one artist and one album per item, with the item's id: the data names
+// none), listeners keep theirs. Every item is available everywhere (the data names no markets; the world has the one
+// market UNKNOWN_MARKET); every row becomes one `complete` event with its weight.
 // The world is written into a temp directory renamed at the end, so nothing half-imported is ever visible.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,19 +9,22 @@ import type { Genre } from '../../catalog/Catalog.js';
 import { CATALOG_FILES } from '../../catalog/ColumnarCatalog.js';
 import { Errors } from '../../domain/errors.js';
 import { EventType } from '../../domain/events.js';
-import { MARKETS } from '../../domain/markets.js';
+import { IdDictionary } from '../../catalog/IdDictionary.js';
+import { EVERYWHERE, MarketSets } from '../../catalog/MarketSets.js';
 import { StringTableWriter, WORLD_FORMAT, WORLD_FORMAT_VERSION, writeColumn, writeJson, type ColumnSpec, type WorldManifest } from '../format.js';
 import { EVENT_FILES } from '../generateHistory.js';
 import { USER_FILES } from '../generateUsers.js';
-import { ALL_MARKETS_MASK } from '../markets.js';
 import { DAY_MS } from '../timeline.js';
-import { ID_FILES, prepareOut, sortedKeys } from '../World.js';
+import { USER_FILES as WORLD_USER_FILES } from '../generateUsers.js';
+import { prepareOut, sortedKeys } from '../World.js';
 import type { ImportedData } from './movielens.js';
 
 /** A new session starts after this much silence between two events of a listener. */
 export const SESSION_GAP_MS = 30 * 60_000;
 /** Duration written for imported items (the data has none). */
 export const UNKNOWN_DURATION_MS = 210_000;
+/** The one market of a world whose data names none (ISO 3166-1 user-assigned code). */
+export const UNKNOWN_MARKET = 'ZZ';
 
 export interface ImportSummary {
   readonly dir: string;
@@ -72,7 +76,8 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
   writeColumn(dir, CATALOG_FILES.releaseDay, meta ? meta.releaseDay : new Int32Array(N), files);
   writeColumn(dir, CATALOG_FILES.durationMs, new Int32Array(N).fill(UNKNOWN_DURATION_MS), files);
   writeColumn(dir, CATALOG_FILES.explicit, new Uint8Array(N), files);
-  writeColumn(dir, CATALOG_FILES.markets, new Uint16Array(N).fill(ALL_MARKETS_MASK), files);
+  writeColumn(dir, CATALOG_FILES.marketSet, new Uint32Array(N).fill(EVERYWHERE), files);
+  writeColumn(dir, CATALOG_FILES.marketSets, MarketSets.everywhereOnly().words, files);
   writeColumn(dir, CATALOG_FILES.popularity, Float32Array.from(counts, (c) => c / maxCount), files);
   writeColumn(dir, CATALOG_FILES.features, meta ? meta.features : new Float32Array(0), files);
   writeColumn(dir, CATALOG_FILES.albumArtist, identity, files);
@@ -127,14 +132,9 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
   writeColumn(dir, EVENT_FILES.positionMs, new Int32Array(E), files);
   writeColumn(dir, EVENT_FILES.session, eSession, files);
   writeColumn(dir, EVENT_FILES.weight, eWeight, files);
-  for (const [name, ids] of [[ID_FILES.userIds, x.userIds], [ID_FILES.itemIds, x.itemIds]] as const) {
-    const w = new StringTableWriter(dir, name, ids.length);
-    for (const id of ids) {
-      w.appendString(id);
-      w.end();
-    }
-    w.close(files);
-  }
+  const items = IdDictionary.of(x.itemIds);
+  for (const name of [CATALOG_FILES.trackIds, CATALOG_FILES.artistIds, CATALOG_FILES.albumIds]) items.save(dir, name, files);
+  IdDictionary.of(x.userIds).save(dir, USER_FILES.ids, files);
 
   const genres: Genre[] = (meta ? meta.genreNames : ['unknown']).map((name, id) => ({ id, name, parent: -1 }));
   const manifest: WorldManifest = {
@@ -144,7 +144,7 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
     seed: null,
     nowMs: maxTs + 1,
     counts: { tracks: N, artists: N, albums: N, users: U, events: E, plays: E, sessions: session + 1 },
-    markets: [...MARKETS],
+    markets: [UNKNOWN_MARKET],
     genres,
     featureNames: meta ? [...meta.featureNames] : [],
     files: sortedKeys(files),
