@@ -44,6 +44,9 @@ export interface Catalog {
   trackTitle(t: TrackIndex): string;
   artistName(a: ArtistIndex): string;
   albumTitle(al: AlbumIndex): string;
+  /** UTF-8 bytes of a title / name without decoding (search indexes; optional: callers fall back to encoding). */
+  trackTitleBytes?(t: TrackIndex): Uint8Array;
+  artistNameBytes?(a: ArtistIndex): Uint8Array;
   /**
    * Tracks added while serving (PUT /v1/tracks) that no model bundle has a vector for yet, newest first.
    * The cold-start source scores these on the fly. A catalog loaded from disk returns an empty array.

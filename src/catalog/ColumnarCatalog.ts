@@ -111,6 +111,8 @@ export function loadCatalog(dir: string, manifest: WorldManifest = readWorldMani
     artistMarket,
     albumReleaseDay,
     trackTitle: (t: TrackIndex) => titles.get(t),
+    trackTitleBytes: (t: TrackIndex) => titles.bytes(t),
+    artistNameBytes: (a: ArtistIndex) => artistNames.bytes(a),
     artistName: (a: ArtistIndex) => artistNames.get(a),
     albumTitle: (al: AlbumIndex) => albumTitles.get(al),
     recentlyAdded: () => EMPTY,

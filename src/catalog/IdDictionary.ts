@@ -141,9 +141,14 @@ export class IdDictionary {
     const offsets = readColumn(dir, f.offsets, files, 'uint32');
     const bytes = readColumn(dir, f.utf8, files, 'uint8');
     const slots = readColumn(dir, f.hash, files, 'int32');
+    return IdDictionary.fromArrays(offsets, bytes, slots, `${dir}/${name}`);
+  }
+
+  /** A dictionary over arrays read by the caller (the bundle loader reads and checksums them itself). */
+  static fromArrays(offsets: Uint32Array, bytes: Uint8Array, slots: Int32Array, label: string): IdDictionary {
     const count = offsets.length - 1;
-    if (count < 0 || offsets[0] !== 0 || offsets[count] !== bytes.length) throw Errors.formatMismatch(`${dir}/${name}`, `id offsets do not match the ${bytes.length}-byte table`);
-    if ((slots.length & (slots.length - 1)) !== 0 || slots.length < 2 * count) throw Errors.formatMismatch(`${dir}/${f.hash}`, `hash table of ${slots.length} slots for ${count} ids`);
+    if (count < 0 || offsets[0] !== 0 || offsets[count] !== bytes.length) throw Errors.formatMismatch(label, `id offsets do not match the ${bytes.length}-byte table`);
+    if ((slots.length & (slots.length - 1)) !== 0 || slots.length < 2 * count) throw Errors.formatMismatch(label, `hash table of ${slots.length} slots for ${count} ids`);
     return new IdDictionary(new IdSegment(count, offsets, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), slots), true);
   }
 

@@ -190,6 +190,16 @@ export class MutableCatalog implements Catalog {
   trackTitle(t: TrackIndex): string {
     return this.titles.get(t) ?? (t < this.base.trackCount ? this.base.trackTitle(t) : '');
   }
+  trackTitleBytes(t: TrackIndex): Uint8Array {
+    const s = this.titles.get(t);
+    if (s !== undefined || t >= this.base.trackCount || this.base.trackTitleBytes === undefined) return Buffer.from(s ?? this.trackTitle(t), 'utf8');
+    return this.base.trackTitleBytes(t);
+  }
+  artistNameBytes(a: ArtistIndex): Uint8Array {
+    const s = this.artistNames.get(a);
+    if (s !== undefined || a >= this.base.artistCount || this.base.artistNameBytes === undefined) return Buffer.from(s ?? this.artistName(a), 'utf8');
+    return this.base.artistNameBytes(a);
+  }
   artistName(a: ArtistIndex): string {
     return this.artistNames.get(a) ?? (a < this.base.artistCount ? this.base.artistName(a) : '');
   }

@@ -1,3 +1,4 @@
+import type { IdDictionary } from '../catalog/IdDictionary.js';
 import type { TrackIndex, UserIndex } from '../domain/ids.js';
 
 /** Result of a nearest-neighbour query; `count` entries of `tracks`/`scores` are valid, best first. */
@@ -78,6 +79,8 @@ export interface ModelBundle {
   readonly itemFactors: Float32Array;
   /** userCount x dim, row-major. */
   readonly userFactors: Float32Array;
+  /** The listeners' ids: row i of userFactors is userIds.idAt(i) (absent in hand-made test bundles). */
+  readonly userIds?: IdDictionary;
   /** (YtY + lambda I) as dim x dim row-major, for folding a new or changed listener into the space. */
   readonly gram: Float32Array;
   readonly lambda: number;

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Errors } from '../domain/errors.js';
 
 export const BUNDLE_FORMAT = 'encore-bundle';
-export const BUNDLE_FORMAT_VERSION = 1;
+/** 2: the listeners' id dictionary (user-ids.*) names the rows of user-factors. */
+export const BUNDLE_FORMAT_VERSION = 2;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface BundleFileEntry {
@@ -51,9 +52,11 @@ export const BUNDLE_FILES = {
   coldStartWeights: 'coldstart-weights.f32',
   artistFactors: 'artist-factors.f32',
   ranker: 'ranker.json',
+  /** The listeners' id dictionary: user-ids.offsets, user-ids.utf8, user-ids.hash (src/catalog/IdDictionary.ts). */
+  userIds: 'user-ids',
 } as const;
 
-type Typed = Int32Array | Float32Array | Uint8Array | Float64Array;
+type Typed = Int32Array | Uint32Array | Float32Array | Uint8Array | Float64Array;
 const CHUNK = 1 << 26;
 
 export function writeTyped(dir: string, name: string, a: Typed): void {

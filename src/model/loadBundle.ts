@@ -5,6 +5,7 @@
 // they are read (no second pass); the vector index, which is memory-mapped rather than read, is hashed by
 // streaming it once (about a second per GB: the OS page cache then serves the mapping). `verify: 'sizes'`
 // skips the checksums for tests and quick tools. Anything wrong -> Errors.bundleRejected, nothing half-loaded.
+import { IdDictionary, idDictionaryFiles } from '../catalog/IdDictionary.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
@@ -46,6 +47,14 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   const itemFactors = await f32(BUNDLE_FILES.itemFactors, N * dim);
   const userFactors = await f32(BUNDLE_FILES.userFactors, U * dim);
   const gram = await f32(BUNDLE_FILES.gram, dim * dim);
+  const ids = idDictionaryFiles(BUNDLE_FILES.userIds);
+  const userIds = IdDictionary.fromArrays(
+    await readTypedAsync(dir, m, ids.offsets, Uint32Array, verify),
+    await readTypedAsync(dir, m, ids.utf8, Uint8Array, verify),
+    await readTypedAsync(dir, m, ids.hash, Int32Array, verify),
+    `${dir}/${BUNDLE_FILES.userIds}`,
+  );
+  if (userIds.size !== U) throw Errors.bundleRejected(`${BUNDLE_FILES.userIds}: ${userIds.size} ids for ${U} listeners`);
 
   const coIndptr = await i32(BUNDLE_FILES.coListenIndptr);
   const coTracks = await i32(BUNDLE_FILES.coListenTracks);
@@ -136,6 +145,7 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     userCount: U,
     itemFactors,
     userFactors,
+    userIds,
     gram,
     lambda: meta.lambda,
     index,

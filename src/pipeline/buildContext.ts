@@ -39,7 +39,9 @@ export interface ContextOutcome {
 export async function buildContext(deps: ContextDeps, input: ContextInput): Promise<ContextOutcome> {
   const profile = deps.profiles.profile(input.userId);
   const bundle = deps.bundle;
-  const userIndex = profile.userIndex !== null && profile.userIndex < bundle.userCount ? profile.userIndex : null;
+  // The bundle names its rows (a retrain may cover other listeners than the world); a hand-made bundle has no names.
+  const row = bundle.userIds !== undefined ? bundle.userIds.indexOf(input.userId) : (profile.userIndex ?? -1);
+  const userIndex = row >= 0 && row < bundle.userCount ? row : null;
   let state: ListenerState | null = null;
   let stateError: string | null = null;
   if (deps.listenerState !== null) {

@@ -15,6 +15,7 @@ export class LmdbEventLog implements EventLog {
     private readonly events: Database<ListenEvent, number>,
     private readonly ids: Database<number, string>,
     private readonly meta: Database<number, string>,
+    private readonly erased: Database<number, string>,
   ) {}
 
   static open(dir: string): LmdbEventLog {
@@ -23,7 +24,8 @@ export class LmdbEventLog implements EventLog {
       const events = root.openDB<ListenEvent, number>({ name: 'events' });
       const ids = root.openDB<number, string>({ name: 'event-ids' });
       const meta = root.openDB<number, string>({ name: 'event-meta' });
-      return new LmdbEventLog(root, events, ids, meta);
+      const erased = root.openDB<number, string>({ name: 'erased-listeners' });
+      return new LmdbEventLog(root, events, ids, meta, erased);
     } catch (err) {
       throw Errors.storage(`cannot open LMDB event log at ${dir}: ${(err as Error).message}`);
     }
@@ -69,6 +71,17 @@ export class LmdbEventLog implements EventLog {
       next = key + 1;
     }
     return { events: out, next };
+  }
+
+  async erase(userId: string): Promise<void> {
+    await this.erased.put(userId, Date.now());
+    await this.root.flushed;
+  }
+
+  async erasedListeners(): Promise<ReadonlySet<string>> {
+    const out = new Set<string>();
+    for (const key of this.erased.getKeys()) out.add(key);
+    return out;
   }
 
   /** Number of events appended so far. */

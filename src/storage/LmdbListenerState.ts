@@ -1,8 +1,8 @@
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { ListenEvent } from '../domain/events.js';
 import { Errors } from '../domain/errors.js';
-import { foldEvents, groupByListener } from './applyEvent.js';
-import type { ListenerState, ListenerStateStore } from './interfaces.js';
+import { foldEvents, groupByListener, withProfile } from './applyEvent.js';
+import type { ListenerProfile, ListenerState, ListenerStateStore } from './interfaces.js';
 
 /**
  * Embedded listener state (`lmdb://dir`): one msgpack record per listener in an LMDB database, so state
@@ -41,6 +41,16 @@ export class LmdbListenerState implements ListenerStateStore {
         this.db.put(userId, foldEvents(userId, this.db.get(userId) ?? null, list));
       }
     });
+  }
+
+  async setProfile(userId: string, profile: ListenerProfile): Promise<void> {
+    await this.db.transaction(() => {
+      this.db.put(userId, withProfile(userId, this.db.get(userId) ?? null, profile));
+    });
+  }
+
+  async delete(userId: string): Promise<boolean> {
+    return this.db.remove(userId);
   }
 
   async close(): Promise<void> {

@@ -26,5 +26,15 @@ export class MemoryEventLog implements EventLog {
     return { events: page, next: from + page.length };
   }
 
+  private readonly erased = new Set<string>();
+
+  async erase(userId: string): Promise<void> {
+    this.erased.add(userId);
+  }
+
+  async erasedListeners(): Promise<ReadonlySet<string>> {
+    return new Set(this.erased);
+  }
+
   async close(): Promise<void> {}
 }

@@ -1,4 +1,4 @@
-import { connect, createInbox, DeliverPolicy, headers, nanos, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection, type Subscription } from 'nats';
+import { connect, createInbox, DeliverPolicy, headers, nanos, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection, type Subscription, type KV } from 'nats';
 import { pack, unpack } from 'msgpackr';
 import type { ListenEvent } from '../domain/events.js';
 import { Errors } from '../domain/errors.js';
@@ -148,9 +148,30 @@ export class NatsEventLog implements EventLog {
     return { events: out, next };
   }
 
+  /** Tombstones live in a JetStream key-value bucket beside the stream, keyed by the base64url of the listener id. */
+  private erasedBucket(): Promise<KV> {
+    return this.js.views.kv(`${this.stream}_ERASED`, { history: 1, storage: StorageType.File });
+  }
+
+  async erase(userId: string): Promise<void> {
+    try {
+      await (await this.erasedBucket()).put(Buffer.from(userId, 'utf8').toString('base64url'), String(Date.now()));
+    } catch (err) {
+      throw Errors.storage(`JetStream: cannot record the erasure: ${(err as Error).message}`);
+    }
+  }
+
+  async erasedListeners(): Promise<ReadonlySet<string>> {
+    const out = new Set<string>();
+    const kv = await this.erasedBucket();
+    for await (const key of await kv.keys()) out.add(Buffer.from(key, 'base64url').toString('utf8'));
+    return out;
+  }
+
   /** Deletes the stream (tests use a fresh stream per run). */
   async destroy(): Promise<void> {
     await this.jsm.streams.delete(this.stream).catch(() => undefined);
+    await this.jsm.streams.delete(`KV_${this.stream}_ERASED`).catch(() => undefined);
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { pack, unpack } from 'msgpackr';
 import type { ListenEvent } from '../domain/events.js';
 import { Errors } from '../domain/errors.js';
-import { foldEvents, groupByListener } from './applyEvent.js';
-import type { ListenerState, ListenerStateStore } from './interfaces.js';
+import { foldEvents, groupByListener, withProfile } from './applyEvent.js';
+import type { ListenerProfile, ListenerState, ListenerStateStore } from './interfaces.js';
 
 // Compare-and-set of listeners' hashes: write a new state only if nobody changed it since we read
 // version ARGV[i]. The event logic stays in TypeScript (applyEvent.ts, shared with the embedded
@@ -31,6 +31,8 @@ for i = 1, #KEYS do
   out[i] = { r[1] or '0', r[2] or '' }
 end
 return out`;
+
+type Fold = (userId: string, previous: ListenerState | null, events: readonly ListenEvent[]) => ListenerState;
 
 /** Listeners per script call. */
 const CHUNK = 500;
@@ -81,13 +83,26 @@ export class RedisListenerState implements ListenerStateStore {
   }
 
   async apply(events: readonly ListenEvent[]): Promise<void> {
-    let pending = [...groupByListener(events)];
+    await this.update([...groupByListener(events)], (userId, previous, list) => foldEvents(userId, previous, list));
+  }
+
+  async setProfile(userId: string, profile: ListenerProfile): Promise<void> {
+    await this.update([[userId, []]], (id, previous) => withProfile(id, previous, profile));
+  }
+
+  async delete(userId: string): Promise<boolean> {
+    return (await this.redis.del(this.key(userId))) > 0;
+  }
+
+  /** Read-modify-write of listeners with compare-and-set; losers of a race with another replica are retried. */
+  private async update(listeners: [string, ListenEvent[]][], fold: Fold): Promise<void> {
+    let pending = listeners;
     for (let round = 0; pending.length > 0; round++) {
       if (round >= MAX_CAS_ROUNDS) throw Errors.storage(`listener state contention: ${pending.length} listeners not updated`);
       const retry: typeof pending = [];
       const chunks: Promise<void>[] = [];
       for (let from = 0; from < pending.length; from += CHUNK) {
-        chunks.push(this.applyChunk(pending.slice(from, from + CHUNK), retry));
+        chunks.push(this.applyChunk(pending.slice(from, from + CHUNK), retry, fold));
       }
       await Promise.all(chunks);
       pending = retry;
@@ -95,7 +110,7 @@ export class RedisListenerState implements ListenerStateStore {
   }
 
   /** Reads a chunk of listeners, folds their events, and CASes them back; losers of a race go to `retry`. */
-  private async applyChunk(chunk: [string, ListenEvent[]][], retry: [string, ListenEvent[]][]): Promise<void> {
+  private async applyChunk(chunk: [string, ListenEvent[]][], retry: [string, ListenEvent[]][], fold: Fold): Promise<void> {
     const keys = chunk.map(([userId]) => this.key(userId));
     const rows = (await this.script(() => this.readSha, keys, [])) as [Buffer, Buffer][];
     const versions: (string | Buffer)[] = [];
@@ -105,7 +120,7 @@ export class RedisListenerState implements ListenerStateStore {
       const [v, s] = rows[i]!;
       const previous = s.length === 0 ? null : (unpack(s) as ListenerState);
       versions.push(v);
-      states.push(pack(foldEvents(userId, previous, list)));
+      states.push(pack(fold(userId, previous, list)));
     }
     const won = (await this.script(() => this.casSha, keys, [...versions, ...states])) as number[];
     for (let i = 0; i < chunk.length; i++) if (won[i] !== 1) retry.push(chunk[i]!);

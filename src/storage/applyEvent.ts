@@ -1,5 +1,5 @@
 import { EARLY_SKIP_MS, type ListenEvent } from '../domain/events.js';
-import type { ListenerState } from './interfaces.js';
+import type { ListenerProfile, ListenerState } from './interfaces.js';
 
 // How each event type changes a listener's online state. Pure and shared by every ListenerStateStore
 // backend (memory, LMDB, Redis), so all of them agree on what "the next feed reflects it" means.
@@ -26,6 +26,7 @@ export interface MutableListenerState {
   dislikedTracks: number[];
   bannedArtists: number[];
   followedArtists: number[];
+  profile?: ListenerProfile;
 }
 
 export function emptyListenerState(userId: string): MutableListenerState {
@@ -59,6 +60,7 @@ export function cloneListenerState(s: ListenerState): MutableListenerState {
     dislikedTracks: s.dislikedTracks.slice(),
     bannedArtists: s.bannedArtists.slice(),
     followedArtists: s.followedArtists.slice(),
+    ...(s.profile !== undefined ? { profile: s.profile } : {}),
   };
 }
 
@@ -175,4 +177,11 @@ export function foldEvents(userId: string, previous: ListenerState | null, event
 /** True while the listener's session is still open at `nowMs` (the feed ignores session fields otherwise). */
 export function sessionIsActive(s: ListenerState, nowMs: number): boolean {
   return s.lastEventAt > 0 && nowMs - s.lastEventAt <= SESSION_IDLE_MS;
+}
+
+/** The state with `profile` merged into its profile (fields left out keep their value). */
+export function withProfile(userId: string, previous: ListenerState | null, profile: ListenerProfile): MutableListenerState {
+  const s = previous === null ? emptyListenerState(userId) : cloneListenerState(previous);
+  s.profile = { ...(previous?.profile ?? {}), ...profile };
+  return s;
 }

@@ -10,6 +10,13 @@ export interface EventLog {
   append(events: readonly ListenEvent[]): Promise<{ readonly appended: number; readonly duplicates: readonly string[] }>;
   /** Reads events in append order starting at `from` (a sequence number, 0 = beginning). */
   read(from: number, limit: number): Promise<{ readonly events: readonly ListenEvent[]; readonly next: number }>;
+  /**
+   * Right to erasure: records a durable tombstone for the listener. Their events stay in the log's storage until
+   * it is compacted or expires, but every later read for training (readEvents) skips them.
+   */
+  erase(userId: string): Promise<void>;
+  /** Listeners erased so far. */
+  erasedListeners(): Promise<ReadonlySet<string>>;
   close(): Promise<void>;
 }
 
@@ -44,6 +51,10 @@ export interface ListenerStateStore {
   get(userId: string): Promise<ListenerState | null>;
   /** Applies events (already validated, in order) to the listeners they concern. */
   apply(events: readonly ListenEvent[]): Promise<void>;
+  /** Sets (merges) the listener's profile (PUT /v1/users/{id}); creates the state when there is none. */
+  setProfile(userId: string, profile: ListenerProfile): Promise<void>;
+  /** Removes the listener's state and profile at once (DELETE /v1/users/{id}); true when there was one. */
+  delete(userId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { EventType, type ListenEvent } from '../domain/events.js';
 import type { World, WorldEvents } from '../world/World.js';
 import { SESSION_IDLE_MS } from './applyEvent.js';
-import { readAllEvents } from './open.js';
+import { openEventLog, readAllEvents } from './open.js';
 
 export interface MergeSummary {
   /** Events appended to the world's history. */
@@ -9,6 +9,17 @@ export interface MergeSummary {
   /** Events read but not mergeable: artist-level (follow/ban), unknown listener or track for this world. */
   readonly skipped: number;
   readonly read: number;
+  /** Listeners of the world whose history was dropped because they were erased. */
+  readonly erasedListeners: number;
+}
+
+async function erasedListeners(url: string): Promise<ReadonlySet<string>> {
+  const log = await openEventLog(url);
+  try {
+    return await log.erasedListeners();
+  } finally {
+    await log.close();
+  }
 }
 
 /**
@@ -18,11 +29,23 @@ export interface MergeSummary {
  * listeners or tracks the world does not have (added while serving) are skipped and counted: the bundle's
  * user and track tables are the world's.
  */
-export async function mergeEventLogIntoWorld(world: World, url: string, excluded?: ReadonlySet<string>): Promise<{ world: World; summary: MergeSummary }> {
+export async function mergeEventLogIntoWorld(world: World, url: string): Promise<{ world: World; summary: MergeSummary }> {
   const ev = world.events;
   const userIds = world.users.ids;
   const trackIds = world.catalog.trackIds;
   const users = world.users.count;
+  // Erased listeners (DELETE /v1/users/{id}): readAllEvents leaves their logged events out; their rows in the
+  // world's own history are dropped below, so the bundle trained from the result holds no vector for them.
+  const excluded = await erasedListeners(url);
+  const erasedRows = new Uint8Array(users);
+  let erasedWorldUsers = 0;
+  for (const id of excluded) {
+    const u = userIds.indexOf(id);
+    if (u >= 0 && u < users) {
+      erasedRows[u] = 1;
+      erasedWorldUsers++;
+    }
+  }
   const tracks = world.catalog.trackCount;
   // Pass 1: keep the mergeable events in flat columns (no per-event objects kept).
   let cap = 1 << 16;
@@ -36,7 +59,6 @@ export async function mergeEventLogIntoWorld(world: World, url: string, excluded
   let skipped = 0;
   const keep = (e: ListenEvent): boolean => {
     if (e.trackId === undefined) return false;
-    if (excluded?.has(e.userId) === true) return false;
     const u = userIds.indexOf(e.userId);
     const t = trackIds.indexOf(e.trackId);
     if (u < 0 || t < 0 || u >= users || t >= tracks) return false;
@@ -62,13 +84,14 @@ export async function mergeEventLogIntoWorld(world: World, url: string, excluded
       if (!keep(page[i]!)) skipped++;
     }
   }
-  if (n === 0) return { world, summary: { merged: 0, skipped, read } };
+  if (n === 0 && erasedWorldUsers === 0) return { world, summary: { merged: 0, skipped, read, erasedListeners: 0 } };
 
   // Order the log's events by (listener, time) with an index sort over the flat columns.
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => user[a]! - user[b]! || ts[a]! - ts[b]!);
   const addPerUser = new Int32Array(users);
   for (let i = 0; i < n; i++) addPerUser[user[i]!]!++;
-  const total = ev.count + n;
+  let total = ev.count + n;
+  for (let u = 0; u < users; u++) if (erasedRows[u] === 1) total -= ev.userStart[u + 1]! - ev.userStart[u]!;
   const out = {
     user: new Int32Array(total),
     track: new Int32Array(total),
@@ -87,7 +110,7 @@ export async function mergeEventLogIntoWorld(world: World, url: string, excluded
   for (let u = 0; u < users; u++) {
     out.userStart[u] = w;
     const from = ev.userStart[u]!;
-    const to = ev.userStart[u + 1]!;
+    const to = erasedRows[u] === 1 ? from : ev.userStart[u + 1]!;
     out.user.set(ev.user.subarray(from, to), w);
     out.track.set(ev.track.subarray(from, to), w);
     out.timestampMs.set(ev.timestampMs.subarray(from, to), w);
@@ -115,7 +138,7 @@ export async function mergeEventLogIntoWorld(world: World, url: string, excluded
   out.userStart[users] = w;
   const events: WorldEvents = { count: total, ...out };
   const manifest = { ...world.manifest, counts: { ...world.manifest.counts, events: total } };
-  return { world: { ...world, manifest, events }, summary: { merged: n, skipped, read } };
+  return { world: { ...world, manifest, events }, summary: { merged: n, skipped, read, erasedListeners: erasedWorldUsers } };
 }
 
 function grow<A extends Int32Array | Float64Array | Uint8Array>(from: A, to: A): A {

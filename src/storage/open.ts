@@ -75,13 +75,14 @@ export async function openListenerState(url: string): Promise<ListenerStateStore
   }
 }
 
-/** Reads a whole event log in append order, page by page (for training: `encore train --events-log URL`). */
+/** Reads a whole event log in append order, page by page, without erased listeners (for `encore train --events-log URL`). */
 export async function* readEvents(log: EventLog, pageSize = 10_000): AsyncGenerator<ListenEvent[]> {
   let from = 0;
+  const erased = await log.erasedListeners();
   for (;;) {
     const page = await log.read(from, pageSize);
     if (page.events.length === 0) return;
-    yield page.events as ListenEvent[];
+    yield erased.size === 0 ? (page.events as ListenEvent[]) : page.events.filter((e) => !erased.has(e.userId));
     from = page.next;
   }
 }

@@ -105,6 +105,7 @@ async function mergeEventLog(world: World, url: string | null, stats: Record<str
   const merged = await mergeEventLogIntoWorld(world, url);
   stats.eventLogMerged = merged.summary.merged;
   stats.eventLogSkipped = merged.summary.skipped;
+  stats.erasedListeners = merged.summary.erasedListeners;
   return merged.world;
 }
 
@@ -160,6 +161,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
 
     writeTyped(tmp, BUNDLE_FILES.itemFactors, itemFactors);
     writeTyped(tmp, BUNDLE_FILES.userFactors, als.userFactors);
+    users.ids.save(tmp, BUNDLE_FILES.userIds, {});
     writeTyped(tmp, BUNDLE_FILES.gram, gram);
     writeTyped(tmp, BUNDLE_FILES.coldStartWeights, cold.model.weights);
     writeTyped(tmp, BUNDLE_FILES.artistFactors, cold.model.artistFactors);

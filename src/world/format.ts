@@ -232,6 +232,12 @@ export class StringTable {
     return Math.max(0, this.offsets.length - 1);
   }
 
+  /** String i's UTF-8 bytes (a view into the table). */
+  bytes(i: number): Uint8Array {
+    if (!(i >= 0 && i < this.offsets.length - 1)) return new Uint8Array(0);
+    return this.blob.subarray(this.offsets[i]!, this.offsets[i + 1]!);
+  }
+
   get(i: number): string {
     if (!(i >= 0 && i < this.offsets.length - 1)) return '';
     return this.blob.toString('utf8', this.offsets[i]!, this.offsets[i + 1]!);

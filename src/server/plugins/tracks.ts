@@ -140,4 +140,27 @@ export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app,
       return { added, updated, rejected };
     },
   );
+
+  app.delete<{ Params: { trackId: string } }>(
+    '/v1/tracks/:trackId',
+    {
+      schema: {
+        operationId: 'takeDownTrack',
+        summary: 'Take a track down: never served again, in any market, by any replica',
+        description: 'Goes through the same change log as PUT /v1/tracks (journal or JetStream), so every worker and replica applies it within milliseconds.',
+        tags: ['catalog'],
+        params: { type: 'object', required: ['trackId'], properties: { trackId: ID_SCHEMA } },
+        response: { 200: { type: 'object', properties: { trackId: { type: 'string' }, takenDown: { type: 'boolean' } }, required: ['trackId', 'takenDown'] }, ...errorResponses },
+      },
+    },
+    async (req) => {
+      if (!(catalog instanceof MutableCatalog)) throw Errors.notReady('the catalog is read-only in this service');
+      const id = req.params.trackId;
+      if (!catalog.trackIds.has(id)) throw Errors.unknownTrack(id);
+      const [r] = await catalog.submit([{ id, takedown: true }]);
+      if (r?.kind === 'rejected') throw Errors.badRequest(r.reason);
+      logger?.info({ trackId: id }, 'track taken down');
+      return { trackId: id, takenDown: true };
+    },
+  );
 };
