@@ -8,8 +8,9 @@
 // grows the MutableCatalog columns in the background) and a licence update, with the event-loop delay.
 //
 // The service runs in a child process so the load generator does not share its event loop. Ingestion does
-// not touch catalog columns, only the id ranges, so the catalog is a stub with full-scale counts
-// (8.2M tracks, 1.1M artists); listeners are drawn from 500k ids.
+// not touch catalog columns, only the id dictionaries (each event's track and artist id is looked up), so the
+// catalog is a stub with full-scale dictionaries (8.2M track ids t0.., 1.1M artist ids a0..); listeners are
+// drawn from 500k ids.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,10 +20,14 @@ import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import type { Catalog } from '../src/catalog/Catalog.js';
+import { IdDictionary } from '../src/catalog/IdDictionary.js';
+import { MarketSets } from '../src/catalog/MarketSets.js';
+import { MARKETS } from '../src/domain/markets.js';
 import { eventsPlugin } from '../src/server/plugins/events.js';
+import { errorSchema } from '../src/server/schemas/common.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadCatalog } from '../src/catalog/ColumnarCatalog.js';
-import { MutableCatalog } from '../src/catalog/MutableCatalog.js';
+import { MutableCatalog, type TrackUpsert } from '../src/catalog/MutableCatalog.js';
 import { openEventLog, openListenerState, parseNatsUrl, parseRedisUrl } from '../src/storage/open.js';
 import { NatsEventLog } from '../src/storage/NatsEventLog.js';
 
@@ -36,14 +41,24 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
+/** A generated world's ids: `${prefix}0` .. `${prefix}${count - 1}`. */
+function sequentialIds(prefix: string, count: number): IdDictionary {
+  const d = IdDictionary.create(count);
+  for (let i = 0; i < count; i++) d.add(`${prefix}${i}`);
+  return d;
+}
+
 function stubCatalog(): Catalog {
   const empty = {
     artist: new Int32Array(0), album: new Int32Array(0), genre: new Uint16Array(0), releaseDay: new Int32Array(0),
-    durationMs: new Int32Array(0), explicit: new Uint8Array(0), markets: new Uint16Array(0), popularity: new Float32Array(0),
+    durationMs: new Int32Array(0), explicit: new Uint8Array(0), marketSet: new Uint32Array(0), popularity: new Float32Array(0),
     features: new Float32Array(0), albumArtist: new Int32Array(0),
   };
   return {
-    trackCount: TRACKS, artistCount: ARTISTS, albumCount: 0, featureDim: 0, featureNames: [], genres: [], columns: empty,
+    trackCount: TRACKS, artistCount: ARTISTS, albumCount: 0, featureDim: 0, featureNames: [], genres: [],
+    markets: [...MARKETS], marketSets: MarketSets.everywhereOnly(),
+    trackIds: sequentialIds('t', TRACKS), artistIds: sequentialIds('a', ARTISTS), albumIds: IdDictionary.create(),
+    columns: empty,
     trackTitle: () => '', artistName: () => '', albumTitle: () => '', recentlyAdded: () => new Int32Array(0),
   };
 }
@@ -53,6 +68,7 @@ async function serve(eventsUrl: string, stateUrl: string): Promise<void> {
   const eventLog = await openEventLog(eventsUrl);
   const listenerState = await openListenerState(stateUrl);
   const app = Fastify({ logger: false });
+  app.addSchema(errorSchema); // the routes' error answers refer to it (buildApp adds it)
   await app.register(eventsPlugin, { deps: { catalog: stubCatalog(), eventLog, listenerState } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
@@ -184,9 +200,12 @@ async function catalogChanges(worldDir: string): Promise<string> {
   const base = loadCatalog(worldDir);
   const loadMs = performance.now() - t0;
   const catalog = new MutableCatalog(base);
-  const release = (t: number) => ({
-    trackId: `t${t}`, title: 'New release', artistId: 'a1', genre: base.genres[base.genres.length - 1]!.id, releaseDate: '2026-11-25',
-    durationMs: 181_000, explicit: false, markets: ['US', 'GB'], features: new Array<number>(base.featureDim).fill(0.1),
+  const lastGenre = base.genres[base.genres.length - 1]!;
+  const parent = base.genres.find((g) => g.id === lastGenre.parent);
+  const release = (t: number): TrackUpsert => ({
+    id: `new-release-${t}`, title: 'New release', artist: { id: base.artistIds.idAt(1) }, genres: [parent !== undefined ? `${parent.name}/${lastGenre.name}` : lastGenre.name],
+    releaseDate: '2026-11-25', durationMs: 181_000, explicit: false, markets: ['US', 'GB'],
+    features: Object.fromEntries(base.featureNames.map((name) => [name, 0.1])),
   });
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
@@ -198,7 +217,7 @@ async function catalogChanges(worldDir: string): Promise<string> {
   for (let i = 1; i <= 1000; i++) await catalog.submit([release(base.trackCount + i)]);
   const nextMs = (performance.now() - t2) / 1000;
   const t3 = performance.now();
-  for (let i = 0; i < 1000; i++) await catalog.submit([{ trackId: `t${i * 997}`, markets: ['US'] }]);
+  for (let i = 0; i < 1000; i++) await catalog.submit([{ id: base.trackIds.idAt(i * 997), markets: ['US'] }]);
   const updateMs = (performance.now() - t3) / 1000;
   return `catalog changes on ${base.trackCount.toLocaleString('en-US')} tracks (${worldDir}, loaded in ${(loadMs / 1000).toFixed(1)} s): ` +
     `first new release ${firstMs.toFixed(0)} ms (columns grown in the background; max event-loop delay meanwhile ${(delay.max / 1e6).toFixed(1)} ms), ` +

@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { readWorldManifest } from '../src/catalog/ColumnarCatalog.js';
+import { CATALOG_FILES, readWorldManifest } from '../src/catalog/ColumnarCatalog.js';
+import { IdDictionary } from '../src/catalog/IdDictionary.js';
+import { USER_FILES } from '../src/world/generateUsers.js';
 import { mulberry32 } from '../src/rerank/rng.js';
 import { openLoop, type OpenLoopResult } from './loadgen/openLoop.js';
 import { percentiles, StageStats } from './loadgen/stats.js';
@@ -44,6 +46,9 @@ async function main(): Promise<void> {
   const manifest = readWorldManifest(path.resolve(world));
   const users = manifest.counts.users;
   const tracks = manifest.counts.tracks;
+  // The world's own ids (a generated world's t…/u…, an imported world's originals), never built from numbers.
+  const userIds = IdDictionary.read(path.resolve(world), USER_FILES.ids, manifest.files);
+  const trackIds = IdDictionary.read(path.resolve(world), CATALOG_FILES.trackIds, manifest.files);
 
   const cpus = os.cpus();
   const machine = `${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average before the run ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared machine)`;
@@ -58,9 +63,9 @@ async function main(): Promise<void> {
   const rnd = mulberry32(20261125);
   const pathFor = (): string => {
     const known = rnd() >= newShare;
-    const u = known ? Math.floor(rnd() * users) : users + Math.floor(rnd() * 1_000_000_000);
-    if (rnd() < radioShare) return `/v1/users/u${u}/feed?surface=radio&seedTrackId=t${Math.floor(rnd() * tracks)}&limit=30`;
-    return `/v1/users/u${u}/feed?surface=home&limit=30`;
+    const user = encodeURIComponent(known ? userIds.idAt(Math.floor(rnd() * users)) : `bench-new-listener-${Math.floor(rnd() * 1_000_000_000)}`);
+    if (rnd() < radioShare) return `/v1/users/${user}/feed?surface=radio&seedTrackId=${encodeURIComponent(trackIds.idAt(Math.floor(rnd() * tracks)))}&limit=30`;
+    return `/v1/users/${user}/feed?surface=home&limit=30`;
   };
   const stages = new StageStats();
   const degraded = new Map<string, number>();

@@ -18,7 +18,6 @@ import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, ORDER_FILE, UsearchT
 import type { BundleMeta } from '../src/training/trainBundle.js';
 import type { VectorIndex } from '../src/model/ModelBundle.js';
 import { loadCatalog } from '../src/catalog/ColumnarCatalog.js';
-import { MARKETS } from '../src/domain/markets.js';
 import { openWorld } from '../src/world/World.js';
 import { loadBundle } from '../src/model/loadBundle.js';
 import { retrievalSources } from '../src/sources/index.js';
@@ -204,10 +203,12 @@ async function main(): Promise<void> {
   if (fs.existsSync(path.join(worldDir, 'manifest.json'))) {
     const catalog = loadCatalog(worldDir);
     const cols = catalog.columns;
-    const avail = new Float64Array(MARKETS.length);
-    for (let t = 0; t < catalog.trackCount; t++) for (let mk = 0; mk < MARKETS.length; mk++) if ((cols.markets[t]! >>> mk) & 1) avail[mk]!++;
+    const sets = catalog.marketSets;
+    const markets = catalog.markets;
+    const avail = new Float64Array(markets.length);
+    for (let t = 0; t < catalog.trackCount; t++) for (let mk = 0; mk < markets.length; mk++) if (sets.has(cols.marketSet[t]!, mk)) avail[mk]!++;
     let worst = 0;
-    for (let mk = 1; mk < MARKETS.length; mk++) if (avail[mk]! < avail[worst]!) worst = mk;
+    for (let mk = 1; mk < markets.length; mk++) if (avail[mk]! < avail[worst]!) worst = mk;
     let survived = 0;
     let minSurvived = K;
     const S = 200;
@@ -217,12 +218,12 @@ async function main(): Promise<void> {
       let s = 0;
       for (let j = 0; j < hits.count; j++) {
         const t = hits.tracks[j]!;
-        if ((cols.markets[t]! >>> worst) & 1 && cols.explicit[t] === 0) s++;
+        if (sets.has(cols.marketSet[t]!, worst) && cols.explicit[t] === 0) s++;
       }
       survived += s;
       minSurvived = Math.min(minSurvived, s);
     }
-    say(`| filter survival, market ${MARKETS[worst]} (${((100 * avail[worst]!) / N).toFixed(1)} % of catalog available), explicit off | ${(survived / S).toFixed(0)} of 500 hits on average, minimum ${minSurvived} (${S} listeners); AnnSource widens k x4 while fewer than its limit survive |`);
+    say(`| filter survival, market ${markets[worst]} (${((100 * avail[worst]!) / N).toFixed(1)} % of catalog available), explicit off | ${(survived / S).toFixed(0)} of 500 hits on average, minimum ${minSurvived} (${S} listeners); AnnSource widens k x4 while fewer than its limit survive |`);
   }
   if (argv.includes('--load')) {
     for (const verify of ['sizes', 'full'] as const) {
@@ -264,7 +265,7 @@ async function sourceLatency(dir: string, worldDir: string, say: (s: string) => 
       const ctx: RequestContext = {
         requestId: `b${i}`,
         surface: 'home',
-        userId: `u${u}`,
+        userId: world.users.ids.idAt(u),
         userIndex: u,
         market: world.users.market[u]!,
         explicitOk: world.users.explicitOk[u] === 1,

@@ -46,7 +46,7 @@ async function child(mode: string, a: Args): Promise<void> {
   for (let i = 0; i < 1_000_000; i++) {
     h = (Math.imul(h, 1103515245) + 12345) >>> 0;
     const t = h % c.trackCount;
-    acc += c.columns.artist[t]! + c.columns.durationMs[t]! + c.columns.markets[t]! + c.columns.features[t * c.featureDim]!;
+    acc += c.columns.artist[t]! + c.columns.durationMs[t]! + c.columns.marketSet[t]! + c.columns.features[t * c.featureDim]!;
   }
   const lookupNs = ((performance.now() - t1) * 1e6) / 1_000_000;
   const t2 = performance.now();

@@ -72,7 +72,7 @@ class IdSegment {
   }
 
   /** Appends an id known to be absent; returns its local index. */
-  append(key: Uint8Array, len: number, h: number): number {
+  append(key: Buffer, len: number, h: number): number {
     const i = this.count;
     if (i + 2 > this.offsets.length) this.offsets = growU32(this.offsets, this.offsets.length * 2);
     const end = this.offsets[i]! + len;
@@ -82,7 +82,7 @@ class IdSegment {
       this.blob.copy(bigger, 0, 0, this.offsets[i]!);
       this.blob = bigger;
     }
-    this.blob.set(key.subarray(0, len), this.offsets[i]!);
+    key.copy(this.blob, this.offsets[i]!, 0, len);
     this.offsets[i + 1] = end;
     this.count = i + 1;
     if (2 * this.count > this.slots.length) this.rehash(this.slots.length * 2);

@@ -55,7 +55,7 @@ export function applyColdStart(weights: Float32Array, z: Float64Array, dim: numb
 export function coldStartVector(bundle: ModelBundle, catalog: Catalog, track: number): Float32Array {
   const model = bundle.coldStart;
   if (!model) throw Errors.notReady('the model bundle has no cold-start mapping');
-  if (track < 0 || track >= catalog.trackCount) throw Errors.unknownTrack(`t${track}`);
+  if (track < 0 || track >= catalog.trackCount) throw Errors.unknownTrack(catalog.trackIds.idAt(track) || `index ${track}`);
   const z = new Float64Array(model.inputDim);
   coldStartInput(model, catalog, track, bundle.dim, z);
   const out = new Float32Array(bundle.dim);

@@ -169,7 +169,7 @@ export async function trainRankerOn(
     const ctx: RequestContext = {
       requestId: `train-${u}`,
       surface: surface.name,
-      userId: `u${u}`,
+      userId: world.users.ids.idAt(u),
       userIndex,
       market: world.users.market[u] ?? 0,
       explicitOk: (world.users.explicitOk[u] ?? 1) === 1,
@@ -288,7 +288,7 @@ function stateBefore(world: World, u: number, s: number, ss: number, maxTracks: 
   }
   const last = ss > s ? ev.timestampMs[ss - 1]! : ev.timestampMs[ss]!;
   return {
-    userId: `u${u}`,
+    userId: world.users.ids.idAt(u),
     recentTracks,
     recentTimestamps,
     sessionStartedAt: ev.timestampMs[ss]!,

@@ -39,6 +39,28 @@ test('catalog round trip: columns load with the lengths and values written', () 
   assert.ok(c.artistName(c.columns.artist[42]! as ArtistIndex).length > 0);
   assert.ok(c.albumTitle(c.columns.album[42]! as AlbumIndex).length > 0);
   assert.equal(c.recentlyAdded().length, 0);
+  // ids: a generated world's t…/a…/al… strings, one per row, found by the dictionaries
+  assert.equal(c.trackIds.size, 5_000);
+  assert.equal(c.artistIds.size, c.artistCount);
+  assert.equal(c.albumIds.size, c.albumCount);
+  for (const t of [0, 1234, 4999]) {
+    assert.equal(c.trackIds.idAt(t), `t${t}`);
+    assert.equal(c.trackIds.indexOf(`t${t}`), t);
+  }
+  assert.equal(c.trackIds.indexOf('t5000'), -1);
+  assert.equal(c.artistIds.idAt(c.columns.artist[42]!), `a${c.columns.artist[42]}`);
+  assert.equal(c.albumIds.indexOf(`al${c.columns.album[42]}`), c.columns.album[42]);
+  // availability: the generated world's 16 markets, a few shared sets, set 0 = everywhere
+  assert.equal(c.markets.length, 16);
+  assert.ok(c.markets.includes('US') && c.markets.includes('SE'));
+  assert.ok(c.marketSets.count > 1 && c.marketSets.count < 5_000, `${c.marketSets.count} availability sets`);
+  let everywhere = 0;
+  for (let t = 0; t < c.trackCount; t++) {
+    assert.ok(c.columns.marketSet[t]! < c.marketSets.count);
+    if (c.columns.marketSet[t] === 0) everywhere++;
+  }
+  assert.ok(everywhere > 0 && everywhere < c.trackCount, `${everywhere} tracks available everywhere`);
+  for (let m = 0; m < c.markets.length; m++) assert.ok(c.marketSets.has(0, m));
   for (let t = 0; t < c.trackCount; t++) {
     if (c.columns.durationMs[t]! < 45_000) assert.fail(`track ${t} shorter than 45 s`);
     if (!(c.columns.popularity[t]! > 0 && c.columns.popularity[t]! <= 1)) assert.fail(`track ${t} popularity out of (0, 1]`);
@@ -56,9 +78,15 @@ test('a format version mismatch is a coded error', () => {
 
 test('a truncated column file is a coded error naming the file', () => {
   const copy = copyWorld('truncated');
-  const file = path.join(copy, CATALOG_FILES.markets);
+  const file = path.join(copy, CATALOG_FILES.marketSet);
   fs.truncateSync(file, 100);
-  assert.throws(() => loadCatalog(copy), (e: { code?: string; message?: string }) => e.code === 'ENC_FORMAT' && e.message!.includes('markets.bin') && /size 100 bytes/.test(e.message!));
+  assert.throws(() => loadCatalog(copy), (e: { code?: string; message?: string }) => e.code === 'ENC_FORMAT' && e.message!.includes('marketSet.bin') && /size 100 bytes/.test(e.message!));
+});
+
+test('a truncated id dictionary is a coded error naming the file', () => {
+  const copy = copyWorld('truncated-ids');
+  fs.truncateSync(path.join(copy, `${CATALOG_FILES.trackIds}.utf8`), 10);
+  assert.throws(() => loadCatalog(copy), (e: { code?: string; message?: string }) => e.code === 'ENC_FORMAT' && e.message!.includes('track.utf8'));
 });
 
 test('a missing directory is a coded error', () => {

@@ -12,7 +12,7 @@ import { BUNDLE_FILES, MANIFEST_FILE } from '../../src/model/bundleFiles.js';
 import type { FeedResult } from '../../src/pipeline/types.js';
 import { fixture, cleanup } from '../training/fixture.js';
 import { ColdStartSource } from '../../src/sources/ColdStartSource.js';
-import { MARKETS } from '../../src/domain/markets.js';
+import { genreName } from '../../src/pipeline/genreNames.js';
 import type { MutableCatalog } from '../../src/catalog/MutableCatalog.js';
 import type { TracksResponse } from '../../src/server/plugins/tracks.js';
 import { context } from '../sources/context.js';
@@ -51,7 +51,7 @@ test('a new bundle is swapped in under load with no failed request; a truncated 
     const load = Array.from({ length: 3 }, async (_, w) => {
       for (let i = 0; running; i++) {
         const t0 = performance.now();
-        const res = await service.app.inject(`/v1/users/u${(w * 97 + i) % 2000}/feed`);
+        const res = await service.app.inject(`/v1/users/${encodeURIComponent(f.world.users.ids.idAt((w * 97 + i) % 2000))}/feed`);
         latencies.push(performance.now() - t0);
         if (res.statusCode !== 200) failures++;
         else versionsServed.add(res.json<FeedResult>().modelVersion);
@@ -102,29 +102,39 @@ test('a new release is retrievable through the cold-start path at once; a licenc
     const catalog = service.deps.catalog as MutableCatalog;
     const bundle = service.deps.bundles.current();
     const user = 3;
-    const market = service.deps.profiles.profile(`u${user}`).market;
-    const feed = async (): Promise<FeedResult> => (await service.app.inject(`/v1/users/u${user}/feed`)).json<FeedResult>();
+    const userId = f.world.users.ids.idAt(user);
+    const market = service.deps.profiles.profile(userId).market;
+    const feed = async (): Promise<FeedResult> => (await service.app.inject(`/v1/users/${encodeURIComponent(userId)}/feed`)).json<FeedResult>();
     const before = await feed();
     const victim = before.items[0]!.trackId;
-    const like = Number(before.items[1]!.trackId.slice(1));
-    const features = Array.from(catalog.columns.features.subarray(like * catalog.featureDim, (like + 1) * catalog.featureDim));
-    const newId = `t${catalog.trackCount}`;
+    const like = catalog.trackIds.indexOf(before.items[1]!.trackId);
+    assert.ok(like >= 0);
+    const features = Object.fromEntries(catalog.featureNames.map((name, k) => [name, catalog.columns.features[like * catalog.featureDim + k]!]));
+    const byId = new Map(catalog.genres.map((g) => [g.id, g]));
+    const genre = genreName(byId.get(catalog.columns.genre[like]!)!, byId);
+    const newId = 'spotify:track:brand-new-single';
     const put = await service.app.inject({
       method: 'PUT',
       url: '/v1/tracks',
       payload: {
         tracks: [
-          { trackId: victim, markets: MARKETS.filter((_, m) => m !== market) },
-          { trackId: newId, title: 'Brand New Single', artistId: `a${catalog.columns.artist[like]}`, genre: catalog.columns.genre[like], releaseDate: '2026-11-25', durationMs: 181000, explicit: false, markets: [...MARKETS], features },
+          { id: victim, markets: catalog.markets.filter((_, m) => m !== market) },
+          {
+            id: newId, title: 'Brand New Single', artist: { id: catalog.artistIds.idAt(catalog.columns.artist[like]!) }, genres: [genre], releaseDate: '2026-11-25',
+            durationMs: 181000, explicit: false, features,
+          },
         ],
       },
     });
     assert.equal(put.statusCode, 200, put.body);
     assert.deepEqual(put.json<TracksResponse>().added, [newId]);
-    assert.deepEqual([...catalog.recentlyAdded()], [Number(newId.slice(1))]);
+    const added = catalog.trackIds.indexOf(newId);
+    assert.equal(added, f.world.catalog.trackCount, 'the new track takes the next index');
+    assert.equal(catalog.columns.genre[added], catalog.columns.genre[like], 'the genre name finds the existing genre');
+    assert.deepEqual([...catalog.recentlyAdded()], [added]);
     const ctx = context(bundle, catalog, { userIndex: user, market, explicitOk: true });
     const cold = await new ColdStartSource().fetch(ctx, 50);
-    assert.ok(Array.from(cold.tracks.subarray(0, cold.count)).includes(Number(newId.slice(1))), 'the cold-start source returns the new track');
+    assert.ok(Array.from(cold.tracks.subarray(0, cold.count)).includes(added), 'the cold-start source returns the new track');
     const after = await feed();
     assert.ok(!after.items.some((i) => i.trackId === victim), 'the track is no longer served in the market where its licence ended');
   } finally {

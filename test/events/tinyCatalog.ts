@@ -1,6 +1,12 @@
 import type { Catalog } from '../../src/catalog/Catalog.js';
+import { MarketSets } from '../../src/catalog/MarketSets.js';
+import { MARKETS } from '../../src/domain/markets.js';
+import { sequentialIds } from '../support/catalogIds.js';
 
-/** A small in-memory catalog for event and catalog tests: track t belongs to artist t % artists. */
+/**
+ * A small in-memory catalog for event and catalog tests: track t (id `t${t}`) belongs to artist t % artists (`a…`) and
+ * album t % artists (`al…`); every track is available everywhere in the 16 markets of a generated world.
+ */
 export function tinyCatalog(tracks = 200, artists = 20, featureDim = 4): Catalog {
   const albums = artists;
   const columns = {
@@ -10,7 +16,7 @@ export function tinyCatalog(tracks = 200, artists = 20, featureDim = 4): Catalog
     releaseDay: new Int32Array(tracks).fill(19_000),
     durationMs: new Int32Array(tracks).fill(200_000),
     explicit: new Uint8Array(tracks),
-    markets: new Uint16Array(tracks).fill(0xffff),
+    marketSet: new Uint32Array(tracks),
     popularity: Float32Array.from({ length: tracks }, (_, t) => 1 / (1 + t)),
     features: new Float32Array(tracks * featureDim).fill(0.5),
     albumArtist: Int32Array.from({ length: albums }, (_, a) => a),
@@ -27,6 +33,11 @@ export function tinyCatalog(tracks = 200, artists = 20, featureDim = 4): Catalog
       { id: 2, name: 'Jazz', parent: 0 },
       { id: 3, name: 'Techno', parent: 0 },
     ],
+    markets: [...MARKETS],
+    marketSets: MarketSets.everywhereOnly(),
+    trackIds: sequentialIds('t', tracks),
+    artistIds: sequentialIds('a', artists),
+    albumIds: sequentialIds('al', albums),
     columns,
     trackTitle: (t) => `Track ${t}`,
     artistName: (a) => `Artist ${a}`,

@@ -1,13 +1,17 @@
 // The feed request through app.inject: the issue's acceptance rules on a small in-memory world.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseTrackId } from '../../src/domain/ids.js';
 import type { FeedResult } from '../../src/pipeline/types.js';
 import { buildApp } from '../../src/server/app.js';
 import { FailingSource, makeTestWorld, SE, SlowSource, testDeps, TRACKS_PER_ARTIST } from './fixtures.js';
 
 const world = makeTestWorld();
-const artistOf = (trackId: string): number => world.catalog.columns.artist[parseTrackId(trackId)!]!;
+const indexOf = (trackId: string): number => {
+  const t = world.catalog.trackIds.indexOf(trackId);
+  assert.ok(t >= 0, `unknown track id ${trackId}`);
+  return t;
+};
+const artistOf = (trackId: string): number => world.catalog.columns.artist[indexOf(trackId)]!;
 
 async function feed(url: string, deps = testDeps(world)): Promise<{ status: number; body: FeedResult & { message?: string } }> {
   const app = await buildApp(deps);
@@ -39,8 +43,10 @@ test('home feed: 30 distinct tracks, available in the market, re-ranking rules, 
   assert.equal(body.modelVersion, 'test-v1');
   assert.equal(new Set(body.items.map((i) => i.trackId)).size, 30, 'distinct tracks');
   for (const item of body.items) {
-    const t = parseTrackId(item.trackId)!;
-    assert.ok((world.catalog.columns.markets[t]! & (1 << SE)) !== 0, `${item.trackId} not available in SE`);
+    const t = indexOf(item.trackId);
+    assert.ok(world.catalog.marketSets.has(world.catalog.columns.marketSet[t]!, SE), `${item.trackId} not available in SE`);
+    assert.equal(item.artistId, world.catalog.artistIds.idAt(artistOf(item.trackId)));
+    assert.equal(item.albumId, world.catalog.albumIds.idAt(world.catalog.columns.album[t]!));
     assert.ok(item.reason.length > 0, 'reason present');
     assert.ok(item.sources.length >= 1);
     assert.equal(item.artist, `Artist ${artistOf(item.trackId)}`);
@@ -52,7 +58,7 @@ test('home feed: 30 distinct tracks, available in the market, re-ranking rules, 
   for (const name of ['AnnSource', 'CoListenSource', 'PopularInMarketSource', 'NewReleasesSource']) assert.ok(stageNames.includes(name), `trace lacks source ${name}`);
   assert.ok(body.trace.totalMs > 0);
   // Album spread: no album twice while there are plenty of candidates.
-  const albums = body.items.map((i) => world.catalog.columns.album[parseTrackId(i.trackId)!]!);
+  const albums = body.items.map((i) => world.catalog.columns.album[indexOf(i.trackId)]!);
   assert.equal(new Set(albums).size, albums.length);
 });
 
@@ -82,12 +88,25 @@ test('reasons name the played track, the market and new releases', async () => {
   }
 });
 
-test('a listener the service has never seen gets a cold-start feed', async () => {
-  const { status, body } = await feed('/v1/users/u987654321/feed');
-  assert.equal(status, 200);
+test('a listener the service has never seen gets a cold-start feed, whatever the shape of the id', async () => {
+  for (const id of ['u987654321', 'bob', 'u01', '3f0c9a52-7a1e-4b8e-9a0d-2b6f1c4e8d71', 'spotify:user:ann/ä ö']) {
+    const { status, body } = await feed(`/v1/users/${encodeURIComponent(id)}/feed`);
+    assert.equal(status, 200, `${id}: ${JSON.stringify(body)}`);
+    assert.equal(body.items.length, 30);
+    assertRerankRules(body.items);
+    assert.ok(body.items.every((i) => i.reason.length > 0));
+  }
+});
+
+test('a listener the world does not know may name a market and the explicit setting with the request', async () => {
+  const { status, body } = await feed('/v1/users/newcomer/feed?market=SE&explicit=false');
+  assert.equal(status, 200, JSON.stringify(body));
   assert.equal(body.items.length, 30);
-  assertRerankRules(body.items);
-  assert.ok(body.items.every((i) => i.reason.length > 0));
+  for (const item of body.items) {
+    const t = indexOf(item.trackId);
+    assert.ok(world.catalog.marketSets.has(world.catalog.columns.marketSet[t]!, SE), `${item.trackId} not available in SE`);
+    assert.equal(world.catalog.columns.explicit[t], 0, `${item.trackId} is explicit`);
+  }
 });
 
 test('radio continues from the seed: seed excluded, reasons refer to the seed', async () => {
@@ -132,9 +151,14 @@ test('bad parameters get a 400 that says what is wrong', async () => {
     ['/v1/users/u1/feed?limit=abc', /limit/],
     ['/v1/users/u1/feed?surface=party', /surface must be one of "home", "radio"/],
     ['/v1/users/u1/feed?surface=radio', /needs seedTrackId/],
-    ['/v1/users/u1/feed?surface=radio&seedTrackId=song7', /seedTrackId must look like t123/],
-    ['/v1/users/bob/feed', /userId must look like u123/],
-    ['/v1/users/u01/feed', /userId/],
+    ['/v1/users/u1/feed?surface=radio&seedTrackId=a%01b', /seedTrackId must not contain control characters/],
+    [`/v1/users/u1/feed?surface=radio&seedTrackId=${'x'.repeat(257)}`, /seedTrackId/],
+    ['/v1/users/a%0Ab/feed', /userId must not contain control characters/],
+    [`/v1/users/${'u'.repeat(257)}/feed`, /userId/],
+    [`/v1/users/${'é'.repeat(129)}/feed`, /userId must be at most 256 bytes/],
+    ['/v1/users/u1/feed?genres=polka', /unknown genre "polka"/],
+    ['/v1/users/u1/feed?market=XX', /market: "XX" is not a market of this catalog/],
+    ['/v1/users/u1/feed?market=usa', /market/],
   ];
   const app = await buildApp(testDeps(world));
   try {
@@ -145,9 +169,11 @@ test('bad parameters get a 400 that says what is wrong', async () => {
       assert.equal(body.code === 'ENC_BAD_REQUEST' || body.code === 'ENC_UNKNOWN_SURFACE', true);
       assert.match(body.message, message, url);
     }
-    const unknownSeed = await app.inject({ method: 'GET', url: '/v1/users/u1/feed?surface=radio&seedTrackId=t99999999' });
-    assert.equal(unknownSeed.statusCode, 404);
-    assert.match(unknownSeed.json<{ message: string }>().message, /unknown track/);
+    for (const seed of ['t99999999', 'song7', 'spotify:track:none']) {
+      const unknownSeed = await app.inject({ method: 'GET', url: `/v1/users/u1/feed?surface=radio&seedTrackId=${encodeURIComponent(seed)}` });
+      assert.equal(unknownSeed.statusCode, 404, seed);
+      assert.match(unknownSeed.json<{ message: string }>().message, /unknown track/);
+    }
   } finally {
     await app.close();
   }
@@ -184,6 +210,8 @@ test('online state unavailable: the feed is served without it and says so', asyn
     listenerState: {
       get: () => Promise.reject(new Error('redis down')),
       apply: () => Promise.resolve(),
+      setProfile: () => Promise.resolve(),
+      delete: () => Promise.resolve(false),
       close: () => Promise.resolve(),
     },
   };

@@ -11,6 +11,7 @@ import { EmbeddingBlendScorer } from '../../src/pipeline/EmbeddingBlendScorer.js
 import { profilesFromUsers, type UserColumns } from '../../src/pipeline/UserProfiles.js';
 import { mulberry32 } from '../../src/rerank/rng.js';
 import { silentLogger, type AppDeps } from '../../src/server/deps.js';
+import { marketSetsFromMasks, sequentialIds } from '../support/catalogIds.js';
 import { MemoryEventLog } from '../../src/storage/MemoryEventLog.js';
 import { MemoryListenerState } from '../../src/storage/MemoryListenerState.js';
 
@@ -39,11 +40,12 @@ export function makeTestWorld(opts: { tracks?: number; users?: number; dim?: num
     releaseDay: new Int32Array(n),
     durationMs: new Int32Array(n).fill(200_000),
     explicit: new Uint8Array(n),
-    markets: new Uint16Array(n),
+    marketSet: new Uint32Array(n),
     popularity: new Float32Array(n),
     features: new Float32Array(0),
     albumArtist: new Int32Array(albumCount),
   };
+  const masks = new Uint16Array(n);
   for (let t = 0; t < n; t++) {
     const a = Math.floor(t / TRACKS_PER_ARTIST);
     columns.artist[t] = a;
@@ -55,9 +57,11 @@ export function makeTestWorld(opts: { tracks?: number; users?: number; dim?: num
     let mask = 0xffff;
     if (t % 7 === 0) mask &= ~(1 << SE); // not licensed in Sweden
     if (t % 11 === 0) mask &= ~(1 << US);
-    columns.markets[t] = mask;
+    masks[t] = mask;
     columns.popularity[t] = Math.pow(rnd(), 3);
   }
+  const { marketSets, marketSet } = marketSetsFromMasks(masks, MARKETS.length);
+  columns.marketSet.set(marketSet);
   const catalog: Catalog = {
     trackCount: n,
     artistCount,
@@ -65,6 +69,11 @@ export function makeTestWorld(opts: { tracks?: number; users?: number; dim?: num
     featureDim: 0,
     featureNames: [],
     genres: [{ id: 0, name: 'Pop', parent: -1 }],
+    markets: [...MARKETS],
+    marketSets,
+    trackIds: sequentialIds('t', n),
+    artistIds: sequentialIds('a', artistCount),
+    albumIds: sequentialIds('al', albumCount),
     columns,
     trackTitle: (t: TrackIndex) => `Track ${t}`,
     artistName: (a: ArtistIndex) => `Artist ${a}`,
@@ -89,12 +98,13 @@ export function makeTestWorld(opts: { tracks?: number; users?: number; dim?: num
   }
   const users: UserColumns = {
     count: userCount,
+    ids: sequentialIds('u', userCount),
     market: Uint8Array.from({ length: userCount }, (_, u) => (u % 2 === 0 ? SE : US)),
     explicitOk: Uint8Array.from({ length: userCount }, (_, u) => (u % 5 === 0 ? 0 : 1)),
   };
 
   const byPopularity = Int32Array.from({ length: n }, (_, t) => t).sort((a, b) => columns.popularity[b]! - columns.popularity[a]!);
-  const inMarket = (m: number): Int32Array => byPopularity.filter((t) => (columns.markets[t]! & (1 << m)) !== 0).subarray(0, 500);
+  const inMarket = (m: number): Int32Array => byPopularity.filter((t) => marketSets.has(columns.marketSet[t]!, m)).subarray(0, 500);
 
   // (YtY + lambda I), as training stores it, so that online fold-in works on this bundle.
   const lambda = 1;

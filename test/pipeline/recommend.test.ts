@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EncoreError } from '../../src/domain/errors.js';
-import { parseTrackId } from '../../src/domain/ids.js';
 import { recommend, type RecommendDeps } from '../../src/pipeline/recommend.js';
 import { profilesFromUsers } from '../../src/pipeline/UserProfiles.js';
 import { makeTestWorld, testComponents, US } from '../feed/fixtures.js';
@@ -27,9 +26,9 @@ test('diversity:false keeps the plain score order; excludeTracks removes tracks'
   assert.equal(plain.items.length, 20);
   assert.ok(plain.items.every((i) => i.exploration !== true));
   for (let i = 1; i < plain.items.length; i++) assert.ok(plain.items[i - 1]!.score >= plain.items[i]!.score);
-  const exclude = plain.items.slice(0, 10).map((i) => parseTrackId(i.trackId)!);
+  const exclude = plain.items.slice(0, 10).map((i) => world.catalog.trackIds.indexOf(i.trackId));
   const next = await recommend(deps, { userId: 'u9', surface: 'home', limit: 20, diversity: false, excludeTracks: exclude });
-  const ids = new Set(next.items.map((i) => parseTrackId(i.trackId)!));
+  const ids = new Set(next.items.map((i) => world.catalog.trackIds.indexOf(i.trackId)));
   for (const t of exclude) assert.ok(!ids.has(t));
   const stage = next.trace.stages.find((s) => s.name === 'ExcludedTrackFilter');
   assert.ok(stage && stage.in - stage.out >= 10);
@@ -38,7 +37,12 @@ test('diversity:false keeps the plain score order; excludeTracks removes tracks'
 test('coded errors for bad requests', async () => {
   await assert.rejects(recommend(deps, { userId: 'u1', surface: 'nope', limit: 30 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400);
   await assert.rejects(recommend(deps, { userId: 'u1', surface: 'home', limit: 0 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400);
-  await assert.rejects(recommend(deps, { userId: 'x', surface: 'home', limit: 5 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400);
+  for (const userId of ['', 'a\u0000b', 'x'.repeat(257), '\ud800']) {
+    await assert.rejects(recommend(deps, { userId, surface: 'home', limit: 5 }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 400, JSON.stringify(userId));
+  }
+  await assert.rejects(recommend(deps, { userId: 'u1', surface: 'radio', limit: 5, seedTrackId: 'no such track' }), (e: unknown) => e instanceof EncoreError && e.httpStatus === 404);
+  // any well-formed id is a listener: one the world does not know gets a cold-start feed
+  assert.equal((await recommend(deps, { userId: 'x', surface: 'home', limit: 5 })).items.length, 5);
 });
 
 test('a request that queued past its budget skips the sources and is served from the fallbacks', async () => {

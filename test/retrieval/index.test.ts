@@ -7,7 +7,7 @@ import { foldInUser } from '../../src/retrieval/foldIn.js';
 import { AnnSource } from '../../src/sources/AnnSource.js';
 import { ColdStartSource } from '../../src/sources/ColdStartSource.js';
 import { context, withRecentlyAdded } from '../sources/context.js';
-import { MARKETS } from '../../src/domain/markets.js';
+import type { Catalog } from '../../src/catalog/Catalog.js';
 import type { ModelBundle } from '../../src/model/ModelBundle.js';
 import type { CandidateSource } from '../../src/pipeline/contracts.js';
 
@@ -76,7 +76,7 @@ test('a track nobody has played is retrievable: cold-start vector in the index a
   }
   // A track added while serving (recentlyAdded) comes back from ColdStartSource for a known listener.
   const catalog = withRecentlyAdded(f.world.catalog, [unplayed]);
-  const ctx = context(b, catalog, { market: firstMarketOf(f.world.catalog.columns.markets[unplayed]!), explicitOk: true });
+  const ctx = context(b, catalog, { market: firstMarketOf(f.world.catalog, unplayed), explicitOk: true });
   const cold: CandidateSource = new ColdStartSource();
   const batch = await cold.fetch(ctx, 50, new AbortController().signal);
   assert.ok(Array.from(batch.tracks.subarray(0, batch.count)).includes(unplayed));
@@ -84,21 +84,21 @@ test('a track nobody has played is retrievable: cold-start vector in the index a
   b.close();
 });
 
-function firstMarketOf(mask: number): number {
-  for (let m = 0; m < MARKETS.length; m++) if ((mask >>> m) & 1) return m;
-  return 0;
+function firstMarketOf(catalog: Catalog, t: number): number {
+  return catalog.marketSets.members(catalog.columns.marketSet[t]!, catalog.markets.length)[0] ?? 0;
 }
 
 test('ANN retrieval honours market and explicit filters without running short', async () => {
   const f = await fixture();
   const b = await loadBundle(f.summary.dir, { verify: 'sizes' });
   const cols = f.world.catalog.columns;
+  const sets = f.world.catalog.marketSets;
   // The market with the fewest available tracks.
   let worst = 0;
   let worstCount = Infinity;
-  for (let m = 0; m < MARKETS.length; m++) {
+  for (let m = 0; m < f.world.catalog.markets.length; m++) {
     let c = 0;
-    for (let t = 0; t < b.trackCount; t++) if ((cols.markets[t]! >>> m) & 1) c++;
+    for (let t = 0; t < b.trackCount; t++) if (sets.has(cols.marketSet[t]!, m)) c++;
     if (c < worstCount) {
       worstCount = c;
       worst = m;
@@ -117,7 +117,7 @@ test('ANN retrieval honours market and explicit filters without running short', 
     assert.equal(batch.count, 400, 'feed does not run short');
     for (let i = 0; i < batch.count; i++) {
       const t = batch.tracks[i]!;
-      assert.equal((cols.markets[t]! >>> worst) & 1, 1, 'available in market');
+      assert.ok(sets.has(cols.marketSet[t]!, worst), 'available in market');
       assert.equal(cols.explicit[t], 0, 'no explicit track for an opted-out listener');
     }
   }

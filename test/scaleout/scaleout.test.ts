@@ -96,25 +96,26 @@ describe('scale-out on Redis + NATS JetStream', { skip }, () => {
       assert.deepEqual(repeat.body.duplicates, again.body.accepted);
 
       // Catalog changes reach the other replica: a licence ending in the listener's market (u8 is in SE)
-      // on replica 1 takes the track out of replica 2's feed; a new release on replica 1 can be named in
-      // events posted to replica 2.
+      // on replica 1 takes the track out of replica 2's feed; a new release on replica 1, under the app's own
+      // id, can be named in events posted to replica 2.
       const ended = after.items[0]!.trackId;
+      const fresh = 'isrc:SE-FRE-26-00001';
       const put = await postJson<TracksResponse>(`${r1.url}/v1/tracks`, {
         tracks: [
-          { trackId: ended, markets: ['US'] },
-          { trackId: 't3000', title: 'Fresh', artistId: 'a1', genre: 0, releaseDate: '2026-11-25', durationMs: 180000, explicit: false, markets: ['SE', 'US'], features: [] },
+          { id: ended, markets: ['US'] },
+          { id: fresh, title: 'Fresh', artist: { id: 'a1' }, releaseDate: '2026-11-25', durationMs: 180000, explicit: false, markets: ['SE', 'US'] },
         ],
       }, 'PUT');
-      assert.equal(put.status, 200);
+      assert.equal(put.status, 200, JSON.stringify(put.body));
       assert.deepEqual(put.body.updated, [ended]);
-      assert.deepEqual(put.body.added, ['t3000']);
+      assert.deepEqual(put.body.added, [fresh]);
       let gone = false;
       for (let i = 0; i < 100 && !gone; i++) {
         gone = !(await feed(r2.url, user)).items.some((it) => it.trackId === ended);
         if (!gone) await new Promise((r) => setTimeout(r, 20));
       }
       assert.ok(gone, 'replica 2 stopped serving the track whose SE licence ended on replica 1');
-      const onNew = await postJson<EventsResponse>(`${r2.url}/v1/events`, { events: [ev('like', 'u10', { trackId: 't3000' })] });
+      const onNew = await postJson<EventsResponse>(`${r2.url}/v1/events`, { events: [ev('like', 'u10', { trackId: fresh })] });
       assert.equal(onNew.body.accepted.length, 1, JSON.stringify(onNew.body));
 
       // kill -9 replica 1 mid-stream: batches keep arriving, it dies right after answering the first one;

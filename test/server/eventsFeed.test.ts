@@ -1,7 +1,6 @@
 // Events posted through the app change the very next feed: dislikes, bans, session skips, plays.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseTrackId } from '../../src/domain/ids.js';
 import type { FeedResult } from '../../src/pipeline/types.js';
 import { buildApp } from '../../src/server/app.js';
 import { makeTestWorld, testDeps } from '../feed/fixtures.js';
@@ -14,7 +13,7 @@ test('disliked tracks, banned artists, skipped and played tracks leave the next 
     const first = await get();
     assert.equal(first.items.length, 30);
     const [disliked, skipped, played, bannedBy] = first.items;
-    const bannedArtist = world.catalog.columns.artist[parseTrackId(bannedBy!.trackId)!]!;
+    const bannedArtist = world.catalog.columns.artist[world.catalog.trackIds.indexOf(bannedBy!.trackId)]!;
     const now = Date.now();
     let n = 0;
     const ev = (type: string, extra: Record<string, unknown>) => ({ eventId: `e${n++}`, type, userId: 'u6', timestamp: now - 1000 + n, surface: 'home', ...extra });
@@ -42,7 +41,7 @@ test('disliked tracks, banned artists, skipped and played tracks leave the next 
     assert.ok(!ids.has(disliked!.trackId), 'disliked track gone');
     assert.ok(!ids.has(skipped!.trackId), 'skipped track gone');
     assert.ok(!ids.has(played!.trackId), 'played track gone');
-    assert.ok(!next.items.some((i) => world.catalog.columns.artist[parseTrackId(i.trackId)!] === bannedArtist), 'banned artist gone');
+    assert.ok(!next.items.some((i) => world.catalog.columns.artist[world.catalog.trackIds.indexOf(i.trackId)] === bannedArtist), 'banned artist gone');
     const removedBy = (name: string) => next.trace.stages.find((s) => s.name === name);
     assert.ok(removedBy('DislikedTrackFilter'), 'trace lists the filter');
     assert.ok(removedBy('BannedArtistFilter')!.in > removedBy('BannedArtistFilter')!.out);
@@ -58,9 +57,9 @@ test('explicit tracks are not served to a listener who opted out', async () => {
     // u5: explicitOk = 0 in the fixture (every fifth listener)
     const body = (await app.inject('/v1/users/u5/feed?limit=60')).json<FeedResult>();
     assert.ok(body.items.length > 30);
-    assert.ok(body.items.every((i) => world.catalog.columns.explicit[parseTrackId(i.trackId)!] === 0));
+    assert.ok(body.items.every((i) => world.catalog.columns.explicit[world.catalog.trackIds.indexOf(i.trackId)] === 0));
     const other = (await app.inject('/v1/users/u6/feed?limit=60')).json<FeedResult>();
-    assert.ok(other.items.some((i) => world.catalog.columns.explicit[parseTrackId(i.trackId)!] === 1), 'fixture must make the filter matter');
+    assert.ok(other.items.some((i) => world.catalog.columns.explicit[world.catalog.trackIds.indexOf(i.trackId)] === 1), 'fixture must make the filter matter');
   } finally {
     await app.close();
   }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { ListenEvent } from '../../src/domain/events.js';
 import type { ListenerStateStore } from '../../src/storage/interfaces.js';
 import { SESSION_IDLE_MS, sessionIsActive } from '../../src/storage/applyEvent.js';
+import { sequentialIds } from '../support/catalogIds.js';
 
 // ONE conformance suite for every ListenerStateStore backend (memory, LMDB, Redis).
 
@@ -17,9 +18,15 @@ export interface ListenerStateFixture {
 
 const T0 = 1_700_000_000_000;
 let n = 0;
+// The catalog's dictionaries: events carry the indices validateEvent resolved (t10 -> 10, a5 -> 5 here).
+const TRACKS = sequentialIds('t', 100);
+const ARTISTS = sequentialIds('a', 20);
 function ev(type: ListenEvent['type'], userId: string, target: string, at: number, extra: Partial<ListenEvent> = {}): ListenEvent {
   n++;
-  const ids = target.startsWith('a') ? { artistId: target } : { trackId: target };
+  const t = TRACKS.indexOf(target);
+  const a = ARTISTS.indexOf(target);
+  assert.ok(t >= 0 || a >= 0, `no track or artist ${target}`);
+  const ids = t >= 0 ? { trackId: target, trackIndex: t } : { artistId: target, artistIndex: a };
   return { eventId: `ls-${n}`, type, userId, timestamp: T0 + at, ...ids, ...extra };
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openWorld } from '../../src/world/World.js';
 import { tempDir } from './helpers.js';
+import { idsOf } from '../support/catalogIds.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/encore.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -29,7 +30,7 @@ test('encore world writes a world and a summary; encore import refuses a malform
     fs.writeFileSync(csv, 'user\titem\tweight\nx\ty\t1\nx\tz\t2\n');
     const ok = run('import', '--format', 'delimited', '--in', csv, '--out', path.join(dir, 'imported'));
     assert.equal(ok.status, 0, ok.stderr);
-    assert.deepEqual(openWorld(path.join(dir, 'imported')).itemIds, ['y', 'z']);
+    assert.deepEqual(idsOf(openWorld(path.join(dir, 'imported')).catalog.trackIds), ['y', 'z']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

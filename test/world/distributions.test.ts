@@ -2,7 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { EARLY_SKIP_MS, EventType } from '../../src/domain/events.js';
-import { MARKETS, marketIndex } from '../../src/domain/markets.js';
+import { MARKETS } from '../../src/domain/markets.js';
+import { EVERYWHERE } from '../../src/catalog/MarketSets.js';
 import { generateWorld, openWorld, type World } from '../../src/world/World.js';
 import { completeProbability, openTruth } from '../../src/world/truth.js';
 import { tempDir } from './helpers.js';
@@ -32,7 +33,19 @@ test('shape: ids, artists ~ tracks/12, >= 50 genres in a hierarchy, >= 8 content
   assert.ok(c.featureDim >= 8);
   assert.deepEqual(c.featureNames.slice(0, 3), ['tempo', 'energy', 'valence']);
   assert.equal(world.manifest.markets.length, MARKETS.length);
-  assert.equal(world.userIds, null);
+  assert.deepEqual(c.markets, [...MARKETS]);
+  // a generated world's ids are the strings t…/a…/al…/u…, row i = `${prefix}${i}`
+  assert.equal(c.trackIds.size, c.trackCount);
+  assert.equal(c.artistIds.size, c.artistCount);
+  assert.equal(c.albumIds.size, c.albumCount);
+  assert.equal(world.users.ids.size, world.users.count);
+  for (const i of [0, 1, 2_499]) {
+    assert.equal(c.trackIds.idAt(i), `t${i}`);
+    assert.equal(c.artistIds.idAt(i), `a${i}`);
+    assert.equal(c.albumIds.idAt(i), `al${i}`);
+    assert.equal(world.users.ids.idAt(i), `u${i}`);
+    assert.equal(world.users.ids.indexOf(`u${i}`), i);
+  }
 });
 
 test('popularity follows a power law: a small head takes most plays and most tracks are never played', () => {
@@ -83,27 +96,30 @@ test('availability has realistic gaps: most tracks everywhere, holes per market,
   const n = world.catalog.trackCount;
   let everywhere = 0, explicit = 0;
   const missing = new Float64Array(MARKETS.length);
+  const sets = world.catalog.marketSets;
   for (let t = 0; t < n; t++) {
-    const m = c.markets[t]!;
-    if (m === 0xffff) everywhere++;
-    if (m === 0) assert.fail(`track ${t} is available nowhere`);
-    for (let k = 0; k < MARKETS.length; k++) if (!((m >>> k) & 1)) missing[k]!++;
+    const s = c.marketSet[t]!;
+    if (s === EVERYWHERE) everywhere++;
+    if (sets.members(s, MARKETS.length).length === 0) assert.fail(`track ${t} is available nowhere`);
+    if (s !== EVERYWHERE && sets.members(s, MARKETS.length).length === MARKETS.length) assert.fail(`track ${t}: every market but not set 0`);
+    for (let k = 0; k < MARKETS.length; k++) if (!sets.has(s, k)) missing[k]!++;
     explicit += c.explicit[t]!;
   }
   assert.ok(everywhere / n > 0.5 && everywhere / n < 0.9, `available everywhere: ${everywhere / n}`);
   for (let k = 0; k < MARKETS.length; k++) assert.ok(missing[k]! / n > 0.03 && missing[k]! / n < 0.3, `${MARKETS[k]} misses ${missing[k]! / n}`);
-  for (const local of ['JP', 'KR', 'IN']) assert.ok(missing[marketIndex(local)]! > missing[marketIndex('US')]! * 1.5, `${local} should miss more than US`);
+  for (const local of ['JP', 'KR', 'IN']) assert.ok(missing[world.catalog.markets.indexOf(local)]! > missing[world.catalog.markets.indexOf('US')]! * 1.5, `${local} should miss more than US`);
   assert.ok(explicit / n > 0.08 && explicit / n < 0.18, `explicit share ${explicit / n}`);
 });
 
 test('history respects markets and explicit settings, is grouped by listener, chronological, before world now', () => {
   const e = world.events;
   const c = world.catalog.columns;
+  const sets = world.catalog.marketSets;
   const now = world.manifest.nowMs;
   const yearAgo = now - 366 * 86_400_000;
   for (let i = 0; i < e.count; i++) {
     const u = e.user[i]!, t = e.track[i]!;
-    if (!((c.markets[t]! >>> world.users.market[u]!) & 1)) assert.fail(`event ${i}: track ${t} not available in listener ${u}'s market`);
+    if (!sets.has(c.marketSet[t]!, world.users.market[u]!)) assert.fail(`event ${i}: track ${t} not available in listener ${u}'s market`);
     if (c.explicit[t] === 1 && world.users.explicitOk[u] === 0) assert.fail(`event ${i}: explicit track for a listener who opted out`);
     if (!(e.timestampMs[i]! < now && e.timestampMs[i]! > yearAgo)) assert.fail(`event ${i}: timestamp outside the year before now`);
     if (i > 0 && e.user[i - 1] === u) {

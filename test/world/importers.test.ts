@@ -7,7 +7,9 @@ import { openWorld } from '../../src/world/World.js';
 import { readInteractionsFile } from '../../src/world/importers/delimited.js';
 import { readMovieLens } from '../../src/world/importers/movielens.js';
 import { writeImportedWorld } from '../../src/world/importers/writeImportedWorld.js';
+import { EVERYWHERE } from '../../src/catalog/MarketSets.js';
 import { datasetsDir, tempDir } from './helpers.js';
+import { idsOf } from '../support/catalogIds.js';
 
 function withFile(content: string, fn: (file: string, dir: string) => void): void {
   const dir = tempDir('import');
@@ -51,14 +53,19 @@ test('delimited: a malformed row is an error naming the file, line and problem',
   withFile('', (file) => assertImportError(() => readInteractionsFile(file), file, 1, /empty file/));
 });
 
-test('imported world round-trips: tracks t0.., listeners u0.., original ids, one complete event per row with its weight', () => {
+test('imported world round-trips: tracks and listeners keep their original ids, one complete event per row with its weight', () => {
   withFile('user,item,weight,timestamp\nbob,x,2,100\nalice,y,1,50\nbob,y,4,10\nbob,x,1,10000\n', (file, dir) => {
     const out = path.join(dir, 'world');
     const x = readInteractionsFile(file);
     writeImportedWorld({ source: 'delimited', interactions: x, items: null }, out);
     const w = openWorld(out);
-    assert.deepEqual(w.userIds, ['bob', 'alice']);
-    assert.deepEqual(w.itemIds, ['x', 'y']);
+    assert.deepEqual(idsOf(w.users.ids), ['bob', 'alice']);
+    assert.deepEqual(idsOf(w.catalog.trackIds), ['x', 'y']);
+    assert.equal(w.catalog.trackIds.indexOf('y'), 1);
+    assert.equal(w.users.ids.indexOf('alice'), 1);
+    // one artist and one album per item, named by the item's id
+    assert.deepEqual(idsOf(w.catalog.artistIds), ['x', 'y']);
+    assert.deepEqual(idsOf(w.catalog.albumIds), ['x', 'y']);
     assert.equal(w.catalog.trackCount, 2);
     assert.equal(w.users.count, 2);
     assert.equal(w.events.count, 4);
@@ -68,7 +75,8 @@ test('imported world round-trips: tracks t0.., listeners u0.., original ids, one
     assert.deepEqual(Array.from(w.events.timestampMs), [10_000, 100_000, 10_000_000, 50_000]);
     assert.deepEqual(Array.from(w.events.weight!), [4, 2, 1, 1]);
     assert.ok(w.events.type.every((t) => t === EventType.complete));
-    assert.equal(w.catalog.columns.markets[0], 0xffff);
+    assert.deepEqual(w.catalog.markets, ['ZZ'], 'the data names no markets: one unknown market');
+    assert.ok(w.catalog.columns.marketSet.every((s) => s === EVERYWHERE));
     assert.equal(w.catalog.genres[w.catalog.columns.genre[0]!]!.name, 'unknown');
     assert.equal(w.catalog.columns.popularity[0], 1);
     assert.equal(w.manifest.source, 'delimited');
@@ -104,8 +112,9 @@ test('MovieLens 100K imports as a world (skips when the dataset is absent)', (t)
     assert.equal(w.users.count, 943);
     assert.equal(w.events.count, 100_000);
     assert.equal(w.catalog.trackTitle(0 as never), 'Toy Story (1995)');
-    assert.equal(w.itemIds![0], '1');
-    assert.equal(w.userIds![0], '1');
+    assert.equal(w.catalog.trackIds.idAt(0), '1');
+    assert.equal(w.users.ids.idAt(0), '1');
+    assert.ok(w.catalog.trackIds.indexOf('1682') >= 0);
     assert.equal(w.catalog.featureDim, 19);
     assert.equal(w.catalog.genres.length, 19);
     const ratings = new Set(Array.from(w.events.weight!));
