@@ -3,7 +3,7 @@ import { localCatalogChanges, type CatalogChangeRouter } from '../storage/Catalo
 import type { Catalog, CatalogColumns, Genre } from './Catalog.js';
 import type { IdDictionary } from './IdDictionary.js';
 import { EVERYWHERE, MAX_MARKETS, type MarketSets } from './MarketSets.js';
-import { genrePath, singleAlbumId, type TrackInput } from './trackInput.js';
+import { checkTrackInput, genrePath, singleAlbumId, type TrackInput } from './trackInput.js';
 
 /** One track in PUT /v1/tracks and in an import: the app's track object (src/catalog/trackInput.ts). */
 export type TrackUpsert = TrackInput;
@@ -322,7 +322,11 @@ export class MutableCatalog implements Catalog {
   }
 
   /** Adds or updates one track (upsert by id); validates everything before writing anything. */
-  upsert(u: TrackUpsert): UpsertResult {
+  upsert(raw: TrackUpsert): UpsertResult {
+    // Checked again here (the routes check first): a journal or stream replayed from disk is input too.
+    const checked = checkTrackInput(raw);
+    if (checked.kind === 'rejected') return { kind: 'rejected', reason: `${checked.field} ${checked.reason}` };
+    const u = checked.track;
     const plan = this.plan(u);
     if (typeof plan === 'string') return { kind: 'rejected', reason: plan };
     return this.write(u, plan);

@@ -50,7 +50,12 @@ export class LmdbListenerState implements ListenerStateStore {
   }
 
   async delete(userId: string): Promise<boolean> {
-    return this.db.remove(userId);
+    // lmdb's remove() resolves true whether or not the key existed: look inside the same transaction.
+    return this.db.transaction(() => {
+      const had = this.db.get(userId) !== undefined;
+      if (had) void this.db.remove(userId);
+      return had;
+    });
   }
 
   async close(): Promise<void> {

@@ -23,8 +23,19 @@ function optionalString(o: Record<string, unknown>, field: string): string | und
   return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID_LENGTH ? v : null;
 }
 
+/** What validateEvent reads of a catalog (a Catalog, or an importer's dictionaries while it builds one). */
+export type EventCatalog = Pick<Catalog, 'trackIds' | 'trackCount' | 'artistIds' | 'artistCount'> & { readonly columns: Pick<Catalog['columns'], 'artist'> };
+
+export interface EventCheckOptions {
+  /**
+   * Oldest timestamp accepted (default 2000-01-01: POST /v1/events takes live events). `encore import` of a history
+   * lowers it to 1e11 ms (1973), which still refuses seconds since the epoch (MovieLens 100K is from 1997-98).
+   */
+  readonly minTimestampMs?: number;
+}
+
 /** Validates one raw event against the catalog; returns a clean ListenEvent (known fields only) or a reason. */
-export function validateEvent(raw: unknown, catalog: Catalog, nowMs: number): EventCheck {
+export function validateEvent(raw: unknown, catalog: EventCatalog, nowMs: number, opts: EventCheckOptions = {}): EventCheck {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return rejected('event must be an object');
   const o = raw as Record<string, unknown>;
   const type = o.type;
@@ -39,7 +50,7 @@ export function validateEvent(raw: unknown, catalog: Catalog, nowMs: number): Ev
   const userId = o.userId as string;
   const ts = o.timestamp;
   if (typeof ts !== 'number' || !Number.isInteger(ts)) return rejected('timestamp must be an integer (milliseconds since the epoch)');
-  if (ts < MIN_TIMESTAMP_MS) return rejected('timestamp must be milliseconds since the epoch (looks like seconds or too old)');
+  if (ts < (opts.minTimestampMs ?? MIN_TIMESTAMP_MS)) return rejected('timestamp must be milliseconds since the epoch (looks like seconds or too old)');
   if (ts > nowMs + MAX_FUTURE_MS) return rejected('timestamp is more than a day in the future');
   const surface = optionalString(o, 'surface');
   if (surface === null) return rejected('surface must be a non-empty string');

@@ -125,5 +125,26 @@ export function eventLogConformance(name: string, makeLog: () => Promise<EventLo
         await f.cleanup();
       }
     });
+
+    test('an erased listener is remembered and left out of every later read for training', async () => {
+      const f = await makeLog();
+      try {
+        const gone = `erased:${process.pid}/ü`;
+        const batch = [makeEvent({ userId: gone }), makeEvent({ userId: 'kept' }), makeEvent({ userId: gone })];
+        await f.log.append(batch);
+        assert.equal((await f.log.erasedListeners()).size, 0);
+        await f.log.erase(gone);
+        assert.deepEqual([...(await f.log.erasedListeners())], [gone]);
+        const read: ListenEvent[] = [];
+        for await (const page of readEvents(f.log, 2)) read.push(...page);
+        assert.deepEqual(read.map((e) => e.userId), ['kept']);
+        if (f.reopen !== undefined) {
+          const again = await f.reopen();
+          assert.deepEqual([...(await again.erasedListeners())], [gone], 'the tombstone is durable');
+        }
+      } finally {
+        await f.cleanup();
+      }
+    });
   });
 }

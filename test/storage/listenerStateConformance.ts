@@ -162,5 +162,26 @@ export function listenerStateConformance(name: string, makeStore: () => Promise<
         await f.cleanup();
       }
     });
+
+    test('a profile is merged into the state (also for a listener with no events) and deletion removes everything', async () => {
+      const f = await makeStore();
+      const peer = f.openPeer === undefined ? f.store : await f.openPeer();
+      try {
+        const user = 'spotify:user:ab/c ü';
+        await f.store.setProfile(user, { market: 'SE', genres: ['rock/indie rock'] });
+        assert.deepEqual((await peer.get(user))!.profile, { market: 'SE', genres: ['rock/indie rock'] });
+        await f.store.apply([ev('like', user, 't5', 0)]);
+        await peer.setProfile(user, { explicit: false });
+        const s = (await f.store.get(user))!;
+        assert.deepEqual(s.profile, { market: 'SE', genres: ['rock/indie rock'], explicit: false }, 'fields left out keep their value');
+        assert.deepEqual(s.likedTracks, [5], 'events and profile live side by side');
+        assert.equal(await peer.delete(user), true);
+        assert.equal(await f.store.get(user), null, 'state and profile gone at once, for every replica');
+        assert.equal(await f.store.delete(user), false, 'deleting twice is harmless');
+      } finally {
+        if (peer !== f.store) await peer.close();
+        await f.cleanup();
+      }
+    });
   });
 }
