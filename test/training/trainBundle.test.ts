@@ -149,3 +149,36 @@ test('--events-log merges the service event log into training', async () => {
   assert.equal(b.userHistory.recentPositives(3 as never)[0], 17, 'the logged like is the newest history entry');
   b.close();
 });
+
+test('an erased listener is left out of the next bundle: no vector, no history, their logged events unmerged', async () => {
+  const f = await fixture();
+  const { openEventLog } = await import('../../src/storage/open.js');
+  const url = `lmdb://${path.join(f.root, 'events-erased.lmdb')}`;
+  const log = await openEventLog(url);
+  const now = f.world.manifest.nowMs;
+  const gone = f.world.users.ids.idAt(5);
+  const kept = f.world.users.ids.idAt(6);
+  await log.append([
+    { eventId: 'x1', type: 'complete', userId: gone, trackId: 't17', timestamp: now + 1000 },
+    { eventId: 'x2', type: 'complete', userId: kept, trackId: 't18', timestamp: now + 1000 },
+  ]);
+  const ev = f.world.events;
+  assert.ok(ev.userStart[6]! > ev.userStart[5]!, 'the fixture gives the erased listener a history');
+  await log.erase(gone);
+  await log.close();
+  const s = await trainBundle({ ...SMALL_TRAIN, iterations: 2, worldDir: f.world.dir, bundlesDir: path.join(f.root, 'bundles-erased'), world: f.world, eventsLog: url, holdOut: false });
+  assert.equal(s.stats.eventLogMerged, 1, 'only the kept listener\'s logged event');
+  assert.equal(s.stats.erasedListeners, 1);
+  const b = await loadBundle(s.dir, { verify: 'sizes' });
+  try {
+    const row = b.userIds!.indexOf(gone);
+    let norm = 0;
+    for (let d = 0; d < b.dim; d++) norm += b.userFactors[row * b.dim + d]! ** 2;
+    assert.ok(norm < 1e-12, `erased listener still has a vector (|x|² = ${norm})`);
+    assert.equal(b.userHistory.recentPositives(row as never).length, 0, 'no history either');
+    const other = b.userIds!.indexOf(kept);
+    assert.equal(b.userHistory.recentPositives(other as never)[0], 18, 'others keep theirs');
+  } finally {
+    b.close();
+  }
+});
