@@ -70,10 +70,13 @@ async function main(): Promise<void> {
   const stages = new StageStats();
   const degraded = new Map<string, number>();
   let sampled = 0;
+  /** Distinct reasons per home feed: "Because you played X" should name different X for different items. */
+  const distinctReasons: number[] = [];
   const onSample = (body: string): void => {
-    const r = JSON.parse(body) as { trace: { totalMs: number; stages: { name: string; ms: number }[] }; degraded: { component: string }[] };
+    const r = JSON.parse(body) as { surface: string; items: { reason: string }[]; trace: { totalMs: number; stages: { name: string; ms: number }[] }; degraded: { component: string }[] };
     stages.add(r.trace.stages, r.trace.totalMs);
     sampled++;
+    if (r.surface === 'home' && r.items.length > 0) distinctReasons.push(new Set(r.items.map((i) => i.reason)).size);
     for (const d of r.degraded) degraded.set(d.component, (degraded.get(d.component) ?? 0) + 1);
   };
   const base = { host: '127.0.0.1', port: ready.port, agent, path: pathFor };
@@ -107,6 +110,9 @@ async function main(): Promise<void> {
 
   const degradedText = degraded.size === 0 ? 'none' : [...degraded].map(([c, n]) => `${c} in ${n} of ${sampled} responses`).join(', ');
   console.log(`degraded: ${degradedText}`);
+  const [r50, r10, r90] = percentiles(Float64Array.from(distinctReasons), [50, 10, 90]);
+  const reasonsText = `median ${r50} distinct reasons per home feed of 30 (10th percentile ${r10}, 90th ${r90}; ${distinctReasons.length} feeds, known and new listeners)`;
+  console.log(`reasons: ${reasonsText}`);
 
   const rampRows: { rate: number; ok: number; errors: number; p50: number; p95: number; p99: number; degradedShare: number }[] = [];
   let best = 0;
@@ -164,6 +170,8 @@ async function main(): Promise<void> {
     ...stageRows.map((s) => `| ${s.name} | ${fmt(s.mean)} | ${fmt(s.p50)} | ${fmt(s.p99)} |`),
     '',
     `Degraded components at this load: ${degradedText}.`,
+    '',
+    `Reasons: ${reasonsText}.`,
     '',
     `## Ramp (${step} s per step)`,
     '',
