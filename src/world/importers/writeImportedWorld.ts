@@ -15,7 +15,6 @@ import { StringTableWriter, WORLD_FORMAT, WORLD_FORMAT_VERSION, writeColumn, wri
 import { EVENT_FILES } from '../generateHistory.js';
 import { USER_FILES } from '../generateUsers.js';
 import { DAY_MS } from '../timeline.js';
-import { USER_FILES as WORLD_USER_FILES } from '../generateUsers.js';
 import { prepareOut, sortedKeys } from '../World.js';
 import type { ImportedData } from './movielens.js';
 
@@ -172,7 +171,7 @@ function validate(data: ImportedData): void {
  * Row order grouped by listener (counting sort, stable: file order kept), then by time within a listener; a
  * listener's rows are only sorted when they are out of order, which real exports rarely are.
  */
-function orderByUserThenTime(user: Int32Array, ts: Float64Array, U: number): Int32Array {
+export function orderByUserThenTime(user: Int32Array, ts: Float64Array, U: number): Int32Array {
   const E = user.length;
   const start = new Int32Array(U + 1);
   for (let i = 0; i < E; i++) start[user[i]! + 1]!++;
