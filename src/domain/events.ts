@@ -31,6 +31,8 @@ export interface ListenEvent {
   readonly requestId?: string;
   readonly position?: number; // skip: position in ms; impression: slot in the feed
   readonly propensity?: number; // impression: probability the exploration policy chose this item
+  /** complete: how strongly the play counts for training (a rating, a play count; default 1). */
+  readonly weight?: number;
   /**
    * The serving catalog's dense indices of trackId / artistId, resolved by validateEvent so the online state needs no
    * dictionary. Indices are append-only (never renumbered), so they stay valid; training reads the string ids.

@@ -12,6 +12,8 @@ const MIN_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
 /** Allowed clock skew of a client into the future. */
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 const MAX_ID_LENGTH = MAX_ID_BYTES;
+/** Largest `weight` accepted (a rating or a play count). */
+const MAX_WEIGHT = 1e6;
 
 const TRACK_EVENTS = new Set<EventTypeName>(['impression', 'play_start', 'skip', 'complete', 'like', 'dislike', 'save']);
 
@@ -102,6 +104,13 @@ export function validateEvent(raw: unknown, catalog: EventCatalog, nowMs: number
     propensity = o.propensity;
   }
 
+  let weight: number | undefined;
+  if (o.weight !== undefined) {
+    if (typeof o.weight !== 'number' || !(o.weight > 0 && o.weight <= MAX_WEIGHT)) return rejected(`weight must be a number in (0, ${MAX_WEIGHT}]`);
+    if (t !== 'complete') return rejected('weight is only for complete events');
+    weight = o.weight;
+  }
+
   const event: ListenEvent = {
     eventId,
     type: t,
@@ -115,6 +124,7 @@ export function validateEvent(raw: unknown, catalog: EventCatalog, nowMs: number
     ...(requestId !== undefined ? { requestId } : {}),
     ...(position !== undefined ? { position } : {}),
     ...(propensity !== undefined ? { propensity } : {}),
+    ...(weight !== undefined ? { weight } : {}),
   };
   return { kind: 'ok', event };
 }

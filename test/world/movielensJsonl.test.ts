@@ -1,7 +1,7 @@
 // MovieLens 100K through the JSONL path: u.item written as tracks.jsonl (one track object a line) and u.data as
 // events.jsonl (one `complete` POST /v1/events object per rating), imported with `encore import --format jsonl`,
-// gives the world of the MovieLens importer (`encore import --format movielens`) up to the listener order, except
-// the rating: POST /v1/events has no rating field, so the JSONL world's completes weigh 1 (no events/weight.bin).
+// gives the world of the MovieLens importer (`encore import --format movielens`) up to the listener order, ratings
+// included (the event's optional `weight`): the same training data, so the same offline accuracy.
 // Skipped when the dataset is absent (ENCORE_DATASETS).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,8 +43,8 @@ function writeJsonl(mlDir: string, dir: string): { tracks: string; events: strin
   let n = 0;
   for (const line of fs.readFileSync(path.join(mlDir, 'u.data'), 'latin1').split('\n')) {
     if (line.length === 0) continue;
-    const [u, i, , t] = line.split('\t');
-    ev.push(JSON.stringify({ eventId: `ml-${n++}`, type: 'complete', userId: u, trackId: i, timestamp: Number(t) * 1000 }));
+    const [u, i, r, t] = line.split('\t');
+    ev.push(JSON.stringify({ eventId: `ml-${n++}`, type: 'complete', userId: u, trackId: i, timestamp: Number(t) * 1000, weight: Number(r) }));
   }
   fs.writeFileSync(events, ev.join('\n') + '\n');
   return { tracks, events };
@@ -55,11 +55,11 @@ function eventsOf(w: World, u: number): number[][] {
   const e = w.events;
   const rows: number[][] = [];
   const lo = e.userStart[u]!, hi = e.userStart[u + 1]!;
-  for (let i = lo; i < hi; i++) rows.push([e.track[i]!, e.timestampMs[i]!, e.type[i]!, e.session[i]! - e.session[lo]!]);
+  for (let i = lo; i < hi; i++) rows.push([e.track[i]!, e.timestampMs[i]!, e.type[i]!, e.session[i]! - e.session[lo]!, e.weight?.[i] ?? -1]);
   return rows;
 }
 
-test('MovieLens 100K through JSONL = the MovieLens importer\'s world (but the ratings, which POST /v1/events cannot carry)', { skip: ml === null ? 'MovieLens 100K not found (set ENCORE_DATASETS)' : false }, async () => {
+test('MovieLens 100K through JSONL = the MovieLens importer\'s world, ratings included', { skip: ml === null ? 'MovieLens 100K not found (set ENCORE_DATASETS)' : false }, async () => {
   const dir = tempDir('mljsonl');
   try {
     const f = writeJsonl(ml!, dir);
@@ -100,9 +100,8 @@ test('MovieLens 100K through JSONL = the MovieLens importer\'s world (but the ra
       assert.deepEqual(eventsOf(j, ju), eventsOf(m, mu));
     }
     assert.ok(j.events.type.every((t) => t === EventType.complete));
-    // the one difference: the MovieLens world weighs each complete by its rating, the JSONL world by 1
-    assert.equal(j.events.weight, null);
-    assert.ok(m.events.weight !== null);
+    // both weigh each complete by its rating (compared per listener above)
+    assert.ok(j.events.weight !== null && m.events.weight !== null);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

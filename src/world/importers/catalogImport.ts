@@ -125,7 +125,7 @@ class BadRows {
 
 /** validateEvent's reason -> [field, reason] (its reasons start with the field, or name it). */
 export function eventProblem(reason: string): [string, string] {
-  const lead = /^(type|eventId|userId|trackId|artistId|timestamp|surface|requestId|position|propensity) (.*)$/.exec(reason);
+  const lead = /^(type|eventId|userId|trackId|artistId|timestamp|surface|requestId|position|propensity|weight) (.*)$/.exec(reason);
   if (lead) return [lead[1]!, lead[2]!];
   if (reason.startsWith('unknown track')) return ['trackId', `${reason} (not in the catalog file)`];
   if (reason.startsWith('unknown artist')) return ['artistId', `${reason} (not in the catalog file)`];
@@ -206,8 +206,11 @@ class WorldBuilder {
   private readonly eTs = new Grow(Float64Array, 1 << 16);
   private readonly eType = new Grow(Uint8Array, 1 << 16);
   private readonly ePos = new Grow(Int32Array, 1 << 16);
+  /** complete events' weights (1 when none is given); written as events/weight.bin only when some event has one. */
+  private readonly eWeight = new Grow(Float32Array, 1 << 16);
+  private weighted = false;
   private readonly trackColumns: readonly Grow<TypedArray>[] = [this.artist, this.album, this.genre, this.releaseDay, this.durationMs, this.explicit, this.marketSet, this.popularity];
-  private readonly eventColumns: readonly Grow<TypedArray>[] = [this.eUser, this.eTrack, this.eTs, this.eType, this.ePos];
+  private readonly eventColumns: readonly Grow<TypedArray>[] = [this.eUser, this.eTrack, this.eTs, this.eType, this.ePos, this.eWeight];
   private trackRows = 0;
   private eventRows = 0;
   private bytesRead = 0;
@@ -439,6 +442,8 @@ class WorldBuilder {
     this.eTs.data[k] = e.timestamp;
     this.eType.data[k] = EventType[e.type];
     this.ePos.data[k] = e.type === 'skip' ? Math.min(2 ** 31 - 1, Math.round(e.position ?? 0)) : 0;
+    this.eWeight.data[k] = e.weight ?? 1;
+    if (e.weight !== undefined) this.weighted = true;
   }
 
   private write(source: CatalogFormat, nowOption: number | undefined, progress: Progress | undefined): Omit<CatalogImportSummary, 'dir' | 'seconds'> {
@@ -447,7 +452,7 @@ class WorldBuilder {
     const N = this.trackIds.size;
     const U = this.userIds.size;
     const E = this.eUser.length;
-    const steps = 8;
+    const steps = this.weighted ? 9 : 8;
     let step = 0;
     const tick = (): void => progress?.('writing', ++step, steps);
     if (N === 0) throw new EncoreError('ENC_IMPORT_ROW', `${this.badRows()}the catalog has no track${this.bad.list.length > 0 ? ' left after the bad rows' : ''}; nothing written`, 400);
@@ -518,7 +523,7 @@ class WorldBuilder {
     writeColumn(dir, EVENT_FILES.user, sortedUser, files);
     writeColumn(dir, EVENT_FILES.session, session, files);
     tick();
-    const permuted = <A extends Int32Array | Float64Array | Uint8Array>(g: Grow<A>, rel: string): void => {
+    const permuted = <A extends Int32Array | Float64Array | Float32Array | Uint8Array>(g: Grow<A>, rel: string): void => {
       const src = g.view();
       const out = new (src.constructor as new (n: number) => A)(E);
       for (let k = 0; k < E; k++) out[k] = src[order[k]!]!;
@@ -530,6 +535,8 @@ class WorldBuilder {
     permuted(this.eTs, EVENT_FILES.timestampMs);
     permuted(this.eType, EVENT_FILES.type);
     permuted(this.ePos, EVENT_FILES.positionMs);
+    if (this.weighted) permuted(this.eWeight, EVENT_FILES.weight);
+    else this.eWeight.release();
     writeColumn(dir, USER_FILES.market, new Uint8Array(U), files);
     writeColumn(dir, USER_FILES.explicitOk, new Uint8Array(U).fill(1), files);
     writeColumn(dir, USER_FILES.signupDay, signupDay, files);

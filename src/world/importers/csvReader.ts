@@ -4,7 +4,7 @@
 //
 // Tracks: columns id,title,artistId,artistName,albumId,albumName,genres,releaseDate,durationMs,explicit,markets,
 // popularity and one `feature:<name>` column per content feature. Events: the POST /v1/events fields eventId,type,
-// userId,trackId,artistId,timestamp,surface,requestId,position,propensity. A header names the columns (any order,
+// userId,trackId,artistId,timestamp,surface,requestId,position,propensity,weight. A header names the columns (any order,
 // any subset); an empty cell is an absent field; list columns (genres, markets) separate items with `|`.
 //
 // Written by hand rather than with csv-parse (tried first: it installs, streams and reports bad records): it read the
@@ -16,7 +16,7 @@ import { Errors } from '../../domain/errors.js';
 import type { RowSink } from './jsonlReader.js';
 
 export const TRACK_CSV_COLUMNS = ['id', 'title', 'artistId', 'artistName', 'albumId', 'albumName', 'genres', 'releaseDate', 'durationMs', 'explicit', 'markets', 'popularity'] as const;
-export const EVENT_CSV_COLUMNS = ['eventId', 'type', 'userId', 'trackId', 'artistId', 'timestamp', 'surface', 'requestId', 'position', 'propensity'] as const;
+export const EVENT_CSV_COLUMNS = ['eventId', 'type', 'userId', 'trackId', 'artistId', 'timestamp', 'surface', 'requestId', 'position', 'propensity', 'weight'] as const;
 export const FEATURE_COLUMN_PREFIX = 'feature:';
 export const CSV_LIST_SEPARATOR = '|';
 
@@ -90,7 +90,7 @@ export function trackRowMapper(header: readonly string[]): RowMapper | { problem
 export function eventRowMapper(header: readonly string[]): RowMapper | { problem: string; field: string } {
   const known = new Set<string>(EVENT_CSV_COLUMNS);
   for (const h of header) if (!known.has(h)) return { field: h, problem: `unknown column (columns: ${EVENT_CSV_COLUMNS.join(', ')})` };
-  const numeric = new Set(['timestamp', 'position', 'propensity']);
+  const numeric = new Set(['timestamp', 'position', 'propensity', 'weight']);
   const cols = header.map((h, i) => [h, i, numeric.has(h)] as const);
   return (cells) => {
     const o: Record<string, unknown> = {};
