@@ -21,7 +21,7 @@ export interface AppOptions {
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // An id is up to 256 bytes of UTF-8, i.e. up to 768 characters percent-encoded in a path.
-    maxParamLength: 3 * MAX_ID_BYTES,
+    routerOptions: { maxParamLength: 3 * MAX_ID_BYTES },
     logger: options.logRequests === true ? { level: 'info' } : false,
     ajv: { customOptions: { removeAdditional: true, useDefaults: true, coerceTypes: true, allErrors: false } },
   });
