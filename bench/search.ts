@@ -23,7 +23,7 @@ const loadS = (performance.now() - t0) / 1000;
 const rssBefore = process.memoryUsage().rss;
 const search = new CatalogSearch(catalog);
 const t1 = performance.now();
-search.warm();
+await search.warm();
 const buildS = (performance.now() - t1) / 1000;
 const indexMiB = (process.memoryUsage().rss - rssBefore) / MiB;
 
@@ -38,7 +38,7 @@ const lat = new Float64Array(QUERIES);
 let hits = 0;
 for (let q = 0; q < QUERIES; q++) {
   const s = performance.now();
-  hits += search.find(queries[q]!, 50, all).length;
+  hits += (await search.find(queries[q]!, 50, all)).length;
   lat[q] = performance.now() - s;
 }
 const [p50, p99, max] = percentiles(lat, [50, 99, 100]);

@@ -27,6 +27,12 @@ export interface CatalogColumns {
   readonly albumArtist: Int32Array; // ArtistIndex per album
 }
 
+/** Names 0..table.count-1 are bytes [offsets[i], offsets[i+1]) of blob unless `changed` has them; later ones only there. */
+export interface NameSource {
+  readonly table: { readonly offsets: Uint32Array; readonly blob: Uint8Array };
+  readonly changed: ReadonlyMap<number, string>;
+}
+
 export interface Catalog {
   readonly trackCount: number;
   readonly artistCount: number;
@@ -44,9 +50,11 @@ export interface Catalog {
   trackTitle(t: TrackIndex): string;
   artistName(a: ArtistIndex): string;
   albumTitle(al: AlbumIndex): string;
-  /** UTF-8 bytes of a title / name without decoding (search indexes; optional: callers fall back to encoding). */
-  trackTitleBytes?(t: TrackIndex): Uint8Array;
-  artistNameBytes?(a: ArtistIndex): Uint8Array;
+  /**
+   * Titles and artist names as flat UTF-8 tables plus the names changed since load (search indexes read the bytes
+   * without decoding; optional: callers fall back to trackTitle/artistName).
+   */
+  nameSources?(): { readonly trackTitles: NameSource; readonly artistNames: NameSource };
   /**
    * Tracks added while serving (PUT /v1/tracks) that no model bundle has a vector for yet, newest first.
    * The cold-start source scores these on the fly. A catalog loaded from disk returns an empty array.

@@ -34,6 +34,7 @@ export const CATALOG_FILES = {
 } as const;
 
 const EMPTY = new Int32Array(0);
+const NO_CHANGES: ReadonlyMap<number, string> = new Map();
 
 /** Catalog columns plus per-artist/per-album extras that are not part of the shared contract. */
 export interface ColumnarCatalog extends Catalog {
@@ -111,8 +112,7 @@ export function loadCatalog(dir: string, manifest: WorldManifest = readWorldMani
     artistMarket,
     albumReleaseDay,
     trackTitle: (t: TrackIndex) => titles.get(t),
-    trackTitleBytes: (t: TrackIndex) => titles.bytes(t),
-    artistNameBytes: (a: ArtistIndex) => artistNames.bytes(a),
+    nameSources: () => ({ trackTitles: { table: titles, changed: NO_CHANGES }, artistNames: { table: artistNames, changed: NO_CHANGES } }),
     artistName: (a: ArtistIndex) => artistNames.get(a),
     albumTitle: (al: AlbumIndex) => albumTitles.get(al),
     recentlyAdded: () => EMPTY,

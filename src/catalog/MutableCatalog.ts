@@ -1,6 +1,6 @@
 import type { AlbumIndex, ArtistIndex, TrackIndex } from '../domain/ids.js';
 import { localCatalogChanges, type CatalogChangeRouter } from '../storage/CatalogChanges.js';
-import type { Catalog, CatalogColumns, Genre } from './Catalog.js';
+import type { Catalog, CatalogColumns, Genre, NameSource } from './Catalog.js';
 import type { IdDictionary } from './IdDictionary.js';
 import { EVERYWHERE, MAX_MARKETS, type MarketSets } from './MarketSets.js';
 import { checkTrackInput, genrePath, singleAlbumId, type TrackInput } from './trackInput.js';
@@ -16,6 +16,7 @@ export type UpsertResult =
 /** Newest added tracks the cold-start source is offered (bounded so one request never scores an unbounded list). */
 export const MAX_RECENTLY_ADDED = 50_000;
 const DAY_MS = 86_400_000;
+const NO_TABLE = { offsets: new Uint32Array(1), blob: new Uint8Array(0) };
 /** Duration assumed for a track sent without one. */
 export const UNKNOWN_DURATION_MS = 210_000;
 
@@ -190,15 +191,12 @@ export class MutableCatalog implements Catalog {
   trackTitle(t: TrackIndex): string {
     return this.titles.get(t) ?? (t < this.base.trackCount ? this.base.trackTitle(t) : '');
   }
-  trackTitleBytes(t: TrackIndex): Uint8Array {
-    const s = this.titles.get(t);
-    if (s !== undefined || t >= this.base.trackCount || this.base.trackTitleBytes === undefined) return Buffer.from(s ?? this.trackTitle(t), 'utf8');
-    return this.base.trackTitleBytes(t);
-  }
-  artistNameBytes(a: ArtistIndex): Uint8Array {
-    const s = this.artistNames.get(a);
-    if (s !== undefined || a >= this.base.artistCount || this.base.artistNameBytes === undefined) return Buffer.from(s ?? this.artistName(a), 'utf8');
-    return this.base.artistNameBytes(a);
+  nameSources(): { trackTitles: NameSource; artistNames: NameSource } {
+    const base = this.base.nameSources?.();
+    if (base !== undefined) return { trackTitles: { table: base.trackTitles.table, changed: this.titles }, artistNames: { table: base.artistNames.table, changed: this.artistNames } };
+    // A hand-made base catalog (tests) has no tables: every name counts as changed.
+    const all = (count: number, name: (i: number) => string): NameSource => ({ table: NO_TABLE, changed: new Map(Array.from({ length: count }, (_, i) => [i, name(i)])) });
+    return { trackTitles: all(this.n, (t) => this.trackTitle(t as TrackIndex)), artistNames: all(this.artistN, (a) => this.artistName(a as ArtistIndex)) };
   }
   artistName(a: ArtistIndex): string {
     return this.artistNames.get(a) ?? (a < this.base.artistCount ? this.base.artistName(a) : '');

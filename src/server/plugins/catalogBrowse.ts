@@ -73,6 +73,10 @@ export function trackView(c: Catalog, t: number): TrackView {
 export const catalogBrowsePlugin: FastifyPluginAsync<CatalogBrowseOptions> = async (app, { deps }) => {
   const catalog = deps.catalog;
   const search = new CatalogSearch(catalog);
+  // Built in the background (a chunk per event-loop turn) once the service is up; a search before then waits for it.
+  app.addHook('onReady', async () => {
+    void search.warm();
+  });
 
   app.get<{ Params: { trackId: string } }>(
     '/v1/tracks/:trackId',
@@ -120,7 +124,7 @@ export const catalogBrowsePlugin: FastifyPluginAsync<CatalogBrowseOptions> = asy
       const setOf = catalog.columns.marketSet;
       // A taken-down track is available nowhere: never listed, whatever the market.
       const playable = (t: number): boolean => (m >= 0 ? sets.has(setOf[t]!, m) : sets.isEverywhere(setOf[t]!) || sets.members(setOf[t]!, catalog.markets.length).length > 0);
-      return { tracks: search.find(q, limit, playable).map((t) => trackView(catalog, t)) };
+      return { tracks: (await search.find(q, limit, playable)).map((t) => trackView(catalog, t)) };
     },
   );
 
