@@ -153,7 +153,7 @@ test('bad tracks are refused with a reason and change nothing', () => {
     [newTrack('n1', { features: { loudness: 1 } }), /unknown feature/],
     [newTrack('n1', { markets: tooManyMarkets }), /more than 256 markets/],
     [{ id: 'n1', takedown: true }, /unknown track "n1"/],
-    [{ id: '' }, /id is required/],
+    [{ id: '' }, /^id must not be empty/],
   ];
   for (const [u, reason] of cases) {
     const r = c.upsert(u);
