@@ -41,6 +41,10 @@ async function screenshots(page: Page): Promise<void> {
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'nothing wider than 360 px');
   await page.screenshot({ path: path.join(SHOTS, 'phone.png') });
   await page.screenshot({ path: path.join(SHOTS, 'phone-full.png'), fullPage: true });
+  await page.locator('#wf-h').evaluate((e) => e.scrollIntoView());
+  await page.screenshot({ path: path.join(SHOTS, 'phone-trace.png') });
+  await page.locator('#live-h').evaluate((e) => e.scrollIntoView());
+  await page.screenshot({ path: path.join(SHOTS, 'phone-live.png') });
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 

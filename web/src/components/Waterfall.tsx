@@ -43,7 +43,7 @@ export function Waterfall({ feed }: { feed: FeedResponse | null }): JSX.Element 
               {stage.in} → {stage.out}
               {removed > 0 && <span class="removed"> removed {removed}</span>}
               {stage.status !== 'ok' && <span class="stage-status"> {stage.status}</span>}
-              {stage.detail !== undefined && <span class="stage-detail"> · {stage.detail}</span>}
+              {stage.detail !== undefined && stage.detail !== `removed ${removed}` && <span class="stage-detail"> · {stage.detail}</span>}
             </div>
           </li>
         ))}
