@@ -78,7 +78,7 @@ test('waterfall: sources start together after Context, the rest follow one anoth
   ]);
 });
 
-const item = (trackId: string, reason = 'r'): Item => ({ trackId, title: `T ${trackId}`, artistId: `a-${trackId}`, artist: 'A', album: 'Al', score: 1, sources: [], reason });
+const item = (trackId: string, reason = 'r'): Item => ({ trackId, title: `T ${trackId}`, artistId: `a-${trackId}`, artist: 'A', albumId: `al-${trackId}`, album: 'Al', score: 1, sources: [], reason });
 const feed = (items: Item[], extra: Partial<FeedResponse> = {}): FeedResponse => ({ requestId: 'req', surface: 'home', modelVersion: 'v', items, trace: { totalMs: 1, stages: [] }, degraded: [], ...extra });
 
 test('feed diff: gone, new and new reasons', () => {

@@ -25,7 +25,7 @@ function FeedSection({ s }: { s: Session }): JSX.Element {
         {s.surface.name === 'radio' && <button type="button" onClick={s.home} disabled={s.busy}><Icon name="home" /> Home feed</button>}
         <button type="button" onClick={s.refresh} disabled={s.busy || s.listener === null}><Icon name="refresh" /> Refresh</button>
       </div>
-      <Changes diff={s.diff} after={s.lastAction} />
+      <Changes diff={s.diff} after={s.lastAction} busy={s.busy} onAction={s.act} />
       {s.feed === null ? <p class="muted">No feed yet.</p> : (
         <ol class="tracks" aria-label={title}>
           {s.feed.items.map((item, i) => (

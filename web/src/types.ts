@@ -5,9 +5,9 @@ import type { FeedItem, FeedResult, StageTrace } from '../../src/pipeline/types.
 
 export type { FeedItem, StageTrace };
 
-/** The feed response, plus fields a newer service may add (album id for the cover, experiment arm). */
+/** The feed response, plus fields a newer service may add (track length, experiment arm). */
 export type FeedResponse = FeedResult & {
-  readonly items: readonly (FeedItem & { readonly albumId?: string; readonly durationMs?: number })[];
+  readonly items: readonly (FeedItem & { readonly durationMs?: number })[];
   readonly experiment?: string | { readonly name?: string; readonly variant?: string };
   readonly variant?: string;
 };
@@ -22,6 +22,7 @@ export interface ListenerProfile {
 export interface RecentPlay {
   readonly trackId: string;
   readonly title?: string;
+  readonly artistId?: string;
   readonly artist?: string;
   readonly timestamp?: number;
 }
@@ -32,6 +33,7 @@ export interface UserView {
   readonly profile?: ListenerProfile;
   readonly recentPlays?: readonly RecentPlay[];
   readonly likes?: readonly string[];
+  readonly dislikes?: readonly string[];
   readonly bans?: readonly string[];
   readonly followedArtists?: readonly string[];
 }

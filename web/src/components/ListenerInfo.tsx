@@ -13,7 +13,7 @@ export function ListenerInfo({ user }: { user: UserView | null }): JSX.Element |
         {p.market !== undefined && ` · market ${p.market}`}
         {p.explicit !== undefined && ` · explicit ${p.explicit ? 'allowed' : 'off'}`}
         {p.genres !== undefined && p.genres.length > 0 && ` · genres ${p.genres.join(', ')}`}
-        {` · ${user.likes?.length ?? 0} likes · ${user.bans?.length ?? 0} banned artists · ${user.followedArtists?.length ?? 0} followed`}
+        {` · ${user.likes?.length ?? 0} likes · ${user.dislikes?.length ?? 0} dislikes · ${user.bans?.length ?? 0} banned artists · ${user.followedArtists?.length ?? 0} followed`}
       </p>
       {plays.length > 0 && (
         <details>
