@@ -14,6 +14,7 @@ import { attachCatalogChanges, openEventLog, openListenerState } from '../storag
 import { openWorld } from '../world/World.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import type { UiOptions } from './plugins/ui.js';
 import type { AppDeps, Logger } from './deps.js';
 
 export interface ServiceOptions {
@@ -29,6 +30,8 @@ export interface ServiceOptions {
   readonly watchMs?: number;
   readonly logger: Logger;
   readonly logRequests?: boolean;
+  /** The listener page's options: an API key it may send (the embedded demo only; never in any other mode). */
+  readonly ui?: UiOptions;
 }
 
 export interface Service {
@@ -66,7 +69,7 @@ export async function openService(o: ServiceOptions): Promise<Service> {
     logger: o.logger,
     components: defaultComponents(),
   };
-  const app = await buildApp(deps, { logRequests: o.logRequests === true });
+  const app = await buildApp(deps, { logRequests: o.logRequests === true, ...(o.ui !== undefined ? { ui: o.ui } : {}) });
   return {
     app,
     deps,

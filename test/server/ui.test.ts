@@ -34,7 +34,9 @@ test('metrics name the bundle being served, since when, and count degraded feeds
   const before = Date.now();
   const app = await buildApp(testDeps(makeTestWorld({ tracks: 300, users: 10 })));
   try {
-    const feed = (await app.inject('/v1/users/u1/feed')).json<{ degraded: unknown[] }>();
+    const res = await app.inject('/v1/users/u1/feed');
+    assert.equal(res.statusCode, 200, res.body);
+    const feed = res.json<{ degraded: unknown[] }>();
     const text = (await app.inject('/metrics')).body;
     assert.match(text, /^encore_bundle_info\{version="test-v1"\} 1$/m);
     const since = Number(/^encore_bundle_serving_since_seconds (\S+)$/m.exec(text)?.[1]);

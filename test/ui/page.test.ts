@@ -14,6 +14,7 @@ import { serveTinyWorld } from './world.js';
 const PORT = Number(process.env.ENCORE_UI_TEST_PORT ?? 18210);
 const SHOTS = path.resolve('test-output/ui');
 const chromiumPath = findChromium();
+const PAGE_KEY = 'page-test-key';
 type Item = FeedResult['items'][number];
 
 const isFeed = (r: Response): boolean => r.url().includes('/feed?') && r.request().method() === 'GET';
@@ -68,12 +69,16 @@ async function dislikeThenBan(page: Page, feed: FeedResult): Promise<{ track: It
 
 test('the listener page in a real browser', { skip: chromiumPath === null ? 'no Chromium found (apt-get install chromium, or set ENCORE_CHROMIUM)' : false, timeout: 90_000 }, async () => {
   assert.ok(fs.existsSync(path.join(builtWebDir(), 'index.html')), 'the page is built (npm run build:web)');
-  const served = await serveTinyWorld(PORT);
+  const served = await serveTinyWorld(PORT, PAGE_KEY);
   const browser = await launch(chromiumPath!);
   try {
     const page = await browser.context.newPage();
     page.setDefaultTimeout(10_000);
     const problems = watchProblems(page);
+    const unkeyedWrites: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() !== 'GET' && r.headers().authorization !== `Bearer ${PAGE_KEY}`) unkeyedWrites.push(`${r.method()} ${r.url()}`);
+    });
     await page.goto(served.url);
 
     // Pick a listener by id (Enter in the box opens it: keyboard only).
@@ -131,6 +136,7 @@ test('the listener page in a real browser', { skip: chromiumPath === null ? 'no 
     await page.getByText('New listener (cold start)').or(page.getByText('Known listener')).first().waitFor();
 
     assert.deepEqual(problems, [], 'no console errors, failed requests or HTTP errors');
+    assert.deepEqual(unkeyedWrites, [], 'every write carries the key the service gave the page');
   } finally {
     await browser.close();
     await served.close();
