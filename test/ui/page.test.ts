@@ -84,7 +84,10 @@ test('the listener page in a real browser', { skip: chromiumPath === null ? 'no 
     // Pick a listener by id (Enter in the box opens it: keyboard only).
     await page.locator('body').focus();
     await page.keyboard.press('Tab');
-    assert.ok(['A', 'INPUT', 'BUTTON'].includes(await page.evaluate(() => document.activeElement?.tagName ?? '')), 'Tab lands on a control');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to the feed', 'Tab lands on the skip link first');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.ok(['A', 'INPUT', 'BUTTON'].includes(await page.evaluate(() => document.activeElement?.tagName ?? '')), 'Tab moves on to the controls');
     await page.getByLabel('Listener id').fill('u3');
     const first = await nextFeed(page, () => page.getByLabel('Listener id').press('Enter'));
     assert.equal(first.items.length, 30);
@@ -92,7 +95,13 @@ test('the listener page in a real browser', { skip: chromiumPath === null ? 'no 
     await assertWaterfallMatches(page, first);
     await page.getByText('Known listener').waitFor();
 
-    const { feed } = await dislikeThenBan(page, first);
+    // Like with the keyboard alone: focus the button, Enter; focus then continues from the feed's heading.
+    await page.getByRole('group', { name: card(page, first.items[5]!) }).getByRole('button', { name: /^Like/ }).focus();
+    const liked = await nextFeed(page, () => page.keyboard.press('Enter'));
+    await page.getByText(/Since the previous feed \(after: Liked/).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'feed-h');
+
+    const { feed } = await dislikeThenBan(page, liked);
     const banStage = feed.trace.stages.find((s) => s.name === 'BannedArtistFilter')!;
     assert.match(await page.locator('[data-stage="BannedArtistFilter"]').innerText(), new RegExp(`${banStage.in} → ${banStage.out}`));
 

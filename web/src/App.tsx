@@ -1,7 +1,7 @@
 // The listener page: pick or create a listener, the feed with its actions and changes, the trace
 // waterfall and the live service panel.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from './api.js';
 import { Changes } from './components/Changes.js';
 import { Icon } from './components/Icons.js';
@@ -18,10 +18,17 @@ function FeedSection({ s }: { s: Session }): JSX.Element {
   const isNew = new Set(s.diff?.added.map((i) => i.trackId) ?? []);
   const reasonBefore = new Map(s.diff?.reasonChanged.map((r) => [r.item.trackId, r.before]) ?? []);
   const title = s.surface.name === 'radio' ? `Radio from ${s.surface.seedTitle}` : 'Home feed';
+  // The button that was pressed is disabled while the feed reloads (and may be gone after): keyboard focus
+  // continues from the feed's heading instead of falling back to the top of the page.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    const lost = document.activeElement === null || document.activeElement === document.body;
+    if (s.lastAction !== null && lost) heading.current?.focus();
+  }, [s.feed, s.lastAction]);
   return (
     <section class="panel feed" aria-labelledby="feed-h" aria-busy={s.busy}>
       <div class="feed-head">
-        <h2 id="feed-h">{title}</h2>
+        <h2 id="feed-h" tabIndex={-1} ref={heading}>{title}</h2>
         {s.surface.name === 'radio' && <button type="button" onClick={s.home} disabled={s.busy}><Icon name="home" /> Home feed</button>}
         <button type="button" onClick={s.refresh} disabled={s.busy || s.listener === null}><Icon name="refresh" /> Refresh</button>
       </div>
@@ -42,6 +49,7 @@ export function App({ api }: { api: Api }): JSX.Element {
   const [creating, setCreating] = useState(false);
   return (
     <>
+      <nav class="skip-links" aria-label="Skip links"><a href="#feed-h">Skip to the feed</a> <a href="#wf-h">Skip to the trace</a></nav>
       <header class="top">
         <h1><img src="/ui/favicon.svg" alt="" width="24" height="24" /> Encore</h1>
         <p class="status" role="status" aria-live="polite">{s.status}</p>

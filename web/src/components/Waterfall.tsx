@@ -15,13 +15,13 @@ function variantOf(feed: FeedResponse): string | null {
 }
 
 export function Waterfall({ feed }: { feed: FeedResponse | null }): JSX.Element {
-  if (feed === null) return <section class="panel" aria-labelledby="wf-h"><h2 id="wf-h">Trace</h2><p class="muted">Load a feed to see where its milliseconds went.</p></section>;
+  if (feed === null) return <section class="panel" aria-labelledby="wf-h"><h2 id="wf-h" tabIndex={-1}>Trace</h2><p class="muted">Load a feed to see where its milliseconds went.</p></section>;
   const placed = placeStages(feed.trace.stages);
   const axis = axisMs(placed, feed.trace.totalMs);
   const variant = variantOf(feed);
   return (
     <section class="panel" aria-labelledby="wf-h">
-      <h2 id="wf-h">Trace</h2>
+      <h2 id="wf-h" tabIndex={-1}>Trace</h2>
       <dl class="facts">
         <div><dt>total</dt><dd data-testid="trace-total">{ms(feed.trace.totalMs)} ms</dd></div>
         <div><dt>bundle</dt><dd data-testid="trace-bundle">{feed.modelVersion}</dd></div>
