@@ -131,6 +131,12 @@ test('the listener page in a real browser', { skip: chromiumPath === null ? 'no 
     const fromSearch = await nextFeed(page, () => hit.click());
     assert.equal(fromSearch.surface, 'radio');
 
+    // Recent activity (GET /v1/users/{id}): the track played to the end is there, a radio starts from it.
+    await page.locator('.listener-info summary', { hasText: 'Recent plays' }).click();
+    const fromPlays = await nextFeed(page, () => page.getByRole('button', { name: `Start a radio from ${played.title} (recently played)` }).click());
+    assert.equal(fromPlays.surface, 'radio');
+    assert.ok(!fromPlays.items.some((i) => i.trackId === played.trackId), 'the seed is not in its own radio');
+
     // The live panel reads /metrics: the bundle gauge and the per-stage latency table.
     await page.getByTestId('live-bundle').getByText(served.bundleVersion).waitFor();
     await page.locator('table.latency tbody tr', { hasText: 'BannedArtistFilter' }).waitFor();

@@ -60,7 +60,7 @@ export function App({ api }: { api: Api }): JSX.Element {
           <ListenerPicker current={s.listener?.id ?? null} recent={s.recent} onPick={(id) => { setCreating(false); s.pick(id); }} onNew={() => setCreating(true)} />
           {creating && <NewListener api={api} onStart={(p) => { setCreating(false); s.startNew(p); }} onCancel={() => setCreating(false)} />}
           {s.listener !== null && <p class="small">Acting as <strong class="mono" data-testid="listener-id">{s.listener.id}</strong></p>}
-          <ListenerInfo user={s.user} />
+          <ListenerInfo user={s.user} busy={s.busy} onRadio={s.radio} />
           {s.listener !== null && <TrackSearch api={api} onRadio={s.radio} />}
           {s.error !== null && <p class="error" role="alert">{s.error}</p>}
         </section>
