@@ -16,7 +16,6 @@ import { uiPlugin, type UiOptions } from './plugins/ui.js';
 export interface AppOptions {
   /** Fastify request logging (off by default: the benchmark and tests do not want it). */
   readonly logRequests?: boolean;
-  /** The listener page's options (e.g. the local API key it may send in the embedded demo mode). */
   readonly ui?: UiOptions;
 }
 

@@ -14,7 +14,6 @@ import { attachCatalogChanges, openEventLog, openListenerState } from '../storag
 import { openWorld } from '../world/World.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { UiOptions } from './plugins/ui.js';
 import type { AppDeps, Logger } from './deps.js';
 
 export interface ServiceOptions {
@@ -30,8 +29,8 @@ export interface ServiceOptions {
   readonly watchMs?: number;
   readonly logger: Logger;
   readonly logRequests?: boolean;
-  /** The listener page's options: an API key it may send (the embedded demo only; never in any other mode). */
-  readonly ui?: UiOptions;
+  /** `encore start` only: the key the page at / acts as a listener with (plugins/ui.ts). */
+  readonly pageKey?: string;
 }
 
 export interface Service {
@@ -69,7 +68,7 @@ export async function openService(o: ServiceOptions): Promise<Service> {
     logger: o.logger,
     components: defaultComponents(),
   };
-  const app = await buildApp(deps, { logRequests: o.logRequests === true, ...(o.ui !== undefined ? { ui: o.ui } : {}) });
+  const app = await buildApp(deps, { logRequests: o.logRequests === true, ...(o.pageKey !== undefined ? { ui: { pageKey: o.pageKey } } : {}) });
   return {
     app,
     deps,

@@ -17,14 +17,16 @@ test('the page, its assets and favicon are served from the build; no key unless 
     const icon = await app.inject('/ui/favicon.svg');
     assert.equal(icon.statusCode, 200);
     assert.match(icon.headers['content-type'] as string, /image\/svg\+xml/);
-    assert.deepEqual((await app.inject('/ui/config.json')).json(), { apiKey: null });
+    assert.doesNotMatch(page.body, /encore-api-key/, 'no key in the page unless the service gives one');
     assert.equal((await app.inject('/ui/nothing-here.js')).statusCode, 404);
   } finally {
     await app.close();
   }
-  const keyed = await buildApp(testDeps(makeTestWorld({ tracks: 300, users: 10 })), { ui: { apiKey: 'local-demo-key' } });
+  const keyed = await buildApp(testDeps(makeTestWorld({ tracks: 300, users: 10 })), { ui: { pageKey: 'local-demo_key' } });
   try {
-    assert.deepEqual((await keyed.inject('/ui/config.json')).json(), { apiKey: 'local-demo-key' });
+    const page = await keyed.inject('/');
+    assert.match(page.body, /<meta name="encore-api-key" content="local-demo_key">/);
+    assert.equal(page.headers['cache-control'], 'no-store');
   } finally {
     await keyed.close();
   }

@@ -14,7 +14,7 @@ import { serveTinyWorld } from './world.js';
 const PORT = Number(process.env.ENCORE_UI_TEST_PORT ?? 18210);
 const SHOTS = path.resolve('test-output/ui');
 const chromiumPath = findChromium();
-const PAGE_KEY = 'page-test-key';
+const PAGE_KEY = 'page-test_key';
 type Item = FeedResult['items'][number];
 
 const isFeed = (r: Response): boolean => r.url().includes('/feed?') && r.request().method() === 'GET';

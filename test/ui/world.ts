@@ -16,14 +16,14 @@ export interface ServedWorld {
   close(): Promise<void>;
 }
 
-/** `apiKey`: the key the service gives the page (as the embedded demo mode does). */
-export async function serveTinyWorld(port: number, apiKey?: string): Promise<ServedWorld> {
+/** `pageKey`: the key the service writes into the page (as the embedded demo mode does). */
+export async function serveTinyWorld(port: number, pageKey?: string): Promise<ServedWorld> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-ui-'));
   const worldDir = path.join(root, 'world');
   const bundlesDir = path.join(root, 'bundles');
   await generateWorld({ tracks: 3000, users: 150, seed: 9, out: worldDir });
   const summary = await trainBundle({ ...SMALL_TRAIN, worldDir, bundlesDir });
-  const service = await openService({ worldDir, bundlesDir, stateUrl: 'memory://', eventsUrl: 'memory://', watchMs: 0, logger: silentLogger, ...(apiKey !== undefined ? { ui: { apiKey } } : {}) });
+  const service = await openService({ worldDir, bundlesDir, stateUrl: 'memory://', eventsUrl: 'memory://', watchMs: 0, logger: silentLogger, ...(pageKey !== undefined ? { pageKey } : {}) });
   await service.app.listen({ port, host: '127.0.0.1' });
   return {
     service,

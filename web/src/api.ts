@@ -1,5 +1,5 @@
-// The service's HTTP API as the page uses it. Sends `Authorization: Bearer <key>` when the service gave
-// the page a key (/ui/config.json: the embedded demo mode only); otherwise no credentials at all.
+// The service's HTTP API as the page uses it. Sends `Authorization: Bearer <key>` when the service wrote a
+// key into the page (<meta name="encore-api-key">: the embedded demo mode only); otherwise no credentials.
 import { capabilitiesFrom, NO_CAPABILITIES, type Capabilities } from './capabilities.js';
 import type { EventsAnswer, FeedResponse, Genre, ListenerProfile, Surface, TrackHit, UserView } from './types.js';
 
@@ -27,9 +27,9 @@ export class Api {
   ) {}
 
   static async connect(): Promise<Api> {
-    const config: { apiKey?: string | null } = await fetch('/ui/config.json').then((r) => (r.ok ? r.json() : {}));
+    const key = document.querySelector<HTMLMetaElement>('meta[name="encore-api-key"]')?.content ?? '';
     const doc = await fetch('/docs/json').then((r) => (r.ok ? (r.json() as Promise<{ paths?: Record<string, Record<string, unknown>> }>) : null));
-    return new Api(config.apiKey ?? null, doc === null ? NO_CAPABILITIES : capabilitiesFrom(doc));
+    return new Api(key === '' ? null : key, doc === null ? NO_CAPABILITIES : capabilitiesFrom(doc));
   }
 
   private headers(json: boolean): Record<string, string> {
