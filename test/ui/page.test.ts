@@ -94,6 +94,9 @@ test('the listener page in a real browser', { skip: chromiumPath === null ? 'no 
     assert.equal(await page.locator('ol.tracks > li').count(), 30);
     await assertWaterfallMatches(page, first);
     await page.getByText('Known listener').waitFor();
+    const ids = await page.locator('[id]').evaluateAll((els) => els.map((e) => e.id));
+    assert.equal(new Set(ids).size, ids.length, 'element ids are unique (covers included)');
+    assert.equal(await page.locator('ol.tracks svg.cover').count(), 30, 'a generated cover per track');
 
     // Like with the keyboard alone: focus the button, Enter; focus then continues from the feed's heading.
     await page.getByRole('group', { name: card(page, first.items[5]!) }).getByRole('button', { name: /^Like/ }).focus();

@@ -1,6 +1,7 @@
 // The generated album cover (inline SVG, deterministic from the album id: see cover.ts).
 import type { JSX } from 'preact';
-import { coverSpec, fnv1a, type CoverSpec } from '../cover.js';
+import { useId } from 'preact/hooks';
+import { coverSpec, type CoverSpec } from '../cover.js';
 
 function pattern(spec: CoverSpec): JSX.Element {
   switch (spec.pattern) {
@@ -17,7 +18,8 @@ function pattern(spec: CoverSpec): JSX.Element {
 
 export function Cover({ albumKey, size = 56 }: { albumKey: string; size?: number }): JSX.Element {
   const spec = coverSpec(albumKey);
-  const id = `cv${fnv1a(albumKey).toString(36)}`;
+  // One id per cover in the page (two tracks of one album draw the same picture with their own ids).
+  const id = `cv${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const rad = (spec.angle * Math.PI) / 180;
   return (
     <svg class="cover" width={size} height={size} viewBox="0 0 64 64" aria-hidden="true" focusable="false">
