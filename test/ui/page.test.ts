@@ -148,6 +148,7 @@ test('the listener page in a real browser', { skip: chromiumPath === null ? 'no 
     await page.getByRole('button', { name: 'New listener' }).click();
     const form = page.getByRole('form', { name: 'Start as a new listener' });
     await form.locator('.genre-root input[type=checkbox]').first().check();
+    await form.screenshot({ path: path.join(SHOTS, 'new-listener.png') });
     const fresh = await nextFeed(page, () => form.getByRole('button', { name: 'Start listening' }).click());
     assert.equal(fresh.items.length, 30);
     assert.match(await page.getByTestId('listener-id').innerText(), /^[0-9a-f]{8}-[0-9a-f]{4}-/);

@@ -29,6 +29,7 @@ export function Waterfall({ feed }: { feed: FeedResponse | null }): JSX.Element 
         {variant !== null && <div><dt>experiment</dt><dd data-testid="trace-variant">{variant}</dd></div>}
         <div class="wide"><dt>request</dt><dd class="mono">{feed.requestId}</dd></div>
       </dl>
+      <div class="axis" aria-hidden="true"><span>0</span><span>{ms(axis / 2)}</span><span>{ms(axis)} ms</span></div>
       <ol class="waterfall" aria-label={`Stages on a ${ms(axis)} ms axis`}>
         {placed.map(({ stage, startMs, concurrent, removed }) => (
           <li class={`stage status-${stage.status}${concurrent ? ' concurrent' : ''}`} data-stage={stage.name}>
