@@ -1,13 +1,12 @@
-// The page's state machine: which listener, which surface, the current and previous feed, and the
-// listener's actions (events, then a fresh feed and what changed).
-import { useCallback, useRef, useState } from 'preact/hooks';
-import { ACTION_LABELS, eventsFor, impressions, type TrackAction } from './actions.js';
+// The page's state machine: which listener and surface, and the listener's actions (events, then a fresh
+// feed and what changed). The feed itself lives in useFeed.
+import { useCallback, useState } from 'preact/hooks';
+import { ACTION_LABELS, eventsFor, type TrackAction } from './actions.js';
 import type { Api } from './api.js';
-import { diffFeeds, type FeedDiff } from './feedDiff.js';
+import type { FeedDiff } from './feedDiff.js';
 import { rememberListener, recentListeners } from './recent.js';
 import type { FeedResponse, Item, Listener, ListenerProfile, Surface, UserView } from './types.js';
-
-export const FEED_SIZE = 30;
+import { useFeed } from './useFeed.js';
 
 export interface Session {
   readonly listener: Listener | null;
@@ -28,94 +27,73 @@ export interface Session {
   refresh(): void;
 }
 
-export function useSession(api: Api): Session {
-  const [listener, setListener] = useState<Listener | null>(null);
-  const [user, setUser] = useState<UserView | null>(null);
-  const [surface, setSurface] = useState<Surface>({ name: 'home' });
-  const [feed, setFeed] = useState<FeedResponse | null>(null);
-  const [diff, setDiff] = useState<FeedDiff | null>(null);
-  const [lastAction, setLastAction] = useState<string | null>(null);
-  const [status, setStatus] = useState('Pick a listener or start as a new one.');
-  const [error, setError] = useState<string | null>(null);
+/** Runs one piece of work at a time: busy while it runs, its error shown after. */
+function useRunner(say: (s: string) => void): { busy: boolean; error: string | null; run: (work: () => Promise<void>) => void } {
   const [busy, setBusy] = useState(false);
-  const [recent, setRecent] = useState<readonly string[]>(recentListeners());
-  const feedRef = useRef<FeedResponse | null>(null);
-
-  const run = useCallback(async (work: () => Promise<void>): Promise<void> => {
+  const [error, setError] = useState<string | null>(null);
+  const run = useCallback((work: () => Promise<void>): void => {
     setBusy(true);
     setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError((err as Error).message);
-      setStatus('Something went wrong.');
-    } finally {
-      setBusy(false);
-    }
-  }, []);
+    work()
+      .catch((err: Error) => {
+        setError(err.message);
+        say('Something went wrong.');
+      })
+      .finally(() => setBusy(false));
+  }, [say]);
+  return { busy, error, run };
+}
 
-  /** Loads the feed, diffs it against the previous one of the same listener, logs impressions. */
-  const load = useCallback(async (who: Listener, where: Surface, after: string | null, samePerson: boolean): Promise<void> => {
-    setStatus('Loading the feed…');
-    const next = await api.feed(who.id, { surface: where, limit: FEED_SIZE, onboarding: who.onboarding });
-    const prev = feedRef.current;
-    feedRef.current = next;
-    setFeed(next);
-    setDiff(samePerson && prev !== null ? diffFeeds(prev, next) : null);
-    setLastAction(after);
-    setStatus(`${next.items.length} tracks for ${who.id} (${where.name === 'radio' ? `radio from ${where.seedTitle}` : 'home'}) in ${next.trace.totalMs.toFixed(1)} ms.`);
-    await api.events(impressions(who.id, next, Date.now()));
-    if (api.can.userRead) setUser(await api.user(who.id));
-  }, [api]);
+export function useSession(api: Api): Session {
+  const f = useFeed(api);
+  const { busy, error, run } = useRunner(f.say);
+  const [listener, setListener] = useState<Listener | null>(null);
+  const [surface, setSurface] = useState<Surface>({ name: 'home' });
+  const [recent, setRecent] = useState<readonly string[]>(recentListeners());
 
-  const begin = (who: Listener): void => {
-    setListener(who);
-    setUser(null);
-    setSurface({ name: 'home' });
-    setRecent(rememberListener(who.id));
-    feedRef.current = null;
-    void run(() => load(who, { name: 'home' }, null, false));
-  };
-
-  const pick = (id: string): void => begin({ id });
+  /** Becomes `who` (after `prepare`, e.g. storing a new listener's profile) and loads the home feed. */
+  const become = (id: string, prepare: () => Promise<Listener>): void =>
+    run(async () => {
+      const who = await prepare();
+      setListener(who);
+      setSurface({ name: 'home' });
+      setRecent(rememberListener(id));
+      f.reset();
+      await f.load(who, { name: 'home' }, null);
+    });
 
   const startNew = (profile: ListenerProfile): void => {
     const id = crypto.randomUUID();
-    void run(async () => {
-      // Stored by the service when it can be (PUT /v1/users/{id}); otherwise sent with every feed request.
-      if (api.can.userWrite) await api.putUser(id, profile);
-      const who: Listener = api.can.userWrite ? { id } : { id, onboarding: profile };
-      setListener(who);
-      setUser(null);
-      setSurface({ name: 'home' });
-      setRecent(rememberListener(id));
-      feedRef.current = null;
-      await load(who, { name: 'home' }, null, false);
+    // Stored by the service when it can be (PUT /v1/users/{id}); otherwise sent with every feed request.
+    become(id, async () => {
+      if (!api.can.userWrite) return { id, onboarding: profile };
+      await api.putUser(id, profile);
+      return { id };
     });
   };
 
   const act = (action: TrackAction, item: Item): void => {
-    const who = listener;
-    const current = feedRef.current;
-    if (who === null || current === null) return;
-    void run(async () => {
-      const durationMs = item.durationMs ?? (api.can.trackRead && (action === 'play' || action === 'skipLate') ? (await api.track(item.trackId)).durationMs : undefined);
-      const answer = await api.events(eventsFor(action, { userId: who.id, feed: current, item, durationMs, now: Date.now() }));
+    const current = f.current();
+    if (listener === null || current === null) return;
+    run(async () => {
+      const needsLength = api.can.trackRead && item.durationMs === undefined && (action === 'play' || action === 'skipLate');
+      const durationMs = needsLength ? (await api.track(item.trackId)).durationMs : item.durationMs;
+      const answer = await api.events(eventsFor(action, { userId: listener.id, feed: current, item, durationMs, now: Date.now() }));
       if (answer.rejected.length > 0) throw new Error(`event rejected: ${answer.rejected.map((r) => r.reason).join('; ')}`);
-      await load(who, surface, `${ACTION_LABELS[action].done} ${item.title}`, true);
+      await f.load(listener, surface, `${ACTION_LABELS[action].done} ${item.title}`);
     });
   };
 
   const go = (where: Surface, label: string): void => {
-    const who = listener;
-    if (who === null) return;
+    if (listener === null) return;
     setSurface(where);
-    void run(() => load(who, where, label, true));
+    run(() => f.load(listener, where, label));
   };
 
   return {
-    listener, user, surface, feed, diff, lastAction, status, error, busy, recent,
-    pick,
+    listener, surface, busy, error, recent,
+    user: f.user, feed: f.feed, diff: f.diff, lastAction: f.lastAction, status: f.status,
+    pick: (id) => become(id, async () => ({ id })),
     startNew,
     act,
     radio: (trackId, title) => go({ name: 'radio', seedTrackId: trackId, seedTitle: title }, `radio from ${title}`),
