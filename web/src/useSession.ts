@@ -2,7 +2,7 @@
 // feed and what changed). The feed itself lives in useFeed.
 import { useCallback, useState } from 'preact/hooks';
 import { ACTION_LABELS, eventsFor, type TrackAction } from './actions.js';
-import type { Api } from './api.js';
+import { ApiError, type Api } from './api.js';
 import type { FeedDiff } from './feedDiff.js';
 import { rememberListener, recentListeners } from './recent.js';
 import type { FeedResponse, Item, Listener, ListenerProfile, Surface, UserView } from './types.js';
@@ -67,8 +67,14 @@ export function useSession(api: Api): Session {
     // Stored by the service when it can be (PUT /v1/users/{id}); otherwise sent with every feed request.
     become(id, async () => {
       if (!api.can.userWrite) return { id, onboarding: profile };
-      await api.putUser(id, profile);
-      return { id };
+      try {
+        await api.putUser(id, profile);
+        return { id };
+      } catch (err) {
+        // A page key without the `users` scope: the feed query carries the profile instead.
+        if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return { id, onboarding: profile };
+        throw err;
+      }
     });
   };
 
