@@ -5,37 +5,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { FeedResult } from '../../src/pipeline/types.js';
 import { builtWebDir } from '../../src/server/plugins/ui.js';
 import { findChromium, launch, watchProblems } from './browser.js';
+import { assertWaterfallMatches, card, nextFeed, noneOf, type Item } from './pageSteps.js';
 import { serveTinyWorld } from './world.js';
 
 const PORT = Number(process.env.ENCORE_UI_TEST_PORT ?? 18210);
 const SHOTS = path.resolve('test-output/ui');
 const chromiumPath = findChromium();
 const PAGE_KEY = 'page-test_key';
-type Item = FeedResult['items'][number];
-
-const isFeed = (r: Response): boolean => r.url().includes('/feed?') && r.request().method() === 'GET';
-
-/** Runs `action` and returns the feed response it caused, once the list shows it. */
-async function nextFeed(page: Page, action: () => Promise<unknown>): Promise<FeedResult> {
-  const [res] = await Promise.all([page.waitForResponse(isFeed), action()]);
-  assert.equal(res.status(), 200, await res.text());
-  const feed = (await res.json()) as FeedResult;
-  await page.locator('ol.tracks > li').first().and(page.locator(`[data-track-id=${JSON.stringify(feed.items[0]!.trackId)}]`)).waitFor();
-  await page.locator('section.feed[aria-busy="false"]').waitFor();
-  return feed;
-}
-
-async function assertWaterfallMatches(page: Page, feed: FeedResult): Promise<void> {
-  const shown = await page.locator('ol.waterfall > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')));
-  assert.deepEqual(shown, feed.trace.stages.map((s) => s.name), 'the waterfall lists every stage of the trace, in order');
-}
-
-const card = (page: Page, i: Item): string => `Actions for ${i.title} by ${i.artist}`;
-const noneOf = (feed: FeedResult, trackId: string, artistId: string): boolean => !feed.items.some((i) => i.trackId === trackId || i.artistId === artistId);
 
 /** Desktop and phone width (360 px): the page must fit without sideways scrolling. */
 async function screenshots(page: Page): Promise<void> {
