@@ -11,12 +11,12 @@ export interface PlacedStage {
   readonly startMs: number;
   /** A candidate source, drawn inside the CandidateSources span. */
   readonly concurrent: boolean;
-  /** in − out for stages that remove candidates (filters, merge), else 0. */
+  /** in − out for stages that remove candidates (filters; merge: duplicates), else 0. */
   readonly removed: number;
 }
 
 export function removes(stage: StageTrace): boolean {
-  return stage.name.endsWith('Filter') || stage.name === 'MergeDedupe' || stage.name === 'ReRanker';
+  return stage.name.endsWith('Filter') || stage.name === 'MergeDedupe';
 }
 
 export function placeStages(stages: readonly StageTrace[]): PlacedStage[] {
