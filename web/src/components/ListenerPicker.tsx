@@ -1,6 +1,6 @@
 // Pick a listener: by id (text box), from the listeners this browser used, or start as a new one.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Icon } from './Icons.js';
 
 export interface ListenerPickerProps {
@@ -12,6 +12,7 @@ export interface ListenerPickerProps {
 
 export function ListenerPicker({ current, recent, onPick, onNew }: ListenerPickerProps): JSX.Element {
   const [text, setText] = useState(current ?? '');
+  useEffect(() => setText(current ?? ''), [current]); // e.g. a new listener's id once it is created
   const submit = (e: Event): void => {
     e.preventDefault();
     const id = text.trim();
