@@ -131,7 +131,9 @@ test('the listener page in a real browser', { skip: chromiumPath === null ? 'no 
     await form.screenshot({ path: path.join(SHOTS, 'new-listener.png') });
     const fresh = await nextFeed(page, () => form.getByRole('button', { name: 'Start listening' }).click());
     assert.equal(fresh.items.length, 30);
-    assert.match(await page.getByTestId('listener-id').innerText(), /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    const uuid = await page.getByTestId('listener-id').innerText();
+    assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-/);
+    assert.equal(await page.getByLabel('Listener id').inputValue(), uuid);
     await page.getByText('New listener (cold start)').or(page.getByText('Known listener')).first().waitFor();
 
     assert.deepEqual(problems, [], 'no console errors, failed requests or HTTP errors');
