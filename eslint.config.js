@@ -13,7 +13,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['web/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', console: 'readonly', URLSearchParams: 'readonly', crypto: 'readonly' } },
+    // The page runs in a browser: tsc -p web checks it against the DOM types.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', fetch: 'readonly', console: 'readonly', crypto: 'readonly' } },
   },
 );

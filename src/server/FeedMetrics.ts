@@ -17,6 +17,7 @@ export class FeedMetrics implements FeedObserver {
   private readonly totalSeconds: Histogram<'surface'>;
   private readonly candidates: Histogram<'source'>;
   private readonly degradations: Counter<'component'>;
+  private readonly degradedFeeds: Counter<'surface'>;
   private readonly sourceNames: ReadonlySet<string>;
 
   constructor(registry: Registry) {
@@ -47,6 +48,12 @@ export class FeedMetrics implements FeedObserver {
       labelNames: ['component'] as const,
       registers: [registry],
     }));
+    this.degradedFeeds = getOrCreate(registry, 'encore_feed_degraded_total', () => new Counter({
+      name: 'encore_feed_degraded_total',
+      help: 'Feeds served with at least one degradation (divide by encore_feed_seconds_count for the share)',
+      labelNames: ['surface'] as const,
+      registers: [registry],
+    }));
     const names = new Set<string>();
     for (const s of SURFACES.values()) for (const slot of [...s.sources, ...s.fallbackSources]) names.add(slot.name);
     this.sourceNames = names;
@@ -60,5 +67,6 @@ export class FeedMetrics implements FeedObserver {
     }
     this.totalSeconds.observe({ surface }, result.trace.totalMs / 1000);
     for (const d of result.degraded) this.degradations.inc({ component: d.component });
+    if (result.degraded.length > 0) this.degradedFeeds.inc({ surface });
   }
 }

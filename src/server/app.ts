@@ -11,11 +11,12 @@ import { feedPlugin } from './plugins/feed.js';
 import { tracksPlugin } from './plugins/tracks.js';
 import { catalogBrowsePlugin } from './plugins/catalogBrowse.js';
 import { usersPlugin } from './plugins/users.js';
-import { uiPlugin } from './plugins/ui.js';
+import { uiPlugin, type UiOptions } from './plugins/ui.js';
 
 export interface AppOptions {
   /** Fastify request logging (off by default: the benchmark and tests do not want it). */
   readonly logRequests?: boolean;
+  readonly ui?: UiOptions;
 }
 
 export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -35,6 +36,6 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
   await app.register(tracksPlugin, { deps });
   await app.register(catalogBrowsePlugin, { deps });
   await app.register(usersPlugin, { deps });
-  await app.register(uiPlugin);
+  await app.register(uiPlugin, options.ui ?? {});
   return app;
 }

@@ -29,6 +29,8 @@ export interface ServiceOptions {
   readonly watchMs?: number;
   readonly logger: Logger;
   readonly logRequests?: boolean;
+  /** `encore start` only: the key the page at / acts as a listener with (plugins/ui.ts). */
+  readonly pageKey?: string;
 }
 
 export interface Service {
@@ -66,7 +68,7 @@ export async function openService(o: ServiceOptions): Promise<Service> {
     logger: o.logger,
     components: defaultComponents(),
   };
-  const app = await buildApp(deps, { logRequests: o.logRequests === true });
+  const app = await buildApp(deps, { logRequests: o.logRequests === true, ...(o.pageKey !== undefined ? { ui: { pageKey: o.pageKey } } : {}) });
   return {
     app,
     deps,

@@ -40,7 +40,9 @@ test('healthz, readyz, metrics after a feed, OpenAPI at /docs, UI at /', async (
     const ui = await app.inject('/');
     assert.equal(ui.statusCode, 200);
     assert.match(ui.body, /<title>Encore<\/title>/);
-    assert.match((await app.inject('/app.js')).body, /loadFeed/);
+    const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(ui.body)?.[1];
+    assert.ok(script !== undefined, 'the built page links its script (test/server/ui.test.ts checks the rest)');
+    assert.equal((await app.inject(script)).statusCode, 200);
     assert.equal((await app.inject('/nope')).statusCode, 404);
   } finally {
     await app.close();

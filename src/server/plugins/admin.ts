@@ -1,6 +1,7 @@
 // Liveness, readiness and Prometheus metrics.
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client';
+import { BundleMetrics } from '../BundleMetrics.js';
 import type { AppPluginOptions } from '../deps.js';
 
 const statusSchema = {
@@ -37,6 +38,8 @@ export function installHttpMetrics(app: FastifyInstance, registry: Registry): vo
 
 export const adminPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { deps }) => {
   const registry = deps.metrics;
+  const bundleMetrics = new BundleMetrics(registry, deps.bundles);
+  app.addHook('onClose', async () => bundleMetrics.close());
   app.get('/healthz', { schema: { summary: 'Liveness', tags: ['admin'], response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { summary: 'Readiness: a model bundle is loaded and storage answers', tags: ['admin'], response: { 200: statusSchema, 503: statusSchema } } }, async (_req, reply) => {
