@@ -31,7 +31,9 @@ export function topRootGenres(ctx: RequestContext, max: number): number[] {
     const g = roots[ctx.catalog.columns.genre[t]!];
     if (g !== undefined) counts.set(g, (counts.get(g) ?? 0) + 1);
   }
-  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  // ties by name, not by genre id: ids are numbered differently by an import and by the generator (first-seen order)
+  const names = ctx.catalog.genres;
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (names[a[0]]!.name < names[b[0]]!.name ? -1 : names[a[0]]!.name > names[b[0]]!.name ? 1 : 0));
   for (const [g] of ranked) if (!out.includes(g) && out.length < max) out.push(g);
   return out;
 }
