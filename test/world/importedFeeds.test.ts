@@ -18,6 +18,9 @@ import { generateWorld, openWorld, type World } from '../../src/world/World.js';
 import { SMALL_TRAIN } from '../training/fixture.js';
 import { tempDir } from './helpers.js';
 
+/** Degradations that depend on the wall clock (the surface and stage budgets), not on the data. */
+const TIMING = /overran|budget|no time left|timed out|shed under load/;
+
 const marketCodes = (w: World): string[] => Array.from(w.users.market, (m) => w.catalog.markets[m]!);
 
 /** The feed of listener `u` of `world` as offline evaluation asks for it (fixed request id, now, exploration seed). */
@@ -27,7 +30,8 @@ async function feedOf(deps: RecommendDeps, world: World, u: number): Promise<{ t
 }
 
 async function depsFor(world: World, bundlesDir: string): Promise<RecommendDeps> {
-  const s = await trainBundle({ ...SMALL_TRAIN, iterations: 3, worldDir: world.dir, bundlesDir });
+  // threads 1: usearch builds its graph with several threads otherwise, so two builds of the same world differ
+  const s = await trainBundle({ ...SMALL_TRAIN, iterations: 3, threads: 1, worldDir: world.dir, bundlesDir });
   const bundle = await loadBundle(s.dir, { verify: 'sizes' });
   return { catalog: world.catalog, bundles: { current: () => bundle }, profiles: profilesFromUsers(world.users), listenerState: null };
 }
@@ -68,23 +72,26 @@ test('generated world -> export with users.jsonl -> import: same listeners (ids,
     await feedOf(gDeps, g, 0); // warm-up: the first request compiles the pipeline (the surface budget is wall-clock)
     await feedOf(wDeps, w, 0);
     let compared = 0;
-    for (let u = 0; u < g.users.count; u += 7) {
+    // every known listener (genre and market indices differ between the worlds: nothing may depend on their order)
+    for (let u = 0; u < g.users.count; u++) {
       if (g.events.userStart[u + 1]! === g.events.userStart[u]!) continue; // known listeners only
-      // the surface budget is wall-clock: a feed that overran it (a busy machine) is asked again, a few times
+      // the surface budget is wall-clock: a feed that overran it (a busy machine) is asked again, a few times;
+      // other degradations (e.g. too few tracks satisfy the re-ranking rules) are part of the answer and must match
       let a = await feedOf(gDeps, g, u);
       let b = await feedOf(wDeps, w, u);
-      for (let retry = 0; retry < 5 && (a.degraded !== '' || b.degraded !== ''); retry++) {
-        if (a.degraded !== '') a = await feedOf(gDeps, g, u);
-        if (b.degraded !== '') b = await feedOf(wDeps, w, u);
+      for (let retry = 0; retry < 5 && (TIMING.test(a.degraded) || TIMING.test(b.degraded)); retry++) {
+        if (TIMING.test(a.degraded)) a = await feedOf(gDeps, g, u);
+        if (TIMING.test(b.degraded)) b = await feedOf(wDeps, w, u);
       }
-      assert.equal(a.degraded, '', `generated feed of u${u} degraded`);
-      assert.equal(b.degraded, '', `imported feed of u${u} degraded`);
+      assert.doesNotMatch(a.degraded, TIMING, `generated feed of u${u}`);
+      assert.doesNotMatch(b.degraded, TIMING, `imported feed of u${u}`);
+      assert.equal(b.degraded, a.degraded, `u${u}: the same degradations`);
       assert.ok(a.tracks.length >= 10, `u${u}: ${a.tracks.length} items`);
       const mapped = a.tracks.map((id) => ids.track(g.catalog.trackIds.indexOf(id)));
       assert.deepEqual(b.tracks, mapped, `feed of listener u${u} (${ids.user(u)})`);
       compared++;
     }
-    assert.ok(compared >= 30, `${compared} listeners compared`);
+    assert.ok(compared >= 250, `${compared} listeners compared`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
