@@ -31,7 +31,14 @@ export function topRootGenres(ctx: RequestContext, max: number): number[] {
     const g = roots[ctx.catalog.columns.genre[t]!];
     if (g !== undefined) counts.set(g, (counts.get(g) ?? 0) + 1);
   }
-  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  // ties by name, not by genre id: ids are numbered differently by an import and by the generator (first-seen order)
+  const genres = ctx.catalog.genres;
+  const nameOf = (g: number): string => (genres[g]?.id === g ? genres[g].name : (genres.find((x) => x.id === g)?.name ?? ''));
+  const byName = (a: number, b: number): number => {
+    const x = nameOf(a), y = nameOf(b);
+    return x < y ? -1 : x > y ? 1 : a - b;
+  };
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || byName(a[0], b[0]));
   for (const [g] of ranked) if (!out.includes(g) && out.length < max) out.push(g);
   return out;
 }

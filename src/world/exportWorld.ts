@@ -1,6 +1,7 @@
-// `encore world … --export jsonl [--ids uuid|native]`: writes a world as the two files `encore import --format jsonl`
-// reads: DIR/export/tracks.jsonl (one track object a line, the schema of PUT /v1/tracks) and DIR/export/events.jsonl
-// (one POST /v1/events object a line), streamed in 4 MiB writes. So the import path can be measured at full scale,
+// `encore world … --export jsonl [--ids uuid|native]`: writes a world as the three files `encore import --format jsonl`
+// reads: DIR/export/tracks.jsonl (one track object a line, the schema of PUT /v1/tracks), DIR/export/users.jsonl (one
+// listener profile a line, every listener in index order: {"id", "market", "explicit"}, the body of PUT /v1/users/{id}
+// plus the id) and DIR/export/events.jsonl (one POST /v1/events object a line), streamed through an 8 MiB buffer. So the import path can be measured at full scale,
 // and the tests can check that importing the export gives back the same world up to the id mapping.
 //
 // Ids: `native` keeps the world's own ids (t123, a6, al9, u45); `uuid` gives every track, artist, album, listener and
@@ -8,7 +9,7 @@
 // from the world's seed, 122 random bits per id drawn in index order (a table of 16 bytes per id, 175 MB at full
 // scale; per-index reseeding would have only 32 bits of seed and collide at millions of ids).
 //
-// Lossy on purpose, as an app's export would be: listeners' markets, explicit settings and signup days, sessions
+// Lossy on purpose, as an app's export would be: listeners' signup days, sessions
 // (the import re-derives them from 30-minute gaps) and the hidden truth are not written; timestamps are whole ms
 // (the generator's are fractional: POST /v1/events takes integers), an imported world's event weights (ratings).
 // A track available everywhere has no `markets`.
@@ -36,13 +37,15 @@ export interface ExportSummary {
   readonly dir: string;
   readonly tracksFile: string;
   readonly eventsFile: string;
+  readonly usersFile: string;
   readonly tracks: number;
+  readonly users: number;
   readonly events: number;
   readonly bytes: number;
   readonly seconds: number;
 }
 
-export const EXPORT_FILES = { tracks: 'tracks.jsonl', events: 'events.jsonl' } as const;
+export const EXPORT_FILES = { tracks: 'tracks.jsonl', users: 'users.jsonl', events: 'events.jsonl' } as const;
 
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const hex32 = (w: number): string => HEX[w >>> 24]! + HEX[(w >>> 16) & 255]! + HEX[(w >>> 8) & 255]! + HEX[w & 255]!;
@@ -121,14 +124,14 @@ export function exportWorld(worldDir: string, opts: ExportOptions): ExportSummar
     const s = writeExport(world, tmp, opts);
     fs.rmSync(out, { recursive: true, force: true });
     fs.renameSync(tmp, out);
-    return { ...s, dir: out, tracksFile: path.join(out, EXPORT_FILES.tracks), eventsFile: path.join(out, EXPORT_FILES.events), seconds: (performance.now() - started) / 1000 };
+    return { ...s, dir: out, tracksFile: path.join(out, EXPORT_FILES.tracks), eventsFile: path.join(out, EXPORT_FILES.events), usersFile: path.join(out, EXPORT_FILES.users), seconds: (performance.now() - started) / 1000 };
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
 }
 
-function writeExport(world: World, dir: string, opts: ExportOptions): { tracks: number; events: number; bytes: number } {
+function writeExport(world: World, dir: string, opts: ExportOptions): { tracks: number; users: number; events: number; bytes: number } {
   const c = world.catalog;
   const col = c.columns;
   const N = c.trackCount;
@@ -171,6 +174,7 @@ function writeExport(world: World, dir: string, opts: ExportOptions): { tracks: 
     if ((t & 0xffff) === 0) opts.onProgress?.('export', t, total);
   }
   tw.close();
+  const uw = writeUsers(world, path.join(dir, EXPORT_FILES.users), q, userId);
 
   const ev = world.events;
   const typeJson = Array.from({ length: 256 }, (_, code) => JSON.stringify(eventTypeName(code) ?? 'complete'));
@@ -183,5 +187,15 @@ function writeExport(world: World, dir: string, opts: ExportOptions): { tracks: 
   }
   ew.close();
   opts.onProgress?.('export', total, total);
-  return { tracks: N, events: ev.count, bytes: tw.bytes + ew.bytes };
+  return { tracks: N, users: world.users.count, events: ev.count, bytes: tw.bytes + uw.bytes + ew.bytes };
+}
+
+/** users.jsonl: every listener in index order, with its market code and explicit setting (no onboarding genres). */
+function writeUsers(world: World, file: string, q: (id: string) => string, userId: (u: number) => string): LineWriter {
+  const u = world.users;
+  const markets = world.catalog.markets.map((m) => JSON.stringify(m));
+  const w = new LineWriter(file);
+  for (let i = 0; i < u.count; i++) w.line(`{"id":${q(userId(i))},"market":${markets[u.market[i]!] ?? markets[0]},"explicit":${u.explicitOk[i] === 1}}`);
+  w.close();
+  return w;
 }

@@ -1,6 +1,6 @@
 // Generated vs imported: `encore world --export jsonl --ids uuid` then `encore import --format jsonl` gives back the
 // generated world up to the id mapping (catalog columns, names, genres, availability, features, popularity, events).
-// What the export does not carry (listeners' markets, explicit settings, signup days, sub-ms timestamps) is listed in
+// What the export does not carry (listeners' signup days, sub-ms timestamps) is listed in
 // src/world/exportWorld.ts; sessions are re-derived from 30-minute gaps and compared as such.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -12,6 +12,7 @@ interface ImportOptions {
   in?: string;
   catalog?: string;
   events?: string;
+  users?: string;
   out: string;
   delimiter?: string;
   maxErrors: string;
@@ -29,6 +30,11 @@ export function registerImport(program: Command): void {
     .requiredOption('--format <format>', 'jsonl | csv | delimited | movielens')
     .option('--catalog <file>', 'jsonl/csv: the tracks file (one track object a line, or a CSV with a header)')
     .option('--events <file>', 'jsonl/csv: the listening events file (objects of POST /v1/events)')
+    .option(
+      '--users <file>',
+      'jsonl/csv: listener profiles, one a line: {"id", "market", "explicit", "genres"} (PUT /v1/users/{id} plus the id; ' +
+        'CSV columns id,market,explicit,genres, genres separated by |); these listeners come first, in file order; onboarding genres are checked, not kept',
+    )
     .option('--in <path>', 'delimited/movielens: the delimited file, or the MovieLens folder holding u.data and u.item')
     .requiredOption('--out <dir>', 'output world directory (written atomically)')
     .option('--max-errors <n>', 'jsonl/csv: skip up to n bad rows (all reported); one more aborts with nothing written', '0')
@@ -59,7 +65,7 @@ async function importApp(format: CatalogFormat, o: ImportOptions): Promise<void>
   const bar = phaseBar();
   let s;
   try {
-    s = await importCatalog({ format, catalog: o.catalog, ...(o.events !== undefined ? { events: o.events } : {}), out: o.out, maxErrors, ...(nowMs !== undefined ? { nowMs } : {}), onProgress: bar.onProgress });
+    s = await importCatalog({ format, catalog: o.catalog, ...(o.events !== undefined ? { events: o.events } : {}), ...(o.users !== undefined ? { users: o.users } : {}), out: o.out, maxErrors, ...(nowMs !== undefined ? { nowMs } : {}), onProgress: bar.onProgress });
   } catch (e) {
     bar.stop();
     if (e instanceof ImportAbortedError) {
@@ -72,7 +78,7 @@ async function importApp(format: CatalogFormat, o: ImportOptions): Promise<void>
   }
   bar.stop();
   for (const line of s.badRows) console.error(line);
-  const rows = s.trackRows + s.eventRows;
+  const rows = s.trackRows + s.eventRows + s.userRows;
   const perId = (bytes: number, n: number): string => (n > 0 ? `${(bytes / n).toFixed(1)} B/id` : '-');
   console.error(
     `import: ${s.tracks} tracks, ${s.artists} artists, ${s.albums} albums, ${s.genres} genres, ${s.markets} markets, ${s.featureNames.length} features; ` +

@@ -22,7 +22,7 @@ export function registerWorld(program: Command): void {
     .option('--seed <n>', 'random seed (same seed, same bytes)', int('--seed'), 42)
     .option('--events-per-user <n>', 'average listening events per listener', int('--events-per-user'), 60)
     .requiredOption('--out <dir>', 'output directory (replaced if it holds a world)')
-    .option('--export <format>', 'also write the world as DIR/export/tracks.jsonl + events.jsonl (format: jsonl), the input of `encore import --format jsonl`')
+    .option('--export <format>', 'also write the world as DIR/export/tracks.jsonl + users.jsonl + events.jsonl (format: jsonl), the input of `encore import --format jsonl`')
     .option('--ids <kind>', '--export ids: uuid (random v4 UUIDs, deterministic for the seed) or native (t123, u45 ...)', 'native')
     .action(async (o: { tracks: number; users: number; seed: number; eventsPerUser: number; out: string; export?: string; ids: string }) => {
       if (o.export !== undefined && o.export !== 'jsonl') throw Errors.badRequest(`--export must be jsonl, got "${o.export}"`);
@@ -48,6 +48,6 @@ export function registerWorld(program: Command): void {
       } finally {
         ebar.stop();
       }
-      console.error(`export: ${e.tracks} tracks, ${e.events} events (${o.ids} ids, ${(e.bytes / 2 ** 20).toFixed(0)} MiB) written to ${e.tracksFile} and ${e.eventsFile} in ${e.seconds.toFixed(1)} s`);
+      console.error(`export: ${e.tracks} tracks, ${e.events} events (${o.ids} ids, ${(e.bytes / 2 ** 20).toFixed(0)} MiB), ${e.users} listeners written to ${e.tracksFile}, ${e.usersFile} and ${e.eventsFile} in ${e.seconds.toFixed(1)} s`);
     });
 }

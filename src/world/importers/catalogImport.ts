@@ -1,5 +1,5 @@
-// `encore import --format jsonl|csv --catalog tracks --events events --out DIR`: an app's own catalog and listening
-// history as a world directory (docs/formats.md), the same format `encore world` writes, so `encore train` and
+// `encore import --format jsonl|csv --catalog tracks [--users users] [--events events] --out DIR`: an app's own
+// catalog, listener profiles and listening history as a world directory (docs/formats.md), the same format `encore world` writes, so `encore train` and
 // `encore serve` take it as they take a generated one.
 //
 // Streaming with bounded memory: both files are read chunk by chunk, one row at a time (never whole); ids go into
@@ -25,9 +25,12 @@
 //   - popularity: as given, else the track's event count (impressions excluded) / the largest count.
 //   - artists: named by their first track's `artist.name` (else their id); home genre = their first track's genre,
 //     home market 0. Albums: first track's album name (a single named after its track), artist and release day.
-//   - listeners: every userId the events name, in first-seen order; market 0 (the first market: the events carry no
-//     market; a listener's market comes with PUT /v1/users or the feed request), explicit allowed, signup day = the
-//     day of their first event.
+//   - listeners: those of the users file (checkUserRow, src/world/importers/userRow.ts) in file order, then every
+//     other userId the events name, in first-seen order. A users-file listener gets its `market` (a code the
+//     catalog does not use is added to the world's markets, at most 256 in all) and `explicit` setting; without
+//     them, and for listeners only the events name, market 0 (the first market) and explicit allowed. Onboarding
+//     `genres` are checked, not kept (the world format has no column for them: send them with PUT /v1/users).
+//     A duplicate id in the users file is a bad row. Signup day = the day of the first event (of "now" without).
 //   - events: grouped by listener, chronological (ties keep file order); a session ends after 30 minutes without an
 //     event; a skip keeps its position, other types position 0; a follow_artist/ban_artist naming only an artist is
 //     stored with the artist's first track (the event columns hold a track). eventId is checked, not deduplicated.
@@ -49,8 +52,9 @@ import { USER_FILES } from '../generateUsers.js';
 import { DAY_MS } from '../timeline.js';
 import { prepareOut, sortedKeys } from '../World.js';
 import { Grow, StringTableBuilder } from './columns.js';
-import { eventRowMapper, readCsvRows, trackRowMapper } from './csvReader.js';
+import { eventRowMapper, readCsvRows, trackRowMapper, userRowMapper } from './csvReader.js';
 import { readJsonLines, type RowSink } from './jsonlReader.js';
+import { checkUserRow } from './userRow.js';
 import { SESSION_GAP_MS, UNKNOWN_DURATION_MS, UNKNOWN_MARKET, orderByUserThenTime } from './writeImportedWorld.js';
 
 export type CatalogFormat = 'jsonl' | 'csv';
@@ -61,6 +65,8 @@ export interface CatalogImportOptions {
   readonly catalog: string;
   /** events.jsonl / events.csv (optional: a catalog alone makes a world without listeners) */
   readonly events?: string;
+  /** users.jsonl / users.csv: listener profiles {id, market, explicit, genres} (optional) */
+  readonly users?: string;
   readonly out: string;
   /** Bad rows skipped (and reported) before the import aborts; default 0. */
   readonly maxErrors?: number;
@@ -85,6 +91,7 @@ export interface CatalogImportSummary {
   /** Rows read (good and bad) of each file. */
   readonly trackRows: number;
   readonly eventRows: number;
+  readonly userRows: number;
   /** Every bad row skipped, as `file:line: field: reason`. */
   readonly badRows: readonly string[];
   readonly bytesRead: number;
@@ -201,6 +208,9 @@ class WorldBuilder {
   private readonly sets = MarketSets.everywhereOnly();
   // listeners, events
   private readonly userIds = IdDictionary.create(1 << 14);
+  /** market index and explicit setting of the users-file listeners (indices 0 .. length-1) */
+  private readonly uMarket = new Grow(Uint8Array);
+  private readonly uExplicit = new Grow(Uint8Array);
   private readonly eUser = new Grow(Int32Array, 1 << 16);
   private readonly eTrack = new Grow(Int32Array, 1 << 16);
   private readonly eTs = new Grow(Float64Array, 1 << 16);
@@ -213,6 +223,7 @@ class WorldBuilder {
   private readonly eventColumns: readonly Grow<TypedArray>[] = [this.eUser, this.eTrack, this.eTs, this.eType, this.ePos, this.eWeight];
   private trackRows = 0;
   private eventRows = 0;
+  private userRows = 0;
   private bytesRead = 0;
 
   constructor(
@@ -239,6 +250,7 @@ class WorldBuilder {
         row: onRow,
         bad: (line, field, reason) => {
           if (phase === 'tracks MiB') this.trackRows++;
+          else if (phase === 'users MiB') this.userRows++;
           else this.eventRows++;
           this.bad.add(name, line, field, reason);
         },
@@ -259,6 +271,10 @@ class WorldBuilder {
       this.bytesRead += last;
     };
     await read(opts.catalog, 'tracks MiB', (raw, line) => this.addTrack(raw, opts.catalog, line), trackRowMapper);
+    if (opts.users !== undefined) {
+      const users = opts.users;
+      await read(users, 'users MiB', (raw, line) => this.addUser(raw, users, line), userRowMapper);
+    }
     const view: EventCatalog = { trackIds: this.trackIds, trackCount: this.trackIds.size, artistIds: this.artistIds, artistCount: this.artistIds.size, columns: { artist: this.artist.view() } };
     const wallNow = Math.max(Date.now(), opts.nowMs ?? 0);
     if (opts.events !== undefined) {
@@ -426,6 +442,28 @@ class WorldBuilder {
     this.features = next;
   }
 
+  private addUser(raw: unknown, file: string, line: number): void {
+    this.userRows++;
+    const c = checkUserRow(raw);
+    if (c.kind === 'rejected') {
+      this.bad.add(file, line, c.field, c.reason);
+      return;
+    }
+    const u = c.user;
+    if (this.userIds.has(u.id)) {
+      this.bad.add(file, line, 'id', `duplicate listener id "${u.id}" (an earlier line has it)`);
+      return;
+    }
+    if (u.market !== undefined && !this.marketIndex.has(u.market) && this.markets.length >= MAX_MARKETS) {
+      this.bad.add(file, line, 'market', `"${u.market}" would be market ${MAX_MARKETS + 1}: a world has at most ${MAX_MARKETS}`);
+      return;
+    }
+    this.userIds.add(u.id);
+    const r = this.nextRow([this.uMarket, this.uExplicit]);
+    this.uMarket.data[r] = u.market !== undefined ? this.marketId(u.market) : 0;
+    this.uExplicit.data[r] = u.explicit === false ? 0 : 1;
+  }
+
   private addEvent(raw: unknown, view: EventCatalog, wallNow: number, file: string, line: number): void {
     this.eventRows++;
     const c = validateEvent(raw, view, wallNow, { minTimestampMs: IMPORT_MIN_TIMESTAMP_MS });
@@ -500,7 +538,8 @@ class WorldBuilder {
     tick();
     const sortedUser = new Int32Array(E);
     const session = new Int32Array(E);
-    const signupDay = new Int32Array(U);
+    const NO_SIGNUP = -(2 ** 31);
+    const signupDay = new Int32Array(U).fill(NO_SIGNUP);
     let s = -1;
     let maxTs = -Infinity;
     let plays = 0, outcomes = 0;
@@ -537,11 +576,15 @@ class WorldBuilder {
     permuted(this.ePos, EVENT_FILES.positionMs);
     if (this.weighted) permuted(this.eWeight, EVENT_FILES.weight);
     else this.eWeight.release();
-    writeColumn(dir, USER_FILES.market, new Uint8Array(U), files);
-    writeColumn(dir, USER_FILES.explicitOk, new Uint8Array(U).fill(1), files);
-    writeColumn(dir, USER_FILES.signupDay, signupDay, files);
-
     const nowMs = nowOption ?? (E > 0 ? maxTs + 1 : Date.now());
+    const market = new Uint8Array(U);
+    market.set(this.uMarket.view());
+    const explicitOk = new Uint8Array(U).fill(1);
+    explicitOk.set(this.uExplicit.view());
+    for (let u = 0; u < U; u++) if (signupDay[u] === NO_SIGNUP) signupDay[u] = Math.floor(nowMs / DAY_MS); // no events
+    writeColumn(dir, USER_FILES.market, market, files);
+    writeColumn(dir, USER_FILES.explicitOk, explicitOk, files);
+    writeColumn(dir, USER_FILES.signupDay, signupDay, files);
     const counts2 = { tracks: N, artists: this.artistIds.size, albums: this.albumIds.size, users: U, events: E, plays: plays > 0 ? plays : outcomes, sessions: s + 1 };
     const manifest: WorldManifest = {
       format: WORLD_FORMAT,
@@ -563,6 +606,7 @@ class WorldBuilder {
       featureNames: manifest.featureNames,
       trackRows: this.trackRows,
       eventRows: this.eventRows,
+      userRows: this.userRows,
       badRows: this.bad.list,
       bytesRead: this.bytesRead,
       idBytes,
