@@ -32,7 +32,7 @@ const bodiless = (description: string) => ({ description, type: 'null' });
 /** What each status means, whichever route answers it; every body is an EncoreError unless said otherwise. */
 export const ERROR_RESPONSES = {
   400: coded('Bad request (ENC_BAD_REQUEST and others): a path, query or body field fails its schema or its check (the message names the field), the body is not valid JSON, or an API key was sent in the query string'),
-  401: coded('No API key, or an unknown one (ENC_UNAUTHORIZED)'),
+  401: coded('No API key where one is needed, an unknown key, or an Authorization header that is not "Bearer <key>" (ENC_UNAUTHORIZED)'),
   403: coded('The API key lacks the scope this route needs (ENC_FORBIDDEN)'),
   404: coded('Not found: the id names nothing in this catalog'),
   408: bodiless('The request was not received in time (Node answers, no body)'),
@@ -50,9 +50,9 @@ type RouteSchema = NonNullable<RouteOptions['schema']>;
 
 /**
  * The statuses a route can answer besides its own: every route can meet the URL and header limits, a deadline
- * and an unexpected failure; input schemas add 400, a body 413/415, /v1/ the rate limit, a key requirement
- * (set by the auth plugin's onRoute hook, which runs before this one) 401/403. 404 is declared by the routes
- * that look an id up (routes/…: errorResponses).
+ * and an unexpected failure; input schemas add 400, a body 413/415, /v1/ the rate limit; the auth plugin (its
+ * onRoute hook runs before this one and sets `security` on every route) adds 400 and 401, a key requirement 403.
+ * 404 is declared by the routes that look an id up (errorResponses in src/server/schemas/common.ts).
  */
 export function errorStatuses(method: string, url: string, schema: RouteSchema): Status[] {
   const statuses: Status[] = [408, 414, 431, 500, 503];
@@ -61,7 +61,9 @@ export function errorStatuses(method: string, url: string, schema: RouteSchema):
   if (hasBody || schema.params !== undefined || schema.querystring !== undefined || schema.headers !== undefined || schema.security !== undefined) statuses.push(400);
   if (hasBody && method !== 'GET') statuses.push(413, 415);
   if (url.startsWith('/v1/')) statuses.push(429);
-  if (Array.isArray(schema.security) && schema.security.length > 0) statuses.push(401, 403);
+  // The auth plugin answers 401 to an Authorization header that is not "Bearer <key>" even where no key is needed.
+  if (schema.security !== undefined) statuses.push(401);
+  if (Array.isArray(schema.security) && schema.security.length > 0) statuses.push(403);
   return statuses.sort((a, b) => a - b);
 }
 

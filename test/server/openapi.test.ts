@@ -78,7 +78,7 @@ test('every route lists the 4xx and 5xx it can answer, with the coded error sche
   }
 });
 
-test('a route that needs a key lists 401 and 403; what a route declares itself is kept', () => {
+test('a route that needs a key lists 401 and 403, an open one of a keyed service 401; what a route declares itself is kept', () => {
   const own = { description: 'own 404', $ref: 'EncoreError#' };
   const route = { method: 'GET', url: '/v1/x/:id', handler: () => undefined, schema: { security: [{ bearerAuth: [] }], params: {}, response: { 200: {}, 404: own } } } as unknown as RouteOptions;
   completeRouteContract(route);
@@ -89,7 +89,11 @@ test('a route that needs a key lists 401 and 403; what a route declares itself i
   const open = { method: 'GET', url: '/healthz', handler: () => undefined, schema: { response: { 200: {} } } } as unknown as RouteOptions;
   completeRouteContract(open);
   assert.deepEqual((open.schema as { security: unknown }).security, [], 'no key needed: security is declared empty');
-  assert.equal((open.schema as { response: Record<string, unknown> }).response[401], undefined);
+  assert.deepEqual(Object.keys((open.schema as { response: Record<string, unknown> }).response), ['200', '408', '414', '431', '500', '503'], 'no auth plugin: no 400, 401 or 403');
+  const openWithAuth = { method: 'GET', url: '/v1/y', handler: () => undefined, schema: { security: [] } } as unknown as RouteOptions;
+  completeRouteContract(openWithAuth);
+  const openResponse = (openWithAuth.schema as { response: Record<string, unknown> }).response;
+  assert.ok(openResponse[400] !== undefined && openResponse[401] !== undefined && openResponse[403] === undefined, 'open route of a keyed service: 400 and 401, no 403');
 });
 
 test('the document passes Redocly\'s recommended rules', async (t) => {
