@@ -1,6 +1,9 @@
 // Encore demo UI: load a feed, show reasons and the per-stage trace, send like / skip / dislike events.
 const $ = (id) => document.getElementById(id);
 let current = null;
+// `encore start` writes a feed+events key into the page (never in any other mode); send it when present.
+const pageKey = document.querySelector('meta[name="encore-api-key"]')?.content;
+const auth = pageKey ? { authorization: `Bearer ${pageKey}` } : {};
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -19,7 +22,7 @@ async function loadFeed() {
   const params = new URLSearchParams({ surface, limit: '30' });
   if (surface === 'radio' && $('seed').value.trim()) params.set('seedTrackId', $('seed').value.trim());
   $('status').textContent = 'loading…';
-  const res = await fetch(`/v1/users/${encodeURIComponent(user)}/feed?${params}`);
+  const res = await fetch(`/v1/users/${encodeURIComponent(user)}/feed?${params}`, { headers: auth });
   const body = await res.json();
   if (!res.ok) {
     $('status').textContent = `${res.status}: ${body.message}`;
@@ -45,7 +48,7 @@ function event(type, user, item, feed, extra) {
 }
 
 async function sendEvents(events) {
-  const res = await fetch('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  const res = await fetch('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ events }) });
   if (!res.ok) console.warn('events rejected', res.status, await res.text());
   return res.ok;
 }

@@ -37,9 +37,9 @@ export function installHttpMetrics(app: FastifyInstance, registry: Registry): vo
 
 export const adminPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { deps }) => {
   const registry = deps.metrics;
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['admin'], response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { scope: 'public' }, schema: { summary: 'Liveness', tags: ['admin'], response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { summary: 'Readiness: a model bundle is loaded and storage answers', tags: ['admin'], response: { 200: statusSchema, 503: statusSchema } } }, async (_req, reply) => {
+  app.get('/readyz', { config: { scope: 'public' }, schema: { summary: 'Readiness: a model bundle is loaded and storage answers', tags: ['admin'], response: { 200: statusSchema, 503: statusSchema } } }, async (_req, reply) => {
     const checks: Record<string, string> = {};
     let ready = true;
     let modelVersion = '';
@@ -63,7 +63,7 @@ export const adminPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { d
     return { status: ready ? 'ready' : 'not ready', modelVersion, checks };
   });
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['admin'], response: { 200: { type: 'string' } } } }, async (_req, reply) => {
+  app.get('/metrics', { config: { scope: 'admin' }, schema: { summary: 'Prometheus metrics', tags: ['admin'], response: { 200: { type: 'string' } } } }, async (_req, reply) => {
     void reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -2,6 +2,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { securitySchemes } from './auth.js';
 
 /** Registered on the root instance before any route so that every route lands in the spec. */
 export async function registerDocs(app: FastifyInstance): Promise<void> {
@@ -12,6 +13,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         description: 'Music recommender: feeds with reasons and per-stage traces, listening events, catalog updates',
         version: '0.1.0',
       },
+      // Each route's security requirement comes from its scope (auth.ts documentScope).
+      components: { securitySchemes },
       tags: [
         { name: 'feed', description: 'Recommendations' },
         { name: 'events', description: 'Listening events' },
