@@ -50,7 +50,6 @@ function startDeadline(config: LimitsConfig, reply: FastifyReply): void {
       reply.send(Errors.timeout(config.handlerTimeoutMs));
     }
   }, config.handlerTimeoutMs);
-  timer.unref();
   reply.raw.once('close', () => clearTimeout(timer));
 }
 

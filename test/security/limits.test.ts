@@ -1,0 +1,135 @@
+// Limits: body size, events per batch, URL / path-segment / header length, per-key rate limits, the
+// server-side deadline, and load shedding (in flight, queue deadline): each a coded 4xx/429/503.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { test } from 'node:test';
+import type { ListenEvent } from '../../src/domain/events.js';
+import { ApiKeys } from '../../src/server/apiKeys.js';
+import { buildApp } from '../../src/server/app.js';
+import { DEFAULT_LIMITS } from '../../src/server/plugins/limits.js';
+import { LoadShedder } from '../../src/server/plugins/overload.js';
+import type { EventLog } from '../../src/storage/interfaces.js';
+import { makeTestWorld, testDeps } from '../feed/fixtures.js';
+
+const KEY_A = 'key-a-0123456789abcdef';
+const KEY_B = 'key-b-0123456789abcdef';
+const keys = ApiKeys.parse({ env: `${KEY_A}:events+feed,${KEY_B}:events+feed` });
+const ev = (i: number) => ({ eventId: `l${i}`, type: 'like', userId: 'u1', trackId: 't5', timestamp: Date.now(), surface: 'home' });
+
+/** An event log whose appends wait until released (a slow or hung disk). */
+class GatedLog implements EventLog {
+  private gates: (() => void)[] = [];
+  append(events: readonly ListenEvent[]) {
+    return new Promise<{ appended: number; duplicates: string[] }>((resolve) => this.gates.push(() => resolve({ appended: events.length, duplicates: [] })));
+  }
+  release(): void {
+    for (const g of this.gates.splice(0)) g();
+  }
+  async read() {
+    return { events: [], next: 0 };
+  }
+  async close() {}
+}
+
+test('body, batch, URL and path-segment limits answer coded 4xx errors', async () => {
+  const app = await buildApp(testDeps(makeTestWorld()));
+  try {
+    const big = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json' }, payload: `{"events":[${'"x",'.repeat(3_000_000)}"x"]}` });
+    assert.equal(big.statusCode, 413);
+    assert.equal(big.json<{ code: string }>().code, 'ENC_TOO_LARGE');
+    const batch = await app.inject({ method: 'POST', url: '/v1/events', payload: { events: Array.from({ length: 1001 }, (_, i) => ev(i)) } });
+    assert.equal(batch.statusCode, 400);
+    assert.match(batch.json<{ message: string }>().message, /events must NOT have more than 1000 items/);
+    const longUrl = await app.inject(`/v1/users/u1/feed?surface=home&pad=${'x'.repeat(9000)}`);
+    assert.equal(longUrl.statusCode, 414);
+    assert.equal(longUrl.json<{ code: string }>().code, 'ENC_URL_TOO_LONG');
+    const longSegment = await app.inject(`/v1/users/${'u'.repeat(2000)}/feed`);
+    assert.equal(longSegment.statusCode, 414);
+    const badType = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/xml' }, payload: '<events/>' });
+    assert.equal(badType.statusCode, 415);
+    assert.equal(badType.json<{ code: string }>().code, 'ENC_UNSUPPORTED_MEDIA');
+  } finally {
+    await app.close();
+  }
+});
+
+test('headers past 16 KiB are refused by the HTTP server (431) before any handler', async () => {
+  const app = await buildApp(testDeps(makeTestWorld()));
+  try {
+    await app.listen({ host: '127.0.0.1', port: 18110 });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: 18110, path: '/healthz', headers: { 'x-pad': 'p'.repeat(20_000) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 431);
+  } finally {
+    await app.close();
+  }
+});
+
+test('rate limit per API key: 429 with Retry-After and a coded error; another key has its own budget', async () => {
+  const app = await buildApp(testDeps(makeTestWorld()), { auth: { keys, readsOpen: true }, limits: { ...DEFAULT_LIMITS, ratePerWindow: 3, rateWindowMs: 60_000 } });
+  try {
+    const get = (key: string) => app.inject({ url: '/v1/users/u1/feed?limit=5', headers: { 'x-api-key': key } });
+    for (let i = 0; i < 3; i++) assert.equal((await get(KEY_A)).statusCode, 200);
+    const limited = await get(KEY_A);
+    assert.equal(limited.statusCode, 429);
+    assert.ok(Number(limited.headers['retry-after']) > 0, 'Retry-After');
+    assert.equal(limited.json<{ code: string }>().code, 'ENC_RATE_LIMITED');
+    assert.equal((await get(KEY_B)).statusCode, 200, 'another key has its own bucket');
+    assert.equal((await app.inject('/healthz')).statusCode, 200, 'health checks are not limited');
+  } finally {
+    await app.close();
+  }
+});
+
+test('a request not answered within the deadline gets 503 ENC_TIMEOUT with Retry-After', async () => {
+  const log = new GatedLog();
+  const app = await buildApp({ ...testDeps(makeTestWorld()), eventLog: log }, { limits: { ...DEFAULT_LIMITS, handlerTimeoutMs: 50 } });
+  try {
+    const res = await app.inject({ method: 'POST', url: '/v1/events', payload: { events: [ev(1)] } });
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.json<{ code: string }>().code, 'ENC_TIMEOUT');
+    assert.equal(res.headers['retry-after'], '1');
+  } finally {
+    log.release();
+    await app.close();
+  }
+});
+
+test('load shedding: past maxInFlight a request is answered 503 ENC_OVERLOADED at once; health is never shed', async () => {
+  const log = new GatedLog();
+  const app = await buildApp({ ...testDeps(makeTestWorld()), eventLog: log }, { overload: { maxInFlight: 2, maxQueueMs: 1e9 } });
+  try {
+    const held = [0, 1].map((i) => app.inject({ method: 'POST', url: '/v1/events', payload: { events: [ev(10 + i)] } }));
+    await new Promise((r) => setTimeout(r, 50));
+    const shed = await app.inject('/v1/users/u1/feed');
+    assert.equal(shed.statusCode, 503);
+    assert.equal(shed.json<{ code: string }>().code, 'ENC_OVERLOADED');
+    assert.equal(shed.headers['retry-after'], '1');
+    assert.equal((await app.inject('/healthz')).statusCode, 200);
+    log.release();
+    for (const r of await Promise.all(held)) assert.equal(r.statusCode, 200);
+    assert.equal((await app.inject('/v1/users/u1/feed')).statusCode, 200, 'served again once the in-flight requests finished');
+  } finally {
+    log.release();
+    await app.close();
+  }
+});
+
+test('queue deadline: while the event loop lags past maxQueueMs, requests are shed; served again after', () => {
+  const lag = { currentLagMs: 0 };
+  const shedder = new LoadShedder({ maxInFlight: 10, maxQueueMs: 100 }, lag);
+  assert.equal(shedder.admit(), null);
+  lag.currentLagMs = 150;
+  assert.match(shedder.admit() ?? '', /wait 150 ms in the queue \(deadline 100 ms\)/);
+  lag.currentLagMs = 20;
+  assert.equal(shedder.admit(), null);
+  assert.equal(shedder.current, 2);
+  shedder.done();
+  assert.equal(shedder.current, 1);
+});
