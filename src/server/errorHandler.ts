@@ -33,7 +33,8 @@ function describeValidation(err: FastifyError, req: FastifyRequest): string {
     if (issue.keyword === 'pattern' && field.toLowerCase().endsWith('trackid')) text = `${where} must look like t123`;
     const source = (req as unknown as Record<string, unknown>)[context];
     const got = field !== '' && source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[field] : undefined;
-    if (got !== undefined && issue.keyword !== 'required') text += ` (got ${JSON.stringify(got)})`;
+    if (Array.isArray(got) && context === 'querystring') text = `${where} is given ${got.length} times; give it once`;
+    else if (got !== undefined && issue.keyword !== 'required') text += ` (got ${JSON.stringify(got).slice(0, 200)})`;
     return text;
   });
   return parts.length > 0 ? parts.join('; ') : err.message;
