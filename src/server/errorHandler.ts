@@ -31,7 +31,7 @@ function describeValidation(err: FastifyError, req: FastifyRequest): string {
     }
     if (issue.keyword === 'pattern' && field.toLowerCase().endsWith('userid')) text = `${where} must look like u123`;
     if (issue.keyword === 'pattern' && field.toLowerCase().endsWith('trackid')) text = `${where} must look like t123`;
-    const source = (req as unknown as Record<string, unknown>)[context];
+    const source = (req as unknown as Record<string, unknown>)[context === 'querystring' ? 'query' : context];
     const got = field !== '' && source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[field] : undefined;
     if (Array.isArray(got) && context === 'querystring') text = `${where} is given ${got.length} times; give it once`;
     else if (got !== undefined && issue.keyword !== 'required') text += ` (got ${JSON.stringify(got).slice(0, 200)})`;
