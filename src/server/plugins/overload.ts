@@ -2,14 +2,14 @@
 // once, before routing work, instead of queueing without bound. Two bounds, both O(1) per request:
 // - in flight: at most `maxInFlight` requests of this process between arrival and response (requests
 //   waiting on storage count too);
-// - queue deadline: while the event loop lags more than `maxQueueMs` (EventLoopLoad), every request that
-//   arrives has already waited about that long in the socket queue, past the budget it can still meet.
+// - queue deadline: a request read now has waited in the socket queue about as long as the event loop has
+//   been busy (QueueDelay: the lag of the last timer tick plus the time since a free loop would have
+//   ticked again); past `maxQueueMs` it could no longer meet its budget, so it is not worked on.
 // Health, readiness and metrics are never shed.
 import type { FastifyInstance } from 'fastify';
 import type { Counter, Registry } from 'prom-client';
 import { Counter as PromCounter } from 'prom-client';
 import { Errors } from '../../domain/errors.js';
-import { EventLoopLoad } from '../EventLoopLoad.js';
 
 export interface OverloadConfig {
   readonly maxInFlight: number;
@@ -18,10 +18,39 @@ export interface OverloadConfig {
 
 export const DEFAULT_OVERLOAD: OverloadConfig = { maxInFlight: 256, maxQueueMs: 100 };
 
-/** Lag of the event loop, ms (EventLoopLoad; tests pass their own). */
+/** How long a request read now has waited behind the event loop, ms (QueueDelay; tests pass their own). */
 export interface LagSource {
   readonly currentLagMs: number;
   close?(): void;
+}
+
+/**
+ * Queueing delay estimate from a 5 ms timer (hand-written: perf_hooks' monitorEventLoopDelay only gives a
+ * histogram, not "how late is the loop right now"). Timers run before I/O in each loop turn, so the lag
+ * of the last tick covers what waited before it; the time since then beyond one tick covers the requests
+ * handled in this turn so far. Two performance.now() reads per request.
+ */
+export class QueueDelay implements LagSource {
+  private lag = 0;
+  private lastTickAt = performance.now();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly tickMs = 5) {
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      this.lag = Math.max(0, now - this.lastTickAt - tickMs);
+      this.lastTickAt = now;
+    }, tickMs);
+    this.timer.unref();
+  }
+
+  get currentLagMs(): number {
+    return this.lag + Math.max(0, performance.now() - this.lastTickAt - this.tickMs);
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
 }
 
 export class LoadShedder {
@@ -58,7 +87,7 @@ function shedCounter(registry: Registry | undefined): Counter<'reason'> | undefi
 
 /** Call on the root instance first, so a shed request costs no other hook. */
 export function installLoadShedding(app: FastifyInstance, config: OverloadConfig, registry?: Registry, lag?: LagSource): LoadShedder {
-  const source = lag ?? new EventLoopLoad(config.maxQueueMs);
+  const source = lag ?? new QueueDelay();
   const shedder = new LoadShedder(config, source);
   const shed = shedCounter(registry);
   if (lag === undefined) app.addHook('onClose', async () => source.close?.());
