@@ -33,6 +33,8 @@ export interface ServiceOptions {
   readonly watchMs?: number;
   readonly logger: Logger;
   readonly logRequests?: boolean;
+  /** `full` (default): every bundle file's sha256 is checked at load; `sizes`: sizes only (faster start). */
+  readonly verifyBundles?: 'full' | 'sizes';
   /** API keys, limits and load shedding; `encore serve` always passes them. Absent: none (tests). */
   readonly security?: ServiceSecurity;
 }
@@ -80,7 +82,8 @@ export async function openService(o: ServiceOptions): Promise<Service> {
   const catalog = new MutableCatalog(world.catalog);
   const store = new FsBundleStore(path.resolve(o.bundlesDir));
   const bundles = await BundleHolder.open(store, {
-    load: (dir) => loadBundle(dir, { verify: 'sizes' }),
+    // Checksums by default: a bit-flipped bundle is refused (and a serving process keeps the one it has).
+    load: (dir) => loadBundle(dir, { verify: o.verifyBundles ?? 'full' }),
     catalog,
     logger: o.logger,
     onSwap: (b) => catalog.markCovered(b.trackCount),

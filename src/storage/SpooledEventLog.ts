@@ -97,6 +97,15 @@ export class SpooledEventLog implements EventLog {
     return this.nats.read(from, limit);
   }
 
+  /** Erasure tombstones live in JetStream only (a 503 while NATS is away); readEvents skips spooled events of erased listeners too once forwarded. */
+  erase(userId: string): Promise<void> {
+    return this.nats.erase(userId);
+  }
+
+  erasedListeners(): Promise<ReadonlySet<string>> {
+    return this.nats.erasedListeners();
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.forwarding;

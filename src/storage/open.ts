@@ -10,6 +10,7 @@ import { MemoryListenerState } from './MemoryListenerState.js';
 import { NatsEventLog } from './NatsEventLog.js';
 import { RedisListenerState } from './RedisListenerState.js';
 import { SpooledEventLog } from './SpooledEventLog.js';
+import { checkLmdbEventLog } from './checkLmdbEventLog.js';
 
 // Backends are opened by URL scheme (Gorse's storage.Open):
 //   event log:      lmdb://<dir>   memory://   nats://host:port[/STREAM][?spool=DIR]  (default stream ENCORE_EVENTS)
@@ -51,6 +52,7 @@ export function parseRedisUrl(url: string): { url: string; prefix: string } {
 export async function openEventLog(url: string): Promise<EventLog> {
   switch (scheme(url)) {
     case 'lmdb':
+      await checkLmdbEventLog(lmdbPath(url)); // a damaged log is refused with a message, not a crash
       return LmdbEventLog.open(lmdbPath(url));
     case 'memory':
       return new MemoryEventLog();

@@ -28,6 +28,7 @@ export interface ServeFlags {
   rateLimit?: number;
   maxInFlight?: number;
   queueDeadlineMs?: number;
+  verifyBundles?: string;
   /** Set by `encore start` only (127.0.0.1, embedded): the key the page at / uses. */
   pageKey?: string;
 }
@@ -73,6 +74,7 @@ export async function serve(o: ServeFlags): Promise<void> {
     console.error(`encore: cluster primary ${process.pid} started ${workers} workers`);
     return;
   }
+  if (o.verifyBundles !== undefined && o.verifyBundles !== 'full' && o.verifyBundles !== 'sizes') throw Errors.badRequest(`--verify-bundles must be full or sizes, got "${o.verifyBundles}"`);
   const started = performance.now();
   const service = await openService({
     worldDir: o.world,
@@ -84,6 +86,7 @@ export async function serve(o: ServeFlags): Promise<void> {
     logger: consoleLogger,
     logRequests: o.log,
     security: security(o),
+    verifyBundles: o.verifyBundles === 'sizes' ? 'sizes' : 'full',
   });
   const address = await service.app.listen({ port: o.port, host: o.host });
   const b = service.deps.bundles.current();
@@ -119,6 +122,7 @@ export function registerServe(program: Command): void {
     .option('--watch-ms <n>', 'poll the bundle directory for a new version every n ms (0: never)', int, 2000)
     .option('--log', 'log every request', false)
     .option('--workers <n>', 'processes sharing the port (each loads world and bundle)', int, 1)
+    .option('--verify-bundles <mode>', 'full: check every bundle file\'s sha256 at load; sizes: sizes only (faster start)', 'full')
     .option('--api-keys-file <file...>', 'API key files: one "secret:scope+scope" a line (besides ENCORE_API_KEYS)')
     .option('--reads <mode>', 'open: feeds need no key; keyed: they need a key with the feed scope', 'open')
     .option('--rate-limit <n>', 'requests per minute per API key (per address without one); 0: off', int, DEFAULT_LIMITS.ratePerWindow)
