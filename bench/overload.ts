@@ -4,7 +4,7 @@
 // p99 of the requests served, goodput (answers 200 within 200 ms per second), shed (503) answers, RSS.
 //
 //   npm run bench:overload [-- --world /tmp/sec-world --bundles /tmp/sec-world-bundles --ramp 50,100,150,200,300,400,600
-//                             --step 8 --over 15 --workers 1 --port 18150]
+//                             --step 8 --over 15 --workers 1 --port 18150 --json FILE]
 // The world is made the first time: encore world --tracks 50000 --users 2000 --seed 7; encore train.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -143,6 +143,8 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(`${r.label}: offered ${r.rate} req/s, served ${r.served}, shed ${r.shed}, failed ${r.failed}, served p99 ${fmt(r.p99)} ms, goodput ${fmt(r.goodput)} req/s`);
   console.log(`capacity ${capacity} req/s; shedding decision ${ns.toFixed(0)} ns; peak RSS on ${(rss.shedding! / 2 ** 20).toFixed(0)} MiB, off ${(rss.noShedding! / 2 ** 20).toFixed(0)} MiB`);
   writeReport(out, { date, machine, world, tracks, users, workers, capacity, step, over, ns, rampRows, rows, rss });
+  const json = arg('json', '');
+  if (json !== '') fs.writeFileSync(json, JSON.stringify({ date, capacity, ns, rows, rss }));
 }
 
 function writeReport(out: string, r: { date: string; machine: string; world: string; tracks: number; users: number; workers: number; capacity: number; step: number; over: number; ns: number; rampRows: Row[]; rows: Row[]; rss: Record<string, number> }): void {

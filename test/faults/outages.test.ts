@@ -114,3 +114,31 @@ test('NATS stopped: events go to the durable spool (surviving kill -9) and reach
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('NATS stopped, no spool: a batch is answered 503 at once (nothing acknowledged), accepted again when NATS is back', { skip: faultsSkipReason(['nats-server']) }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sec-nats-nospool-'));
+  const nats = OwnServer.nats(path.join(dir, 'js'));
+  await nats.start();
+  const service = await startFaultService(PORT, `nats://127.0.0.1:${NATS_PORT}/SEC_NOSPOOL_${Date.now()}`, 'memory://');
+  const post = (id: string) => fetch(`${service.url}/v1/events`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ events: [{ eventId: id, type: 'like', userId: 'u7', trackId: 't5', timestamp: Date.now(), surface: 'home' }] }),
+  });
+  try {
+    assert.equal((await post('ns-1')).status, 200);
+    await nats.kill9();
+    await waitFor('the client noticed', async () => (await post('ns-probe')).status === 503);
+    const down = await post('ns-2');
+    const body = (await down.json()) as { code: string; message: string };
+    assert.equal(down.status, 503);
+    assert.equal(body.code, 'ENC_STORAGE');
+    assert.match(body.message, /not connected; nothing was stored/);
+    await nats.start();
+    await waitFor('accepted again after NATS is back', async () => (await post('ns-2')).status === 200, 30_000);
+    record({ fault: 'NATS killed -9, no spool', whileDown: `503 ${body.code}`, afterRestart: 200 });
+  } finally {
+    await service.stop();
+    await nats.kill9();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

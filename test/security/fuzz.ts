@@ -5,6 +5,18 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
+import { MutableCatalog } from '../../src/catalog/MutableCatalog.js';
+import { ApiKeys } from '../../src/server/apiKeys.js';
+import { makeTestWorld, testDeps } from '../feed/fixtures.js';
+
+/** The test world with a writable catalog (PUT /v1/tracks applies changes instead of answering 503). */
+export const fuzzDeps = () => {
+  const deps = testDeps(makeTestWorld());
+  return { ...deps, catalog: new MutableCatalog(deps.catalog) };
+};
+
+export const FUZZ_KEYS = { all: 'fuzz-owner-key-0123456789', eventsOnly: 'fuzz-events-key-0123456789' };
+export const fuzzKeys = () => ApiKeys.parse({ env: `${FUZZ_KEYS.all}:feed+events+catalog+users+admin,${FUZZ_KEYS.eventsOnly}:events` });
 
 export interface Target {
   readonly method: string;
