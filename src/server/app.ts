@@ -9,7 +9,7 @@ import { registerDocs } from './plugins/docs.js';
 import { eventsPlugin } from './plugins/events.js';
 import { feedPlugin } from './plugins/feed.js';
 import { DEFAULT_LIMITS, installLimits, serverLimitOptions, type LimitsConfig } from './plugins/limits.js';
-import { installLoadShedding, type OverloadConfig } from './plugins/overload.js';
+import { sheddingServer, type OverloadConfig } from './plugins/overload.js';
 import { tracksPlugin } from './plugins/tracks.js';
 import { catalogBrowsePlugin } from './plugins/catalogBrowse.js';
 import { usersPlugin } from './plugins/users.js';
@@ -38,10 +38,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions = {}): Promise
     routerOptions: { maxParamLength: serverLimitOptions.maxParamLength },
     http: { maxHeaderSize: serverLimitOptions.maxHeaderSize },
     frameworkErrors,
+    ...(options.overload !== undefined ? { serverFactory: sheddingServer(options.overload, deps.metrics) } : {}),
   });
   app.addSchema(errorSchema);
   installErrorHandler(app);
-  if (options.overload !== undefined) installLoadShedding(app, options.overload, deps.metrics);
   if (options.auth !== undefined) installAuth(app, options.auth);
   await installLimits(app, options.limits ?? DEFAULT_LIMITS);
   installHttpMetrics(app, deps.metrics);

@@ -105,16 +105,21 @@ test('load shedding: past maxInFlight a request is answered 503 ENC_OVERLOADED a
   const log = new GatedLog();
   const app = await buildApp({ ...testDeps(makeTestWorld()), eventLog: log }, { overload: { maxInFlight: 2, maxQueueMs: 1e9 } });
   try {
-    const held = [0, 1].map((i) => app.inject({ method: 'POST', url: '/v1/events', payload: { events: [ev(10 + i)] } }));
-    await new Promise((r) => setTimeout(r, 50));
-    const shed = await app.inject('/v1/users/u1/feed');
-    assert.equal(shed.statusCode, 503);
-    assert.equal(shed.json<{ code: string }>().code, 'ENC_OVERLOADED');
-    assert.equal(shed.headers['retry-after'], '1');
-    assert.equal((await app.inject('/healthz')).statusCode, 200);
+    await app.listen({ host: '127.0.0.1', port: 18111 });
+    const base = 'http://127.0.0.1:18111';
+    const post = (i: number) => fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [ev(10 + i)] }) });
+    const held = [post(0), post(1)];
+    await new Promise((r) => setTimeout(r, 100));
+    const shed = await fetch(`${base}/v1/users/u1/feed`);
+    assert.equal(shed.status, 503);
+    assert.equal(shed.headers.get('retry-after'), '1');
+    const body = (await shed.json()) as { code: string; message: string; statusCode: number };
+    assert.equal(body.code, 'ENC_OVERLOADED');
+    assert.match(body.message, /2 requests in flight \(limit 2\)/);
+    assert.equal((await fetch(`${base}/healthz`)).status, 200, 'health is never shed');
     log.release();
-    for (const r of await Promise.all(held)) assert.equal(r.statusCode, 200);
-    assert.equal((await app.inject('/v1/users/u1/feed')).statusCode, 200, 'served again once the in-flight requests finished');
+    for (const r of await Promise.all(held)) assert.equal(r.status, 200);
+    assert.equal((await fetch(`${base}/v1/users/u1/feed`)).status, 200, 'served again once the in-flight requests finished');
   } finally {
     log.release();
     await app.close();

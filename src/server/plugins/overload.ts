@@ -5,8 +5,9 @@
 // - queue deadline: a request read now has waited in the socket queue about as long as the event loop has
 //   been busy (QueueDelay: the lag of the last timer tick plus the time since a free loop would have
 //   ticked again); past `maxQueueMs` it could no longer meet its budget, so it is not worked on.
-// Health, readiness and metrics are never shed.
-import type { FastifyInstance } from 'fastify';
+// Health, readiness and metrics are never shed. The decision is taken in the HTTP server's request
+// listener, before Fastify (sheddingServer).
+import http from 'node:http';
 import type { Counter, Registry } from 'prom-client';
 import { Counter as PromCounter } from 'prom-client';
 import { Errors } from '../../domain/errors.js';
@@ -85,21 +86,41 @@ function shedCounter(registry: Registry | undefined): Counter<'reason'> | undefi
   return existing ?? new PromCounter({ name: 'encore_http_shed_total', help: 'Requests answered 503 by load shedding', labelNames: ['reason'] as const, registers: [registry] });
 }
 
-/** Call on the root instance first, so a shed request costs no other hook. */
-export function installLoadShedding(app: FastifyInstance, config: OverloadConfig, registry?: Registry, lag?: LagSource): LoadShedder {
-  const source = lag ?? new QueueDelay();
-  const shedder = new LoadShedder(config, source);
-  const shed = shedCounter(registry);
-  if (lag === undefined) app.addHook('onClose', async () => source.close?.());
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/v1/')) return;
-    const why = shedder.admit();
-    if (why !== null) {
-      shed?.inc({ reason: why.includes('in flight') ? 'in_flight' : 'queue_deadline' });
-      void reply.header('retry-after', '1');
-      throw Errors.overloaded(why);
-    }
-    reply.raw.once('close', () => shedder.done());
-  });
-  return shedder;
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** The 503 a shed request gets: the coded error JSON every route uses, with Retry-After. */
+function sendShed(res: http.ServerResponse, why: string): void {
+  const err = Errors.overloaded(why);
+  const body = JSON.stringify({ statusCode: 503, code: err.code, error: 'Service Unavailable', message: err.message });
+  res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'retry-after': '1' });
+  res.end(body);
+}
+
+/**
+ * A Fastify `serverFactory` whose HTTP server decides about each request before Fastify sees it: a shed
+ * request costs Node's HTTP parsing and one small write, no routing, hooks or serialisation, so shedding
+ * stays cheap at several times the capacity. (app.inject() bypasses the server, so it is never shed.)
+ */
+export function sheddingServer(config: OverloadConfig, registry?: Registry, lag?: LagSource) {
+  return (handler: Handler, opts: { http?: http.ServerOptions; keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number }): http.Server => {
+    const source = lag ?? new QueueDelay();
+    const shedder = new LoadShedder(config, source);
+    const shed = shedCounter(registry);
+    const server = http.createServer(opts.http ?? {}, (req, res) => {
+      if (req.url === undefined || !req.url.startsWith('/v1/')) return handler(req, res);
+      const why = shedder.admit();
+      if (why !== null) {
+        shed?.inc({ reason: why.includes('in flight') ? 'in_flight' : 'queue_deadline' });
+        return sendShed(res, why);
+      }
+      res.once('close', () => shedder.done());
+      handler(req, res);
+    });
+    // What Fastify sets on the server it makes itself (lib/server.js).
+    if (opts.keepAliveTimeout !== undefined) server.keepAliveTimeout = opts.keepAliveTimeout;
+    if (opts.requestTimeout !== undefined) server.requestTimeout = opts.requestTimeout;
+    server.setTimeout(opts.connectionTimeout ?? 0);
+    server.once('close', () => source.close?.());
+    return server;
+  };
 }
