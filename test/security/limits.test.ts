@@ -28,6 +28,10 @@ class GatedLog implements EventLog {
   async read() {
     return { events: [], next: 0 };
   }
+  async erase() {}
+  async erasedListeners() {
+    return new Set<string>();
+  }
   async close() {}
 }
 

@@ -20,6 +20,10 @@ class FullDisk implements EventLog {
   async read() {
     return { events: [], next: 0 };
   }
+  async erase() {}
+  async erasedListeners() {
+    return new Set<string>();
+  }
   async close() {}
 }
 

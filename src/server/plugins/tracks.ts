@@ -145,6 +145,7 @@ export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app,
   app.delete<{ Params: { trackId: string } }>(
     '/v1/tracks/:trackId',
     {
+      config: { scope: 'catalog' },
       schema: {
         operationId: 'takeDownTrack',
         summary: 'Take a track down: never served again, in any market, by any replica',
