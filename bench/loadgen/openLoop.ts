@@ -30,6 +30,8 @@ export interface OpenLoopResult {
   readonly latencies: Float64Array;
   /** HTTP status of each entry of `latencies` (same index). */
   readonly latencyStatuses: Uint16Array;
+  /** How late each request left the generator (ms after its scheduled time): the generator's own share of the latency. */
+  readonly sendLateness: Float64Array;
   readonly count: number;
   readonly wallS: number;
 }
@@ -39,6 +41,7 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const intervalMs = 1000 / o.rate;
   const latencies = new Float64Array(total);
   const latencyStatuses = new Uint16Array(total);
+  const sendLateness = new Float64Array(total);
   const statuses = new Map<number, number>();
   const sampleEvery = o.sampleEvery ?? 0;
   const timeoutMs = o.timeoutMs ?? 10_000;
@@ -53,10 +56,11 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     const finish = (): void => {
       done++;
       if (done === total) {
-        resolve({ rate: o.rate, sent: total, ok, errors, statuses, latencies: latencies.subarray(0, count), latencyStatuses: latencyStatuses.subarray(0, count), count, wallS: (performance.now() - start) / 1000 });
+        resolve({ rate: o.rate, sent: total, ok, errors, statuses, latencies: latencies.subarray(0, count), latencyStatuses: latencyStatuses.subarray(0, count), sendLateness, count, wallS: (performance.now() - start) / 1000 });
       }
     };
     const send = (i: number, scheduled: number): void => {
+      sendLateness[i] = performance.now() - scheduled;
       const req = http.request({ host: o.host, port: o.port, path: o.path(i), method: 'GET', agent: o.agent, timeout: timeoutMs }, (res) => {
         const sample = sampleEvery > 0 && i % sampleEvery === 0 && res.statusCode === 200;
         const chunks: Buffer[] = [];
