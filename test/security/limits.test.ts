@@ -142,3 +142,17 @@ test('queue deadline: while the event loop lags past maxQueueMs, requests are sh
   shedder.done();
   assert.equal(shedder.current, 1);
 });
+
+test('queue deadline counts the work admitted ahead: in flight x time between completions', () => {
+  let t = 0;
+  const shedder = new LoadShedder({ maxInFlight: 1000, maxQueueMs: 100 }, { currentLagMs: 0 }, () => t);
+  for (let i = 0; i < 30; i++) assert.equal(shedder.admit(), null, 'nothing known about the cost yet');
+  t += 10;
+  shedder.done(); // one completion 10 ms into the busy period: 29 in flight x 10 ms ahead of a new one
+  assert.match(shedder.admit() ?? '', /wait 290 ms in the queue/);
+  for (let i = 0; i < 20; i++) {
+    t += 10;
+    shedder.done();
+  }
+  assert.equal(shedder.admit(), null, '9 in flight x 10 ms = 90 ms: served');
+});

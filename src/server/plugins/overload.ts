@@ -4,7 +4,8 @@
 //   waiting on storage count too);
 // - queue deadline: a request read now has waited in the socket queue about as long as the event loop has
 //   been busy (QueueDelay: the lag of the last timer tick plus the time since a free loop would have
-//   ticked again); past `maxQueueMs` it could no longer meet its budget, so it is not worked on.
+//   ticked again), and will wait behind the requests admitted before it; past `maxQueueMs` it could no
+//   longer meet its budget, so it is not worked on.
 // Health, readiness and metrics are never shed. The decision is taken in the HTTP server's request
 // listener, before Fastify (sheddingServer).
 import http from 'node:http';
@@ -56,22 +57,36 @@ export class QueueDelay implements LagSource {
 
 export class LoadShedder {
   private inFlight = 0;
+  /** Time of the last completion (or the start of the current busy period). */
+  private lastMark = 0;
+  /** EWMA of the time between completions while busy: what one more request in flight costs, ms. */
+  private perRequestMs = 0;
 
   constructor(
     private readonly config: OverloadConfig,
     private readonly lag: LagSource,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Why to shed a request arriving now, or null to serve it. */
+  /**
+   * Why to shed a request arriving now, or null to serve it. Its expected wait is the event loop's delay
+   * plus the work already admitted ahead of it (in flight x time between completions while busy): work
+   * admitted in a burst runs after its first await, where the loop delay alone cannot see it yet.
+   */
   admit(): string | null {
     if (this.inFlight >= this.config.maxInFlight) return `${this.inFlight} requests in flight (limit ${this.config.maxInFlight})`;
-    const lag = this.lag.currentLagMs;
-    if (lag > this.config.maxQueueMs) return `requests wait ${Math.round(lag)} ms in the queue (deadline ${this.config.maxQueueMs} ms)`;
+    const wait = this.lag.currentLagMs + this.inFlight * this.perRequestMs;
+    if (wait > this.config.maxQueueMs) return `requests wait ${Math.round(wait)} ms in the queue (deadline ${this.config.maxQueueMs} ms)`;
+    if (this.inFlight === 0) this.lastMark = this.now();
     this.inFlight++;
     return null;
   }
 
   done(): void {
+    const now = this.now();
+    const interval = now - this.lastMark;
+    this.lastMark = now;
+    this.perRequestMs = this.perRequestMs === 0 ? interval : 0.8 * this.perRequestMs + 0.2 * interval;
     this.inFlight--;
   }
 
