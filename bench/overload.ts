@@ -3,7 +3,7 @@
 // error, as bench:feed does); 2. twice that load, with load shedding on (the default) and then off:
 // p99 of the requests served, goodput (answers 200 within 200 ms per second), shed (503) answers, RSS.
 //
-//   npm run bench:overload [-- --world /tmp/sec-world --bundles /tmp/sec-world-bundles --ramp 50,100,150,200,300,400,600
+//   npm run bench:overload [-- --world /tmp/encore-overload-world --bundles /tmp/encore-overload-bundles --ramp 50,100,150,200,300,400,600
 //                             --step 8 --over 15 --workers 1 --port 18150 --json FILE]
 // The world is made the first time: encore world --tracks 50000 --users 2000 --seed 7; encore train.
 import { spawnSync } from 'node:child_process';
@@ -81,8 +81,8 @@ function decisionNs(): number {
 }
 
 async function main(): Promise<void> {
-  const world = arg('world', '/tmp/sec-world');
-  const bundles = arg('bundles', '/tmp/sec-world-bundles');
+  const world = arg('world', '/tmp/encore-overload-world');
+  const bundles = arg('bundles', '/tmp/encore-overload-bundles');
   const ramp = arg('ramp', '25,50,75,100,150,200,250,300,400,500').split(',').map(Number);
   const step = Number(arg('step', '8'));
   const over = Number(arg('over', '15'));

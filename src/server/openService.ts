@@ -63,7 +63,12 @@ function appOptions(o: ServiceOptions, redis: Redis | undefined): AppOptions {
     logRequests: o.logRequests === true,
     auth: s.auth,
     overload: s.overload,
-    limits: { ...DEFAULT_LIMITS, ratePerWindow: s.ratePerMinute, rateWindowMs: 60_000, ...(redis !== undefined ? { redis } : {}) },
+    limits: {
+      ...DEFAULT_LIMITS,
+      ratePerWindow: s.ratePerMinute,
+      rateWindowMs: 60_000,
+      ...(redis !== undefined ? { redis, redisNamespace: `${parseRedisUrl(o.stateUrl).prefix}rate:` } : {}),
+    },
     ...(s.pageKey !== undefined ? { ui: { pageKey: s.pageKey } } : {}),
   };
 }

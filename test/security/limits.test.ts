@@ -9,7 +9,9 @@ import { buildApp } from '../../src/server/app.js';
 import { DEFAULT_LIMITS } from '../../src/server/plugins/limits.js';
 import { LoadShedder } from '../../src/server/plugins/overload.js';
 import type { EventLog } from '../../src/storage/interfaces.js';
+import { Redis } from 'ioredis';
 import { makeTestWorld, testDeps } from '../feed/fixtures.js';
+import { redisSkipReason } from '../storage/servers.js';
 
 const KEY_A = 'key-a-0123456789abcdef';
 const KEY_B = 'key-b-0123456789abcdef';
@@ -155,4 +157,23 @@ test('queue deadline counts the work admitted ahead: in flight x time between co
     shedder.done();
   }
   assert.equal(shedder.admit(), null, '9 in flight x 10 ms = 90 ms: served');
+});
+
+test('scale-out: the rate limit is shared by replicas through Redis', { skip: await redisSkipReason() }, async () => {
+  const redis = new Redis(process.env.ENCORE_REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  await new Promise((r) => redis.once('ready', r));
+  const limits = { ...DEFAULT_LIMITS, ratePerWindow: 4, rateWindowMs: 60_000, redis, redisNamespace: `sec:test:${process.pid}:${Date.now()}:rate:` };
+  const [a, b] = await Promise.all([0, 1].map(() => buildApp(testDeps(makeTestWorld()), { auth: { keys, readsOpen: true }, limits })));
+  try {
+    const get = (app: typeof a) => app!.inject({ url: '/v1/users/u1/feed?limit=5', headers: { 'x-api-key': KEY_A } });
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await get(i % 2 === 0 ? a : b)).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429], 'four requests per minute for this key across both replicas');
+  } finally {
+    await a!.close();
+    await b!.close();
+    const stale = await redis.keys(`${limits.redisNamespace}*`);
+    if (stale.length > 0) await redis.del(...stale);
+    redis.disconnect();
+  }
 });

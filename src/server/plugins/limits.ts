@@ -18,6 +18,8 @@ export interface LimitsConfig {
   readonly rateWindowMs: number;
   /** Shared counters across replicas (scale-out); in-process counters when absent. */
   readonly redis?: Redis;
+  /** Key prefix of those counters (the listener state's prefix + `rate:`). */
+  readonly redisNamespace?: string;
 }
 
 export const DEFAULT_LIMITS: LimitsConfig = {
@@ -70,6 +72,6 @@ export async function installLimits(app: FastifyInstance, config: LimitsConfig):
     errorResponseBuilder: (_req, ctx) => Errors.rateLimited(ctx.after),
     // A Redis outage must not fail requests: they pass unlimited until it is back.
     skipOnError: true,
-    ...(config.redis !== undefined ? { redis: config.redis, nameSpace: 'encore-rate-' } : {}),
+    ...(config.redis !== undefined ? { redis: config.redis, nameSpace: config.redisNamespace ?? 'encore:rate:' } : {}),
   });
 }

@@ -84,7 +84,9 @@ export class LoadShedder {
 
   done(): void {
     const now = this.now();
-    const interval = now - this.lastMark;
+    // One long gap (a GC pause, the process descheduled on a busy machine) must not make every request
+    // look expensive for the next many completions: a sample counts for at most half the deadline.
+    const interval = Math.min(now - this.lastMark, this.config.maxQueueMs / 2);
     this.lastMark = now;
     this.perRequestMs = this.perRequestMs === 0 ? interval : 0.8 * this.perRequestMs + 0.2 * interval;
     this.inFlight--;
