@@ -27,6 +27,9 @@ class GatedLog implements EventLog {
   release(): void {
     for (const g of this.gates.splice(0)) g();
   }
+  get waiting(): number {
+    return this.gates.length;
+  }
   async read() {
     return { events: [], next: 0 };
   }
@@ -115,7 +118,7 @@ test('load shedding: past maxInFlight a request is answered 503 ENC_OVERLOADED a
     const base = 'http://127.0.0.1:18111';
     const post = (i: number) => fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: [ev(10 + i)] }) });
     const held = [post(0), post(1)];
-    await new Promise((r) => setTimeout(r, 100));
+    while (log.waiting < 2) await new Promise((r) => setTimeout(r, 10)); // both appends are held: 2 in flight
     const shed = await fetch(`${base}/v1/users/u1/feed`);
     assert.equal(shed.status, 503);
     assert.equal(shed.headers.get('retry-after'), '1');
