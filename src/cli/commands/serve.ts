@@ -88,7 +88,9 @@ export async function serve(o: ServeFlags): Promise<void> {
     security: security(o),
     verifyBundles: o.verifyBundles === 'sizes' ? 'sizes' : 'full',
   });
-  const address = await service.app.listen({ port: o.port, host: o.host });
+  // A deep accept queue (capped by net.core.somaxconn): past capacity a client's new connection waits to be
+  // shed with a 503 instead of its SYN being dropped and retried a second or three later.
+  const address = await service.app.listen({ port: o.port, host: o.host, backlog: 4096 });
   const b = service.deps.bundles.current();
   console.error(
     `encore: serving ${service.deps.catalog.trackCount} tracks, model ${b.version}, at ${address} ` +
