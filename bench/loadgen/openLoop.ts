@@ -28,6 +28,10 @@ export interface OpenLoopResult {
   readonly statuses: ReadonlyMap<number, number>;
   /** Latency of every completed request in ms (from its scheduled send time), unsorted. */
   readonly latencies: Float64Array;
+  /** HTTP status of each entry of `latencies` (same index). */
+  readonly latencyStatuses: Uint16Array;
+  /** How late each request left the generator (ms after its scheduled time): the generator's own share of the latency. */
+  readonly sendLateness: Float64Array;
   readonly count: number;
   readonly wallS: number;
 }
@@ -36,6 +40,8 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const total = Math.max(1, Math.round(o.rate * o.durationS));
   const intervalMs = 1000 / o.rate;
   const latencies = new Float64Array(total);
+  const latencyStatuses = new Uint16Array(total);
+  const sendLateness = new Float64Array(total);
   const statuses = new Map<number, number>();
   const sampleEvery = o.sampleEvery ?? 0;
   const timeoutMs = o.timeoutMs ?? 10_000;
@@ -50,10 +56,11 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     const finish = (): void => {
       done++;
       if (done === total) {
-        resolve({ rate: o.rate, sent: total, ok, errors, statuses, latencies: latencies.subarray(0, count), count, wallS: (performance.now() - start) / 1000 });
+        resolve({ rate: o.rate, sent: total, ok, errors, statuses, latencies: latencies.subarray(0, count), latencyStatuses: latencyStatuses.subarray(0, count), sendLateness, count, wallS: (performance.now() - start) / 1000 });
       }
     };
     const send = (i: number, scheduled: number): void => {
+      sendLateness[i] = performance.now() - scheduled;
       const req = http.request({ host: o.host, port: o.port, path: o.path(i), method: 'GET', agent: o.agent, timeout: timeoutMs }, (res) => {
         const sample = sampleEvery > 0 && i % sampleEvery === 0 && res.statusCode === 200;
         const chunks: Buffer[] = [];
@@ -61,8 +68,9 @@ export function openLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
           if (sample) chunks.push(c);
         });
         res.on('end', () => {
-          latencies[count++] = performance.now() - scheduled;
           const status = res.statusCode ?? 0;
+          latencyStatuses[count] = status;
+          latencies[count++] = performance.now() - scheduled;
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           if (status === 200) ok++;
           else errors++;

@@ -25,11 +25,13 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `encore serve` (embedded LMDB storage in a temp dir) and waits until every worker listens. */
-export async function startService(world: string, bundles: string, workers: number, tmp: string, watchMs = 0): Promise<{ proc: ChildProcess; ready: Ready }> {
-  const port = await freePort();
+export async function startService(
+  world: string, bundles: string, workers: number, tmp: string, watchMs = 0, extra: { args?: readonly string[]; port?: number } = {},
+): Promise<{ proc: ChildProcess; ready: Ready }> {
+  const port = extra.port ?? (await freePort());
   const cli = fileURLToPath(new URL('../../src/cli/encore.js', import.meta.url));
   const args = ['serve', '--world', world, '--bundles', bundles, '--port', String(port), '--workers', String(workers), '--watch-ms', String(watchMs),
-    '--state', `lmdb://${path.join(tmp, 'state')}`, '--events', `lmdb://${path.join(tmp, 'events')}`];
+    '--state', `lmdb://${path.join(tmp, 'state')}`, '--events', `lmdb://${path.join(tmp, 'events')}`, ...(extra.args ?? [])];
   const proc = spawn(process.execPath, ['--max-old-space-size=8192', cli, ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
   return new Promise((resolve, reject) => {
     let listening = 0;

@@ -25,4 +25,16 @@ export const Errors = {
   formatMismatch: coded('ENC_FORMAT', 500, (file: string, why: string) => `${file}: ${why}`),
   importRow: coded('ENC_IMPORT_ROW', 400, (file: string, line: number, why: string) => `${file}:${line}: ${why}`),
   storage: coded('ENC_STORAGE', 503, (why: string) => `storage unavailable: ${why}`),
+  // Access control and limits (src/server/plugins/auth.ts, src/server/plugins/limits.ts).
+  unauthorized: coded('ENC_UNAUTHORIZED', 401, (why: string) => why),
+  forbidden: coded('ENC_FORBIDDEN', 403, (scope: string) => `this API key lacks the "${scope}" scope`),
+  keyInQuery: coded('ENC_KEY_IN_QUERY', 400, (param: string) =>
+    `API keys are never accepted in the query string (got "${param}"); send "Authorization: Bearer <key>" or "x-api-key"`),
+  rateLimited: coded('ENC_RATE_LIMITED', 429, (after: string) => `rate limit exceeded for this API key or address; retry in ${after}`),
+  tooLarge: coded('ENC_TOO_LARGE', 413, (what: string) => what),
+  urlTooLong: coded('ENC_URL_TOO_LONG', 414, (length: number, max: number) => `request URL is ${length} characters; at most ${max} are accepted`),
+  unsupportedMedia: coded('ENC_UNSUPPORTED_MEDIA', 415, (type: string) => `content type "${type}" is not accepted; send application/json`),
+  badJson: coded('ENC_BAD_JSON', 400, (why: string) => `request body is not valid JSON: ${why}`),
+  overloaded: coded('ENC_OVERLOADED', 503, (why: string) => `overloaded, retry later: ${why}`),
+  timeout: coded('ENC_TIMEOUT', 503, (ms: number) => `the request was not answered within ${ms} ms; retry it (posting the same eventIds again is safe)`),
 } as const;

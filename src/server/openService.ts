@@ -10,10 +10,14 @@ import { loadBundle } from '../model/loadBundle.js';
 import { defaultComponents } from '../pipeline/defaultComponents.js';
 import { profilesFromUsers } from '../pipeline/UserProfiles.js';
 import { FsBundleStore } from '../storage/FsBundleStore.js';
-import { attachCatalogChanges, openEventLog, openListenerState } from '../storage/open.js';
+import { Redis } from 'ioredis';
+import { attachCatalogChanges, openEventLog, openListenerState, parseRedisUrl } from '../storage/open.js';
 import { openWorld } from '../world/World.js';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
+import type { AuthConfig } from './plugins/auth.js';
+import { DEFAULT_LIMITS } from './plugins/limits.js';
+import type { OverloadConfig } from './plugins/overload.js';
 import type { AppDeps, Logger } from './deps.js';
 
 export interface ServiceOptions {
@@ -29,8 +33,46 @@ export interface ServiceOptions {
   readonly watchMs?: number;
   readonly logger: Logger;
   readonly logRequests?: boolean;
+  /** Tests of the page without security: the key the page at / acts as a listener with (plugins/ui.ts). */
+  readonly pageKey?: string;
+  /** `full` (default): every bundle file's sha256 is checked at load; `sizes`: sizes only (faster start). */
+  readonly verifyBundles?: 'full' | 'sizes';
+  /** API keys, limits and load shedding; `encore serve` always passes them. Absent: none (tests). */
+  readonly security?: ServiceSecurity;
+}
+
+export interface ServiceSecurity {
+  readonly auth: AuthConfig;
+  /** Requests per minute per API key (per address without one); 0: no rate limit. */
+  readonly ratePerMinute: number;
+  readonly overload: OverloadConfig;
   /** `encore start` only: the key the page at / acts as a listener with (plugins/ui.ts). */
   readonly pageKey?: string;
+}
+
+/** Rate-limit counters shared by every replica when the listener state is on Redis; fails fast when it is down. */
+function rateLimitRedis(stateUrl: string): Redis | undefined {
+  if (!stateUrl.startsWith('redis://')) return undefined;
+  const redis = new Redis(parseRedisUrl(stateUrl).url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 200, connectTimeout: 1000 });
+  redis.on('error', () => undefined); // the rate limit skips on errors (limits.ts)
+  return redis;
+}
+
+function appOptions(o: ServiceOptions, redis: Redis | undefined): AppOptions {
+  const s = o.security;
+  if (s === undefined) return { logRequests: o.logRequests === true, ...(o.pageKey !== undefined ? { ui: { pageKey: o.pageKey } } : {}) };
+  return {
+    logRequests: o.logRequests === true,
+    auth: s.auth,
+    overload: s.overload,
+    limits: {
+      ...DEFAULT_LIMITS,
+      ratePerWindow: s.ratePerMinute,
+      rateWindowMs: 60_000,
+      ...(redis !== undefined ? { redis, redisNamespace: `${parseRedisUrl(o.stateUrl).prefix}rate:` } : {}),
+    },
+    ...(s.pageKey !== undefined ? { ui: { pageKey: s.pageKey } } : {}),
+  };
 }
 
 export interface Service {
@@ -47,7 +89,8 @@ export async function openService(o: ServiceOptions): Promise<Service> {
   const catalog = new MutableCatalog(world.catalog);
   const store = new FsBundleStore(path.resolve(o.bundlesDir));
   const bundles = await BundleHolder.open(store, {
-    load: (dir) => loadBundle(dir, { verify: 'sizes' }),
+    // Checksums by default: a bit-flipped bundle is refused (and a serving process keeps the one it has).
+    load: (dir) => loadBundle(dir, { verify: o.verifyBundles ?? 'full' }),
     catalog,
     logger: o.logger,
     onSwap: (b) => catalog.markCovered(b.trackCount),
@@ -68,13 +111,15 @@ export async function openService(o: ServiceOptions): Promise<Service> {
     logger: o.logger,
     components: defaultComponents(),
   };
-  const app = await buildApp(deps, { logRequests: o.logRequests === true, ...(o.pageKey !== undefined ? { ui: { pageKey: o.pageKey } } : {}) });
+  const redis = o.security !== undefined && o.security.ratePerMinute > 0 ? rateLimitRedis(o.stateUrl) : undefined;
+  const app = await buildApp(deps, appOptions(o, redis));
   return {
     app,
     deps,
     async close() {
       stopWatching();
       await app.close();
+      redis?.disconnect();
       await Promise.allSettled([listenerState.close(), eventLog.close(), catalogChanges.close()]);
       await bundles.close();
     },

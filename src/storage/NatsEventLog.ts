@@ -32,6 +32,7 @@ export class NatsEventLog implements EventLog {
   private nextAck = 0;
   private readonly acks: Subscription;
   private readonly decoder = new TextDecoder();
+  private up = true;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -39,7 +40,9 @@ export class NatsEventLog implements EventLog {
     private readonly jsm: JetStreamManager,
     readonly stream: string,
     private readonly subject: string,
+    private readonly ackTimeoutMs: number,
   ) {
+    void this.followStatus();
     this.acks = nc.subscribe(`${this.inbox}.*`, {
       callback: (err, msg) => {
         if (err !== null) return;
@@ -58,11 +61,24 @@ export class NatsEventLog implements EventLog {
     });
   }
 
-  static async open(servers: string, stream: string): Promise<NatsEventLog> {
+  /** Tracks whether the connection is up, so an append while NATS is away fails at once (nothing buffered). */
+  private async followStatus(): Promise<void> {
+    for await (const st of this.nc.status()) {
+      if (st.type === 'disconnect') this.up = false;
+      else if (st.type === 'reconnect') this.up = true;
+    }
+  }
+
+  /** Whether the connection to NATS is up now. */
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
+
+  static async open(servers: string, stream: string, ackTimeoutMs = ACK_TIMEOUT_MS): Promise<NatsEventLog> {
     if (!/^[A-Za-z0-9_-]+$/.test(stream)) throw Errors.storage(`bad JetStream stream name "${stream}"`);
     let nc: NatsConnection;
     try {
-      nc = await connect({ servers, timeout: 2000, maxReconnectAttempts: -1 });
+      nc = await connect({ servers, timeout: 2000, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
     } catch (err) {
       throw Errors.storage(`cannot connect to NATS at ${servers}: ${(err as Error).message}`);
     }
@@ -79,7 +95,7 @@ export class NatsEventLog implements EventLog {
           duplicate_window: nanos(NATS_DEDUPE_WINDOW_MS),
         });
       }
-      return new NatsEventLog(nc, nc.jetstream(), jsm, stream, subject);
+      return new NatsEventLog(nc, nc.jetstream(), jsm, stream, subject, ackTimeoutMs);
     } catch (err) {
       await nc.close();
       throw Errors.storage(`JetStream unavailable at ${servers}: ${(err as Error).message}`);
@@ -88,6 +104,9 @@ export class NatsEventLog implements EventLog {
 
   async append(events: readonly ListenEvent[]): Promise<{ appended: number; duplicates: string[] }> {
     if (events.length === 0) return { appended: 0, duplicates: [] };
+    // Published while disconnected, messages would wait in the client's reconnect buffer: an answer of
+    // 503 now, with nothing published, is what a retrying client can rely on.
+    if (!this.connected) throw Errors.storage('NATS is not connected; nothing was stored, retry the batch');
     const duplicates: string[] = [];
     let appended = 0;
     let failure: string | null = null;
@@ -96,9 +115,9 @@ export class NatsEventLog implements EventLog {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         for (const t of tokens) this.pendingAcks.delete(t);
-        failure = `no ack for ${remaining} of ${events.length} events within ${ACK_TIMEOUT_MS} ms`;
+        failure = `no ack for ${remaining} of ${events.length} events within ${this.ackTimeoutMs} ms`;
         resolve();
-      }, ACK_TIMEOUT_MS);
+      }, this.ackTimeoutMs);
       for (let i = 0; i < events.length; i++) {
         const ev = events[i]!;
         const token = this.nextAck++;

@@ -39,6 +39,11 @@ const CHUNK = 500;
 
 const MAX_CAS_ROUNDS = 50;
 
+/** Longest wait for a feed's listener-state read before the feed goes on without it. */
+export const REDIS_READ_TIMEOUT_MS = 100;
+/** Longest wait for one update script call (a chunk of 500 listeners). */
+export const REDIS_WRITE_TIMEOUT_MS = 2000;
+
 /**
  * Distributed listener state on Redis (`redis://host:port[/db]?prefix=...`): one hash per listener,
  * `{v: version, s: msgpack state}`. A batch is applied with two script calls per 500 listeners (read
@@ -51,19 +56,29 @@ export class RedisListenerState implements ListenerStateStore {
 
   private constructor(
     private readonly redis: Redis,
+    private readonly reader: Redis,
     readonly prefix: string,
   ) {}
 
   static async open(url: string, prefix: string): Promise<RedisListenerState> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
-    redis.on('error', () => undefined); // reported through the failing command instead
+    // Fail fast while Redis is away (no offline queue, one retry, a command timeout): the feed then goes on
+    // without fresh listener state (marked degraded) instead of waiting; ioredis reconnects by itself.
+    // Feed reads get a short timeout on their own connection; batch updates a longer one.
+    const client = (commandTimeout: number): Redis => {
+      const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout, connectTimeout: 2000 });
+      r.on('error', () => undefined); // reported through the failing command instead
+      return r;
+    };
+    const redis = client(REDIS_WRITE_TIMEOUT_MS);
+    const reader = client(REDIS_READ_TIMEOUT_MS);
     try {
-      await redis.connect();
-      const store = new RedisListenerState(redis, prefix);
+      await Promise.all([redis.connect(), reader.connect()]);
+      const store = new RedisListenerState(redis, reader, prefix);
       await store.loadScript();
       return store;
     } catch (err) {
       redis.disconnect();
+      reader.disconnect();
       throw Errors.storage(`cannot connect to Redis at ${url}: ${(err as Error).message}`);
     }
   }
@@ -78,7 +93,7 @@ export class RedisListenerState implements ListenerStateStore {
   }
 
   async get(userId: string): Promise<ListenerState | null> {
-    const buf = await this.redis.hgetBuffer(this.key(userId), 's');
+    const buf = await this.reader.hgetBuffer(this.key(userId), 's');
     return buf === null ? null : (unpack(buf) as ListenerState);
   }
 
@@ -148,6 +163,6 @@ export class RedisListenerState implements ListenerStateStore {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await Promise.all([this.redis.quit().catch(() => this.redis.disconnect()), this.reader.quit().catch(() => this.reader.disconnect())]);
   }
 }

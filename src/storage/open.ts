@@ -9,14 +9,18 @@ import { MemoryEventLog } from './MemoryEventLog.js';
 import { MemoryListenerState } from './MemoryListenerState.js';
 import { NatsEventLog } from './NatsEventLog.js';
 import { RedisListenerState } from './RedisListenerState.js';
+import { SpooledEventLog } from './SpooledEventLog.js';
+import { checkLmdbEventLog } from './checkLmdbEventLog.js';
 
 // Backends are opened by URL scheme (Gorse's storage.Open):
-//   event log:      lmdb://<dir>   memory://   nats://host:port[/STREAM]      (default stream ENCORE_EVENTS)
+//   event log:      lmdb://<dir>   memory://   nats://host:port[/STREAM][?spool=DIR]  (default stream ENCORE_EVENTS)
 //   listener state: lmdb://<dir>   memory://   redis://host:port[/db][?prefix=encore:]
 // lmdb://data/events is relative to the working directory; lmdb:///abs/dir is absolute.
 
 export const DEFAULT_NATS_STREAM = 'ENCORE_EVENTS';
 export const DEFAULT_REDIS_PREFIX = 'encore:';
+/** With a spool, a batch NATS has not acked within this long is spooled instead. */
+const SPOOL_ACK_TIMEOUT_MS = 2000;
 
 function scheme(url: string): string {
   const at = url.indexOf('://');
@@ -48,12 +52,16 @@ export function parseRedisUrl(url: string): { url: string; prefix: string } {
 export async function openEventLog(url: string): Promise<EventLog> {
   switch (scheme(url)) {
     case 'lmdb':
+      await checkLmdbEventLog(lmdbPath(url)); // a damaged log is refused with a message, not a crash
       return LmdbEventLog.open(lmdbPath(url));
     case 'memory':
       return new MemoryEventLog();
     case 'nats': {
       const { servers, stream } = parseNatsUrl(url);
-      return NatsEventLog.open(servers, stream);
+      // ?spool=DIR: a durable local spool takes batches while NATS is away (SpooledEventLog).
+      const spool = new URL(url).searchParams.get('spool');
+      if (spool === null || spool === '') return NatsEventLog.open(servers, stream);
+      return SpooledEventLog.open(await NatsEventLog.open(servers, stream, SPOOL_ACK_TIMEOUT_MS), spool);
     }
     default:
       throw Errors.badRequest(`no event log backend for "${url}" (use lmdb://, memory:// or nats://)`);

@@ -3,7 +3,10 @@
 import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
-import { consoleLogger, openService } from '../../server/openService.js';
+import { ApiKeys } from '../../server/apiKeys.js';
+import { consoleLogger, openService, type ServiceSecurity } from '../../server/openService.js';
+import { DEFAULT_LIMITS } from '../../server/plugins/limits.js';
+import { DEFAULT_OVERLOAD } from '../../server/plugins/overload.js';
 
 export interface ServeFlags {
   world: string;
@@ -17,6 +20,30 @@ export interface ServeFlags {
   log: boolean;
   /** Processes serving the same port (node:cluster); each loads the world and bundle itself. */
   workers?: number;
+  /** Key files (`secret:scope+scope` lines), besides ENCORE_API_KEYS. */
+  apiKeysFile?: string[];
+  /** `open`: feeds need no key; `keyed`: they need one with the `feed` scope. */
+  reads?: string;
+  /** Requests per minute per API key or address (0: off). */
+  rateLimit?: number;
+  maxInFlight?: number;
+  queueDeadlineMs?: number;
+  verifyBundles?: string;
+  /** Set by `encore start` only (127.0.0.1, embedded): the key the page at / uses. */
+  pageKey?: string;
+}
+
+function security(o: ServeFlags): ServiceSecurity {
+  const reads = o.reads ?? 'open';
+  if (reads !== 'open' && reads !== 'keyed') throw Errors.badRequest(`--reads must be open or keyed, got "${reads}"`);
+  const keys = ApiKeys.parse({ env: process.env.ENCORE_API_KEYS ?? '', files: o.apiKeysFile ?? [] });
+  if (keys.size === 0) console.error('encore: no API keys (ENCORE_API_KEYS or --api-keys-file): every write will be refused with 401');
+  return {
+    auth: { keys, readsOpen: reads === 'open' },
+    ratePerMinute: o.rateLimit ?? DEFAULT_LIMITS.ratePerWindow,
+    overload: { maxInFlight: o.maxInFlight ?? DEFAULT_OVERLOAD.maxInFlight, maxQueueMs: o.queueDeadlineMs ?? DEFAULT_OVERLOAD.maxQueueMs },
+    ...(o.pageKey !== undefined ? { pageKey: o.pageKey } : {}),
+  };
 }
 
 /**
@@ -47,6 +74,7 @@ export async function serve(o: ServeFlags): Promise<void> {
     console.error(`encore: cluster primary ${process.pid} started ${workers} workers`);
     return;
   }
+  if (o.verifyBundles !== undefined && o.verifyBundles !== 'full' && o.verifyBundles !== 'sizes') throw Errors.badRequest(`--verify-bundles must be full or sizes, got "${o.verifyBundles}"`);
   const started = performance.now();
   const service = await openService({
     worldDir: o.world,
@@ -57,8 +85,12 @@ export async function serve(o: ServeFlags): Promise<void> {
     watchMs: o.watchMs,
     logger: consoleLogger,
     logRequests: o.log,
+    security: security(o),
+    verifyBundles: o.verifyBundles === 'sizes' ? 'sizes' : 'full',
   });
-  const address = await service.app.listen({ port: o.port, host: o.host });
+  // A deep accept queue (capped by net.core.somaxconn): past capacity a client's new connection waits to be
+  // shed with a 503 instead of its SYN being dropped and retried a second or three later.
+  const address = await service.app.listen({ port: o.port, host: o.host, backlog: 4096 });
   const b = service.deps.bundles.current();
   console.error(
     `encore: serving ${service.deps.catalog.trackCount} tracks, model ${b.version}, at ${address} ` +
@@ -92,5 +124,11 @@ export function registerServe(program: Command): void {
     .option('--watch-ms <n>', 'poll the bundle directory for a new version every n ms (0: never)', int, 2000)
     .option('--log', 'log every request', false)
     .option('--workers <n>', 'processes sharing the port (each loads world and bundle)', int, 1)
+    .option('--verify-bundles <mode>', 'full: check every bundle file\'s sha256 at load; sizes: sizes only (faster start)', 'full')
+    .option('--api-keys-file <file...>', 'API key files: one "secret:scope+scope" a line (besides ENCORE_API_KEYS)')
+    .option('--reads <mode>', 'open: feeds need no key; keyed: they need a key with the feed scope', 'open')
+    .option('--rate-limit <n>', 'requests per minute per API key (per address without one); 0: off', int, DEFAULT_LIMITS.ratePerWindow)
+    .option('--max-in-flight <n>', 'requests in flight per process before shedding (503)', int, DEFAULT_OVERLOAD.maxInFlight)
+    .option('--queue-deadline-ms <n>', 'shed (503) while requests wait longer than this in the queue', int, DEFAULT_OVERLOAD.maxQueueMs)
     .action(async (o: ServeFlags) => serve(o));
 }

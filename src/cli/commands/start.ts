@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { ensureLocalKeys } from '../../server/apiKeys.js';
 import { serve } from './serve.js';
 
 const DEMO = 'data/demo';
@@ -34,7 +35,14 @@ export function registerStart(program: Command): void {
         encore(['world', '--tracks', String(o.tracks), '--users', String(o.users), '--seed', '42', '--out', world]);
       }
       if (!hasBundle(bundles)) encore(['train', '--world', world, '--bundles', bundles]);
+      const keys = ensureLocalKeys(DEMO);
+      console.error(
+        `encore start: API keys ${keys.created ? 'created' : 'read'} in ${keys.file} (mode 0600): the owner key has every scope ` +
+          '(send "Authorization: Bearer <key>"); the page at / acts as a listener with the feed+events+users key',
+      );
       await serve({
+        apiKeysFile: [keys.file],
+        pageKey: keys.pageSecret,
         world,
         bundles,
         port: o.port,

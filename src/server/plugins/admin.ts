@@ -40,9 +40,9 @@ export const adminPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { d
   const registry = deps.metrics;
   const bundleMetrics = new BundleMetrics(registry, deps.bundles);
   app.addHook('onClose', async () => bundleMetrics.close());
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['admin'], response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { scope: 'public' }, schema: { summary: 'Liveness', tags: ['admin'], response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { summary: 'Readiness: a model bundle is loaded and storage answers', tags: ['admin'], response: { 200: statusSchema, 503: statusSchema } } }, async (_req, reply) => {
+  app.get('/readyz', { config: { scope: 'public' }, schema: { summary: 'Readiness: a model bundle is loaded and storage answers', tags: ['admin'], response: { 200: statusSchema, 503: statusSchema } } }, async (_req, reply) => {
     const checks: Record<string, string> = {};
     let ready = true;
     let modelVersion = '';
@@ -66,7 +66,9 @@ export const adminPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { d
     return { status: ready ? 'ready' : 'not ready', modelVersion, checks };
   });
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['admin'], response: { 200: { type: 'string' } } } }, async (_req, reply) => {
+  // A read like the feed (open unless reads are keyed): counts, latencies and the bundle version, nothing per listener;
+  // the page's live panel reads it.
+  app.get('/metrics', { config: { scope: 'feed' }, schema: { summary: 'Prometheus metrics', tags: ['admin'], response: { 200: { type: 'string' } } } }, async (_req, reply) => {
     void reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import { completeRouteContract, componentName, LICENSE, SERVERS } from '../openapiContract.js';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { securitySchemes } from './auth.js';
 
 /** Registered on the root instance before any route so that every route lands in the spec. */
 export async function registerDocs(app: FastifyInstance): Promise<void> {
@@ -15,6 +16,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         license: LICENSE,
         version: '0.1.0',
       },
+      // Each route's security requirement comes from its scope (auth.ts documentScope).
+      components: { securitySchemes },
       tags: [
         { name: 'feed', description: 'Recommendations' },
         { name: 'events', description: 'Listening events' },

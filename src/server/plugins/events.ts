@@ -84,6 +84,7 @@ export const eventsPlugin: FastifyPluginAsync<EventsPluginOptions> = async (app,
     '/v1/events',
     {
       bodyLimit: 8 * 1024 * 1024,
+      config: { scope: 'events' },
       schema: {
         summary: 'Post a batch of 1..1000 listening events (idempotent by eventId; accepted = durable)',
         description:

@@ -35,6 +35,7 @@ export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { de
   app.get<{ Params: { userId: string }; Querystring: FeedQuery }>(
     '/v1/users/:userId/feed',
     {
+      config: { scope: 'feed' },
       schema: {
         summary: 'The listener’s feed on a surface (home, or radio from a seed track)',
         tags: ['feed'],

@@ -99,6 +99,7 @@ export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app,
     '/v1/tracks',
     {
       bodyLimit: 16 * 1024 * 1024,
+      config: { scope: 'catalog' },
       schema: {
         summary: 'Add or update tracks (new releases, licence changes per market)',
         description:
@@ -144,6 +145,7 @@ export const tracksPlugin: FastifyPluginAsync<TracksPluginOptions> = async (app,
   app.delete<{ Params: { trackId: string } }>(
     '/v1/tracks/:trackId',
     {
+      config: { scope: 'catalog' },
       schema: {
         operationId: 'takeDownTrack',
         summary: 'Take a track down: never served again, in any market, by any replica',

@@ -37,7 +37,7 @@ export const uiPlugin: FastifyPluginAsync<UiOptions> = async (app, opts) => {
   const built = fs.existsSync(indexFile);
   withPageKey('', opts.pageKey); // refuse a bad key at start, not at the first request
 
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/', { config: { scope: 'public' }, schema: { hide: true } }, async (_req, reply) => {
     void reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', opts.pageKey !== undefined ? 'no-store' : 'no-cache');
     if (!built) return NOT_BUILT;
     // Read per request: `npm run build:web` while the service runs is picked up on reload.

@@ -57,7 +57,7 @@ export const usersPlugin: FastifyPluginAsync<{ deps: UsersDeps }> = async (app, 
 
   app.get<{ Params: { userId: string } }>(
     '/v1/users/:userId',
-    { schema: { operationId: 'getUser', summary: 'What Encore knows of a listener', tags: ['users'], params, response: { 200: userViewSchema, ...errorResponses } } },
+    { config: { scope: 'users' }, schema: { operationId: 'getUser', summary: 'What Encore knows of a listener', tags: ['users'], params, response: { 200: userViewSchema, ...errorResponses } } },
     async (req) => {
       const userId = req.params.userId;
       const base = profiles.profile(userId);
@@ -83,6 +83,7 @@ export const usersPlugin: FastifyPluginAsync<{ deps: UsersDeps }> = async (app, 
   app.put<{ Params: { userId: string }; Body: ListenerProfile }>(
     '/v1/users/:userId',
     {
+      config: { scope: 'users' },
       schema: {
         operationId: 'putUserProfile',
         summary: 'Set a listener’s profile (market, explicit setting, onboarding genres)',
@@ -108,6 +109,7 @@ export const usersPlugin: FastifyPluginAsync<{ deps: UsersDeps }> = async (app, 
   app.delete<{ Params: { userId: string } }>(
     '/v1/users/:userId',
     {
+      config: { scope: 'users' },
       schema: {
         operationId: 'deleteUser',
         summary: 'Erase a listener (right to erasure)',
