@@ -122,7 +122,7 @@ test('encore start: local keys made once (mode 0600), read back; the page carrie
     assert.equal(again.created, false);
     assert.equal(again.pageSecret, first.pageSecret);
     const fileKeys = ApiKeys.parse({ files: [first.file] });
-    assert.deepEqual([...fileKeys.lookup(first.pageSecret)!.scopes].sort(), ['events', 'feed']);
+    assert.deepEqual([...fileKeys.lookup(first.pageSecret)!.scopes].sort(), ['events', 'feed', 'users']);
     assert.equal(fileKeys.lookup(first.ownerSecret)!.scopes.size, 5);
     const withKey = await buildApp(testDeps(makeTestWorld()), { auth: { keys: fileKeys, readsOpen: true }, ui: { pageKey: first.pageSecret } });
     const plain = await buildApp(testDeps(makeTestWorld()), { auth: { keys: fileKeys, readsOpen: true } });
