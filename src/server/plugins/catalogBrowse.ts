@@ -5,7 +5,7 @@ import { CatalogSearch } from '../../catalog/CatalogSearch.js';
 import { Errors } from '../../domain/errors.js';
 import { ID_SCHEMA, type AlbumIndex, type ArtistIndex, type TrackIndex } from '../../domain/ids.js';
 import { genreList, genreName } from '../../pipeline/genreNames.js';
-import { errorResponses } from '../schemas/common.js';
+import { TRACK_REF_REQUIRED, errorResponses, trackRefProperties } from '../schemas/common.js';
 
 export const MAX_SEARCH_HITS = 50;
 const DAY_MS = 86_400_000;
@@ -32,19 +32,14 @@ export interface TrackView {
 const trackViewSchema = {
   type: 'object',
   properties: {
-    trackId: { type: 'string' },
-    title: { type: 'string' },
-    artistId: { type: 'string' },
-    artist: { type: 'string' },
-    albumId: { type: 'string' },
-    album: { type: 'string' },
+    ...trackRefProperties,
     genre: { type: ['string', 'null'] },
     releaseDate: { type: ['string', 'null'] },
     durationMs: { type: 'integer' },
     explicit: { type: 'boolean' },
     markets: { anyOf: [{ type: 'string', enum: ['everywhere'] }, { type: 'array', items: { type: 'string' } }] },
   },
-  required: ['trackId', 'title', 'artistId', 'artist', 'albumId', 'album', 'genre', 'releaseDate', 'durationMs', 'explicit', 'markets'],
+  required: [...TRACK_REF_REQUIRED, 'genre', 'releaseDate', 'durationMs', 'explicit', 'markets'],
 } as const;
 
 /** The public view of track t. */

@@ -17,3 +17,14 @@ export const errorResponses = {
   404: { $ref: 'EncoreError#' },
   503: { $ref: 'EncoreError#' },
 } as const;
+
+/** The fields that name a track in every response (feed items, track views): the app's ids and display names. */
+export const trackRefProperties = {
+  trackId: { type: 'string' },
+  title: { type: 'string' },
+  artistId: { type: 'string' },
+  artist: { type: 'string' },
+  albumId: { type: 'string' },
+  album: { type: 'string' },
+} as const;
+export const TRACK_REF_REQUIRED = ['trackId', 'title', 'artistId', 'artist', 'albumId', 'album'] as const;

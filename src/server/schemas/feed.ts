@@ -1,7 +1,7 @@
 import { ID_SCHEMA } from '../../domain/ids.js';
 import { MARKET_CODE_PATTERN } from '../../catalog/MarketSets.js';
 import { SURFACE_NAMES } from '../../surfaces/index.js';
-import { errorResponses } from './common.js';
+import { TRACK_REF_REQUIRED, errorResponses, trackRefProperties } from './common.js';
 
 export const MAX_HTTP_LIMIT = 100;
 
@@ -41,19 +41,14 @@ const stageSchema = {
 const itemSchema = {
   type: 'object',
   properties: {
-    trackId: { type: 'string' },
-    title: { type: 'string' },
-    artistId: { type: 'string' },
-    artist: { type: 'string' },
-    albumId: { type: 'string' },
-    album: { type: 'string' },
+    ...trackRefProperties,
     score: { type: 'number' },
     sources: { type: 'array', items: { type: 'string' } },
     reason: { type: 'string' },
     exploration: { type: 'boolean' },
     propensity: { type: 'number', description: 'exploration slot only: log it with the impression event' },
   },
-  required: ['trackId', 'title', 'artistId', 'artist', 'albumId', 'album', 'score', 'sources', 'reason'],
+  required: [...TRACK_REF_REQUIRED, 'score', 'sources', 'reason'],
 } as const;
 
 export const feedResponse = {
