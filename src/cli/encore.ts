@@ -7,6 +7,7 @@ import { registerTrain } from './commands/train.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 import { registerOffline } from './commands/offline.js';
+import { registerEval } from './commands/eval.js';
 
 const program = new Command();
 program.name('encore').description('Encore music recommender: world generation, training, serving, evaluation');
@@ -16,6 +17,7 @@ registerTrain(program);
 registerServe(program);
 registerStart(program);
 registerOffline(program);
+registerEval(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };
