@@ -9,6 +9,7 @@ import { registerStart } from './commands/start.js';
 import { registerOffline } from './commands/offline.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
+import { registerOpe } from './commands/ope.js';
 
 const program = new Command();
 program.name('encore').description('Encore music recommender: world generation, training, serving, evaluation');
@@ -20,6 +21,7 @@ registerStart(program);
 registerOffline(program);
 registerEval(program);
 registerExperiment(program);
+registerOpe(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

@@ -22,7 +22,11 @@ export interface BaselineSpec {
 export function activeItems(train: Csr): number {
   const seen = new Uint8Array(train.cols);
   let n = 0;
-  for (const i of train.indices) if (seen[i] === 0) (seen[i] = 1), n++;
+  for (const i of train.indices) {
+    if (seen[i] === 1) continue;
+    seen[i] = 1;
+    n++;
+  }
   return n;
 }
 

@@ -10,7 +10,11 @@ export function compactColumns(train: Csr, fit: (compact: Csr) => BatchRecommend
   for (const i of train.indices) has[i] = 1;
   const toCompact = new Int32Array(train.cols).fill(-1);
   const toOrig: number[] = [];
-  for (let i = 0; i < train.cols; i++) if (has[i] === 1) (toCompact[i] = toOrig.length), toOrig.push(i);
+  for (let i = 0; i < train.cols; i++) {
+    if (has[i] !== 1) continue;
+    toCompact[i] = toOrig.length;
+    toOrig.push(i);
+  }
   const indices = Int32Array.from(train.indices, (i) => toCompact[i]!);
   const inner = fit({ rows: train.rows, cols: toOrig.length, indptr: train.indptr, indices, values: train.values });
   return {

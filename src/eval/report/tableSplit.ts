@@ -89,7 +89,11 @@ function minus(test: Csr, train: Csr): Csr {
   const users: number[] = [];
   for (let u = 0; u < test.rows; u++) {
     const tr = new Set(train.indices.subarray(train.indptr[u]!, train.indptr[u + 1]!));
-    for (let p = test.indptr[u]!; p < test.indptr[u + 1]!; p++) if (!tr.has(test.indices[p]!)) take.push(test.indices[p]!), users.push(u);
+    for (let p = test.indptr[u]!; p < test.indptr[u + 1]!; p++) {
+      if (tr.has(test.indices[p]!)) continue;
+      take.push(test.indices[p]!);
+      users.push(u);
+    }
   }
   return mapValues(toCsr(test.rows, test.cols, Int32Array.from(users), Int32Array.from(take), new Float32Array(take.length).fill(1)), () => 1);
 }

@@ -58,10 +58,17 @@ function binaryCsr(rows: number, cols: number, m: { r: number[]; c: number[] }):
   return mapValues(toCsr(rows, cols, Int32Array.from(m.r), Int32Array.from(m.c), new Float32Array(m.r.length).fill(1)), () => 1);
 }
 
+/** Whether row u of `m` (columns sorted ascending) holds `item`: binary search. */
 function hasItem(m: Csr, u: number, item: number): boolean {
-  const s = m.indptr[u]!;
-  const e = m.indptr[u + 1]!;
-  for (let p = s; p < e; p++) if (m.indices[p] === item) return true;
+  let lo = m.indptr[u]!;
+  let hi = m.indptr[u + 1]! - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = m.indices[mid]!;
+    if (v === item) return true;
+    if (v < item) lo = mid + 1;
+    else hi = mid - 1;
+  }
   return false;
 }
 
@@ -106,8 +113,12 @@ export function worldTimeSplit(world: World, days: number, maxUsers: number): Ev
   const test = binaryCsr(U, N, rel);
   const evalUsers = pickEvalUsers(train, test, maxUsers);
   const excl = coo();
-  for (let u = 0; u < U; u++) for (let p = playedCsr.indptr[u]!; p < playedCsr.indptr[u + 1]!; p++) excl.r.push(u), excl.c.push(playedCsr.indices[p]!);
-  for (const u of evalUsers) for (const t of unreleased) excl.r.push(u), excl.c.push(t);
+  const add = (u: number, t: number): void => {
+    excl.r.push(u);
+    excl.c.push(t);
+  };
+  for (let u = 0; u < U; u++) for (let p = playedCsr.indptr[u]!; p < playedCsr.indptr[u + 1]!; p++) add(u, playedCsr.indices[p]!);
+  for (const u of evalUsers) for (const t of unreleased) add(u, t);
   const exclude = binaryCsr(U, N, excl);
   const catalog = world.catalog;
   return {
