@@ -10,6 +10,7 @@ import { registerOffline } from './commands/offline.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
 import { registerOpe } from './commands/ope.js';
+import { registerSimulate } from './commands/simulate.js';
 
 const program = new Command();
 program.name('encore').description('Encore music recommender: world generation, training, serving, evaluation');
@@ -22,6 +23,7 @@ registerOffline(program);
 registerEval(program);
 registerExperiment(program);
 registerOpe(program);
+registerSimulate(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };
