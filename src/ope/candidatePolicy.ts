@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/Catalog.js';
 import type { ModelBundle } from '../model/ModelBundle.js';
 import type { UserProfiles } from '../pipeline/UserProfiles.js';
 import { recommend, type RecommendDeps } from '../pipeline/recommend.js';
-import { parseTrackId } from '../domain/ids.js';
+import { trackIndexOf } from '../eval/report/listenerIds.js';
 import type { LoggedImpression } from './loggedImpressions.js';
 import type { LoggedRecord } from './estimators.js';
 
@@ -39,10 +39,10 @@ export async function candidateRecords(
       if (!ex) continue;
       drawn++;
       if (ex.trackId === imp.trackId) hits++;
-      const t = parseTrackId(ex.trackId);
+      const t = trackIndexOf(catalog, ex.trackId);
       qSum += t !== null && t < q.length ? q[t]! : 0;
     }
-    const lt = parseTrackId(imp.trackId);
+    const lt = trackIndexOf(catalog, imp.trackId);
     out.push({
       propensity: imp.propensity,
       reward: imp.reward,

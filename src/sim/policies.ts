@@ -36,7 +36,7 @@ export function encorePolicy(world: World, client: ServiceClient): FeedPolicy {
       const body = await client.getJson<FeedBody>(`/v1/users/${encodeURIComponent(listenerIdOf(world, u))}/feed?surface=home&limit=${limit}`);
       const items: ServedItem[] = [];
       for (const it of body.items) {
-        const t = trackIndexOf(world, it.trackId);
+        const t = trackIndexOf(world.catalog, it.trackId);
         if (t !== null) items.push(it.propensity !== undefined ? { track: t, propensity: it.propensity } : { track: t });
       }
       return { requestId: body.requestId, items, ...(body.experiment ? { experiment: body.experiment } : {}), ...(body.variant ? { variant: body.variant } : {}) };
@@ -47,7 +47,7 @@ export function encorePolicy(world: World, client: ServiceClient): FeedPolicy {
 /** Whether listener u may be served track t (market availability, explicit opt-out), as the service's filters. */
 export function playable(world: World, u: number, t: number): boolean {
   const c = world.catalog.columns;
-  if ((c.markets[t]! & (1 << world.users.market[u]!)) === 0) return false;
+  if (!world.catalog.marketSets.has(c.marketSet[t]!, world.users.market[u]!)) return false;
   return world.users.explicitOk[u] === 1 || c.explicit[t] === 0;
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
-import { parseTrackId } from '../../domain/ids.js';
+import { trackIndexOf } from '../../eval/report/listenerIds.js';
 import { readAllEvents } from '../../storage/open.js';
 import { SURFACES } from '../../surfaces/index.js';
 import { loadCatalog } from '../../catalog/ColumnarCatalog.js';
@@ -36,7 +36,7 @@ export function registerExperiment(program: Command): void {
     .action(async (o: { events: string; experiment: string; weights?: string; world?: string; json?: boolean }) => {
       const catalog = o.world ? loadCatalog(o.world) : null;
       const durationMs = (trackId: string): number => {
-        const t = parseTrackId(trackId);
+        const t = catalog ? trackIndexOf(catalog, trackId) : null;
         return catalog && t !== null && t < catalog.trackCount ? catalog.columns.durationMs[t]! : 0;
       };
       const c = await collectExperiment(() => readAllEvents(o.events), o.experiment, durationMs);

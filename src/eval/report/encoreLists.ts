@@ -65,7 +65,7 @@ async function worldLists(data: EvalData, world: World, opts: EncoreOptions): Pr
       });
       let r = 0;
       for (const it of feed.items) {
-        const t = trackIndexOf(world, it.trackId);
+        const t = trackIndexOf(world.catalog, it.trackId);
         if (t !== null && r < k) items[u * k + r++] = t;
       }
     }

@@ -32,8 +32,8 @@ export function worldRows(world: World): TableInput {
   return {
     label: `imported world ${world.dir} (${world.manifest.source})`,
     rows: {
-      userIds: [...(world.userIds ?? Array.from({ length: world.users.count }, (_, u) => `u${u}`))],
-      itemIds: [...(world.itemIds ?? Array.from({ length: c.trackCount }, (_, t) => `t${t}`))],
+      userIds: Array.from({ length: world.users.count }, (_, u) => world.users.ids.idAt(u)),
+      itemIds: Array.from({ length: c.trackCount }, (_, t) => c.trackIds.idAt(t)),
       user: ev.user,
       item: ev.track,
       weight: ev.weight ?? new Float32Array(ev.count).fill(1),
