@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     const setup = (performance.now() - t0) / 1000;
     const reports: SimReport[] = [];
     for (const [i, policy] of POLICIES.entries()) {
-      const o: SimOptions = { world: worldDir, days: RUN.days, listeners: RUN.listeners, policy, url: null, bundles: initial, eventsLog: null, out: path.join(tmp, policy), seed: RUN.seed, port: 18331 + i, apiKey: null, retrain: true, concurrency: 4, log: console.log };
+      const o: SimOptions = { world: worldDir, days: RUN.days, listeners: RUN.listeners, policy, url: null, bundles: initial, eventsLog: null, out: path.join(tmp, policy), seed: RUN.seed, port: 18331 + i, apiKey: null, retrain: true, concurrency: 4, experiment: null, log: console.log };
       reports.push(await runSimulation(o, `encore simulate --world W --days ${RUN.days} --listeners ${RUN.listeners} --policy ${policy} --bundles INITIAL --seed ${RUN.seed} --out OUT`));
     }
     const ope = await opeCheck(worldDir, path.join(tmp, 'encore'));

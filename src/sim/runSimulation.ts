@@ -35,6 +35,8 @@ export interface SimOptions {
   readonly retrain: boolean;
   /** Listeners simulated at once (HTTP requests in flight). */
   readonly concurrency: number;
+  /** Without --url: experiments file handed to `encore serve --experiment`. */
+  readonly experiment: string | null;
   readonly log: (s: string) => void;
 }
 
@@ -100,7 +102,7 @@ async function wire(o: SimOptions): Promise<Wiring> {
     const src = latestBundle(o.bundles);
     fs.cpSync(src, path.join(bundles, path.basename(src)), { recursive: true });
   } else await trainWithCli(o.world, bundles, null, o.log);
-  const service = startService({ world: o.world, bundles, events: `lmdb://${events}`, port: o.port });
+  const service = startService({ world: o.world, bundles, events: `lmdb://${events}`, port: o.port, experiment: o.experiment });
   return { client: serviceClient(service.url, o.apiKey), bundles, eventsLog: `lmdb://${events}`, service };
 }
 

@@ -54,10 +54,10 @@ export async function waitReady(client: ServiceClient, not: string | null, timeo
   throw new Error(`service at ${client.baseUrl} not ready${not ? ` with a bundle newer than ${not} (still ${last})` : ''} after ${timeoutMs} ms`);
 }
 
-export function startService(o: { world: string; bundles: string; events: string; port: number }): RunningService {
+export function startService(o: { world: string; bundles: string; events: string; port: number; experiment: string | null }): RunningService {
   const child: ChildProcess = spawn(
     process.execPath,
-    [ENCORE_CLI, 'serve', '--world', o.world, '--bundles', o.bundles, '--port', String(o.port), '--host', '127.0.0.1', '--state', 'memory://', '--events', o.events, '--watch-ms', '500'],
+    [ENCORE_CLI, 'serve', '--world', o.world, '--bundles', o.bundles, '--port', String(o.port), '--host', '127.0.0.1', '--state', 'memory://', '--events', o.events, '--watch-ms', '500', ...(o.experiment ? ['--experiment', o.experiment] : [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let err = '';

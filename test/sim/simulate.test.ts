@@ -15,7 +15,7 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 test('simulate: two days of Encore with a live swap, then random; Encore serves what listeners like better', async () => {
   const world = path.join(root, 'world');
   await generateWorld({ tracks: 3000, users: 300, seed: 8, out: world });
-  const base: SimOptions = { world, days: 2, listeners: 40, policy: 'encore', url: null, bundles: null, eventsLog: null, out: path.join(root, 'enc'), seed: 1, port: 18321, apiKey: null, retrain: true, concurrency: 4, log: () => undefined };
+  const base: SimOptions = { world, days: 2, listeners: 40, policy: 'encore', url: null, bundles: null, eventsLog: null, out: path.join(root, 'enc'), seed: 1, port: 18321, apiKey: null, retrain: true, concurrency: 4, experiment: null, log: () => undefined };
   const enc = await runSimulation(base, 'test');
   assert.equal(enc.perDay.length, 2);
   assert.notEqual(enc.perDay[0]!.modelVersion, enc.perDay[1]!.modelVersion, 'the retrained bundle was swapped in');

@@ -24,6 +24,7 @@ export function registerSimulate(program: Command): void {
     .option('--api-key <key>', 'sent as Authorization: Bearer KEY (default: $ENCORE_API_KEY)')
     .option('--concurrency <n>', 'listeners simulated at once', '4')
     .option('--seed <n>', 'random seed', '1')
+    .option('--experiment <file>', 'without --url: experiments for the service it starts (encore serve --experiment FILE)')
     .option('--quiet', 'no progress lines')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const policy = String(o.policy);
@@ -49,6 +50,7 @@ export function registerSimulate(program: Command): void {
           apiKey: apiKeyFrom(typeof o.apiKey === 'string' ? o.apiKey : undefined),
           retrain: o.retrain !== false,
           concurrency: num('concurrency'),
+          experiment: typeof o.experiment === 'string' ? o.experiment : null,
           log: o.quiet === true ? () => undefined : (s) => process.stderr.write(`${s}\n`),
         },
         `encore ${process.argv.slice(2).join(' ')}`,
