@@ -70,7 +70,7 @@ function cell(m: MetricReadout, fmt: (x: number) => string): string {
   const base = `${fmt(m.value)} [${fmt(m.low)}, ${fmt(m.high)}]`;
   if (!m.vsControl) return `${base} (control)`;
   const c = m.vsControl;
-  return `${base} lift ${c.relativeLift >= 0 ? '+' : ''}${(100 * c.relativeLift).toFixed(2)} %, p = ${c.p < 1e-4 ? c.p.toExponential(1) : c.p.toFixed(4)}`;
+  return `${base} lift ${c.relativeLift >= 0 ? '+' : ''}${(100 * c.relativeLift).toFixed(2)} %, p ${c.p < 1e-15 ? '< 1e-15' : c.p < 1e-4 ? `= ${c.p.toExponential(1)}` : `= ${c.p.toFixed(4)}`}`;
 }
 
 export function formatReadout(r: Readout): string {
