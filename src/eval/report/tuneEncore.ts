@@ -10,7 +10,7 @@ import { tableSplit } from './tableSplit.js';
 import { worldTimeSplit } from './worldSplit.js';
 import { INNER_SEED, INNER_USERS, type TuneResult } from './tune.js';
 
-export const ENCORE_GRID_WORLD = [5, DEFAULT_TRAIN.lambda, 25];
+export const ENCORE_GRID_WORLD = [1, 5, DEFAULT_TRAIN.lambda];
 export const ENCORE_GRID_TABLE = [10, OFFLINE_TRAIN.lambda, 50];
 
 function innerProblem(data: EvalData): EvalData {
