@@ -69,8 +69,11 @@ async function experiments(worldDir: string, initial: string, tmp: string): Prom
   const ps = aa.map((r) => r.variants[1]!.completionRate.vsControl!.p);
   return `## Experiments through the simulator
 
-A/B, one day, ${RUN.listeners} listeners: \`home\` declares \`${JSON.stringify(AB)}\` (a deliberately worse variant: every
-slot must be a never-played artist, one track per artist).
+A/B, one day, ${RUN.listeners} listeners: \`home\` declares \`${JSON.stringify(AB)}\` (meant as a worse variant: every slot
+from a never-played artist, one track per artist; on this world, where listeners have played few artists, it turned out not to be worse,
+so there was no real difference to detect; on a 5k-track world it cut completion by 21 %, p < 1e-15
+(\`encore world --tracks 5000 --users 800 --seed 3 --out W && encore simulate --world W --days 2 --listeners 600 --no-retrain
+--experiment EXP.json --out OUT && encore experiment report --events lmdb://OUT/events --experiment discovery-push\`, 2026-12-01)).
 
 \`\`\`
 ${formatReadout(ab)}
