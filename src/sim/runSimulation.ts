@@ -1,4 +1,5 @@
 // `encore simulate`: closed-loop days of simulated listeners against a running Encore (docs/simulator.md).
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openWorld, type World } from '../world/World.js';
@@ -102,8 +103,10 @@ async function wire(o: SimOptions): Promise<Wiring> {
     const src = latestBundle(o.bundles);
     fs.cpSync(src, path.join(bundles, path.basename(src)), { recursive: true });
   } else await trainWithCli(o.world, bundles, null, o.log);
-  const service = startService({ world: o.world, bundles, events: `lmdb://${events}`, port: o.port, experiment: o.experiment });
-  return { client: serviceClient(service.url, o.apiKey), bundles, eventsLog: `lmdb://${events}`, service };
+  // The service it starts accepts one key: the given one, or a fresh random secret.
+  const apiKey = o.apiKey ?? randomBytes(16).toString('hex');
+  const service = startService({ world: o.world, bundles, events: `lmdb://${events}`, port: o.port, experiment: o.experiment, apiKey });
+  return { client: serviceClient(service.url, apiKey), bundles, eventsLog: `lmdb://${events}`, service };
 }
 
 async function pool<T>(items: readonly T[], width: number, f: (x: T) => Promise<void>): Promise<void> {
