@@ -55,13 +55,13 @@ export async function waitReady(client: ServiceClient, not: string | null, timeo
 }
 
 /**
- * `encore serve` on 127.0.0.1:PORT with one API key (scopes feed + events, passed as ENCORE_API_KEYS) and no rate
- * limit: the simulator is one client sending every listener's requests.
+ * `encore serve` on 127.0.0.1:PORT with one API key (scopes feed + events, passed as ENCORE_API_KEYS), no rate
+ * limit and a 5 s queue deadline: the simulator is one client sending every listener's requests.
  */
 export function startService(o: { world: string; bundles: string; events: string; port: number; experiment: string | null; apiKey: string }): RunningService {
   const child: ChildProcess = spawn(
     process.execPath,
-    [ENCORE_CLI, 'serve', '--world', o.world, '--bundles', o.bundles, '--port', String(o.port), '--host', '127.0.0.1', '--state', 'memory://', '--events', o.events, '--watch-ms', '500', '--rate-limit', '0', ...(o.experiment ? ['--experiment', o.experiment] : [])],
+    [ENCORE_CLI, 'serve', '--world', o.world, '--bundles', o.bundles, '--port', String(o.port), '--host', '127.0.0.1', '--state', 'memory://', '--events', o.events, '--watch-ms', '500', '--rate-limit', '0', '--queue-deadline-ms', '5000', ...(o.experiment ? ['--experiment', o.experiment] : [])],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ENCORE_API_KEYS: `${o.apiKey}:feed+events` } },
   );
   let err = '';
