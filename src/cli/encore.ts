@@ -7,6 +7,10 @@ import { registerTrain } from './commands/train.js';
 import { registerServe } from './commands/serve.js';
 import { registerStart } from './commands/start.js';
 import { registerOffline } from './commands/offline.js';
+import { registerEval } from './commands/eval.js';
+import { registerExperiment } from './commands/experiment.js';
+import { registerOpe } from './commands/ope.js';
+import { registerSimulate } from './commands/simulate.js';
 
 const program = new Command();
 program.name('encore').description('Encore music recommender: world generation, training, serving, evaluation');
@@ -16,6 +20,10 @@ registerTrain(program);
 registerServe(program);
 registerStart(program);
 registerOffline(program);
+registerEval(program);
+registerExperiment(program);
+registerOpe(program);
+registerSimulate(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

@@ -39,4 +39,6 @@ export interface ListenEvent {
    */
   readonly trackIndex?: number;
   readonly artistIndex?: number;
+  readonly experiment?: string; // impression: the feed response's experiment (1-256 chars)
+  readonly variant?: string; // impression: the feed response's variant (1-256 chars)
 }

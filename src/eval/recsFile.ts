@@ -19,7 +19,7 @@ export function writeInteractionsFile(path: string, table: InteractionTable, tak
  * Reads a RECS file (user TAB item TAB rank) into a users x k matrix of item indices of `table`, -1 padded.
  * Unknown users or items are ignored (counted as misses).
  */
-export function readRecsFile(path: string, table: InteractionTable, k: number): Int32Array {
+export function readRecsFile(path: string, table: Pick<InteractionTable, 'userIds' | 'itemIds'>, k: number): Int32Array {
   const userIndex = new Map(table.userIds.map((u, i) => [u, i]));
   const itemIndex = new Map(table.itemIds.map((it, i) => [it, i]));
   const recs = new Int32Array(table.userIds.length * k).fill(-1);

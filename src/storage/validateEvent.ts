@@ -103,6 +103,9 @@ export function validateEvent(raw: unknown, catalog: EventCatalog, nowMs: number
     if (typeof o.propensity !== 'number' || !(o.propensity > 0 && o.propensity <= 1)) return rejected('propensity must be in (0, 1]');
     propensity = o.propensity;
   }
+  const experiment = o.experiment === undefined ? undefined : typeof o.experiment === 'string' && o.experiment.length >= 1 && o.experiment.length <= 256 ? o.experiment : null;
+  const variant = o.variant === undefined ? undefined : typeof o.variant === 'string' && o.variant.length >= 1 && o.variant.length <= 256 ? o.variant : null;
+  if (experiment === null || variant === null) return rejected('experiment and variant must be strings of 1-256 characters');
 
   let weight: number | undefined;
   if (o.weight !== undefined) {
@@ -125,6 +128,8 @@ export function validateEvent(raw: unknown, catalog: EventCatalog, nowMs: number
     ...(position !== undefined ? { position } : {}),
     ...(propensity !== undefined ? { propensity } : {}),
     ...(weight !== undefined ? { weight } : {}),
+    ...(experiment !== undefined ? { experiment } : {}),
+    ...(variant !== undefined ? { variant } : {}),
   };
   return { kind: 'ok', event };
 }

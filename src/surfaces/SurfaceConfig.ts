@@ -33,6 +33,28 @@ export interface RerankConfig {
   readonly window: number;
 }
 
+/** What a variant changes on its surface (anything absent keeps the surface's own setting). */
+export interface VariantOverrides {
+  readonly ranker?: string;
+  readonly rerank?: Partial<RerankConfig>;
+}
+
+export interface ExperimentVariant {
+  readonly name: string;
+  /** Traffic weight (any non-negative scale; shares are weight / sum of weights). */
+  readonly weight: number;
+  readonly overrides: VariantOverrides;
+}
+
+/**
+ * An experiment on a surface: listeners are bucketed by a hash of experiment name + listener id
+ * (src/experiments/bucket.ts); the first variant is the control of the readout.
+ */
+export interface ExperimentConfig {
+  readonly name: string;
+  readonly variants: readonly ExperimentVariant[];
+}
+
 export interface SurfaceConfig {
   readonly name: string;
   /** End-to-end budget of the pipeline, ms. */
@@ -53,4 +75,5 @@ export interface SurfaceConfig {
   /** Budget for the ranker stage, ms; on overrun the retrieval order is kept. */
   readonly rankerBudgetMs: number;
   readonly rerank: RerankConfig;
+  readonly experiment?: ExperimentConfig;
 }

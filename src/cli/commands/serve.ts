@@ -7,6 +7,7 @@ import { ApiKeys } from '../../server/apiKeys.js';
 import { consoleLogger, openService, type ServiceSecurity } from '../../server/openService.js';
 import { DEFAULT_LIMITS } from '../../server/plugins/limits.js';
 import { DEFAULT_OVERLOAD } from '../../server/plugins/overload.js';
+import { declareExperimentsFile } from '../../experiments/declare.js';
 
 export interface ServeFlags {
   world: string;
@@ -31,6 +32,8 @@ export interface ServeFlags {
   verifyBundles?: string;
   /** Set by `encore start` only (127.0.0.1, embedded): the key the page at / uses. */
   pageKey?: string;
+  /** JSON file declaring experiments: [{ "surface": "home", "name": ..., "variants": [...] }] (src/experiments/declare.ts). */
+  experiment?: string;
 }
 
 function security(o: ServeFlags): ServiceSecurity {
@@ -75,6 +78,7 @@ export async function serve(o: ServeFlags): Promise<void> {
     return;
   }
   if (o.verifyBundles !== undefined && o.verifyBundles !== 'full' && o.verifyBundles !== 'sizes') throw Errors.badRequest(`--verify-bundles must be full or sizes, got "${o.verifyBundles}"`);
+  if (o.experiment) declareExperimentsFile(o.experiment);
   const started = performance.now();
   const service = await openService({
     worldDir: o.world,
@@ -130,5 +134,6 @@ export function registerServe(program: Command): void {
     .option('--rate-limit <n>', 'requests per minute per API key (per address without one); 0: off', int, DEFAULT_LIMITS.ratePerWindow)
     .option('--max-in-flight <n>', 'requests in flight per process before shedding (503)', int, DEFAULT_OVERLOAD.maxInFlight)
     .option('--queue-deadline-ms <n>', 'shed (503) while requests wait longer than this in the queue', int, DEFAULT_OVERLOAD.maxQueueMs)
+    .option('--experiment <file>', 'JSON file of experiments to run: [{"surface": "home", "name": "...", "variants": [{"name", "weight", "overrides"}]}]')
     .action(async (o: ServeFlags) => serve(o));
 }

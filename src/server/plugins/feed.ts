@@ -8,6 +8,7 @@ import type { AppPluginOptions } from '../deps.js';
 import { EventLoopLoad } from '../EventLoopLoad.js';
 import { FeedMetrics } from '../FeedMetrics.js';
 import { feedParams, feedQuery, feedResponse } from '../schemas/feed.js';
+import { feedArm } from '../../experiments/feedArm.js';
 
 interface FeedQuery {
   surface: string;
@@ -58,10 +59,12 @@ export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { de
         market = catalog.markets.indexOf(q.market);
         if (market < 0) throw Errors.badRequest(`market: "${q.market}" is not a market of this catalog (GET /v1/markets lists them)`);
       }
+      // A surface running an experiment serves the listener's variant; the response names both.
+      const arm = feedArm(q.surface, req.params.userId);
       const request: RecommendRequest = {
         receivedAt: performance.now() - reply.elapsedTime,
         userId: req.params.userId,
-        surface: q.surface,
+        surface: arm?.surface ?? q.surface,
         limit: q.limit,
         diversity: q.diversity,
         ...(q.seedTrackId !== undefined ? { seedTrackId: q.seedTrackId } : {}),
@@ -69,7 +72,8 @@ export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { de
         ...(market !== undefined ? { market } : {}),
         ...(q.explicit !== undefined ? { explicitOk: q.explicit } : {}),
       };
-      return recommend(pipelineDeps, request);
+      const feed = await recommend(pipelineDeps, request);
+      return arm ? { ...feed, surface: q.surface, experiment: arm.experiment, variant: arm.variant } : feed;
     },
   );
 };

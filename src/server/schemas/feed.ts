@@ -57,6 +57,8 @@ export const feedResponse = {
     properties: {
       requestId: { type: 'string' },
       surface: { type: 'string' },
+      experiment: { type: 'string', description: 'present when the surface runs an experiment: log it with each impression' },
+      variant: { type: 'string', description: "the listener's variant of that experiment: log it with each impression" },
       modelVersion: { type: 'string' },
       items: { type: 'array', items: itemSchema },
       trace: {

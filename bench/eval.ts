@@ -1,0 +1,79 @@
+// Evaluation benchmark (npm run bench:eval): `encore eval` on MovieLens 100K (per-listener random 80/20, every
+// model tuned on an inner split of the training part) and on a generated world's own logs (time split: the last
+// 14 days held out). Small world only: never a full-scale run. Prints machine/date/inputs and writes
+// bench/results/eval.md (and the two HTML reports next to it under bench/results/eval/).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateWorld } from '../src/world/World.js';
+import { loadEvalData } from '../src/eval/report/loadInput.js';
+import { DEFAULT_EVAL, machineLine, runEval } from '../src/eval/report/runEval.js';
+import { comparisonLine, formatMarkdown, formatTable } from '../src/eval/report/formatTable.js';
+import { renderHtml } from '../src/eval/report/html.js';
+import { movieLens100kPath } from '../src/eval/movielens.js';
+import type { EvalReport } from '../src/eval/report/types.js';
+
+const WORLD = { tracks: 20_000, users: 2_000, seed: 5 };
+const DAYS = 14;
+
+function section(title: string, command: string, rep: EvalReport): string {
+  const tuned = rep.models.filter((m) => m.tuning).map((m) => `- ${m.name}: ${m.tuning!.grid.map((g) => `${m.tuning!.parameter} = ${g.value} → ${g.ndcg.toFixed(4)}`).join(', ')}; chosen ${m.tuning!.chosen}`);
+  return `## ${title}
+
+Command: \`${command}\`
+
+Data: ${rep.data}
+
+${formatMarkdown(rep)}
+
+${rep.skipped.map((s) => `Skipped ${s.name}: ${s.reason}.`).join('\n')}
+
+**${comparisonLine(rep)}**
+
+Tuning (${rep.tuning}), inner-validation NDCG@${rep.k}:
+${tuned.join('\n')}
+`;
+}
+
+async function main(): Promise<void> {
+  const machine = machineLine();
+  const date = new Date().toISOString();
+  console.log(`machine: ${machine}\ndate: ${date}\nload average: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const outDir = path.join('bench', 'results', 'eval');
+  fs.mkdirSync(outDir, { recursive: true });
+  const parts: string[] = [];
+  const log = (s: string): void => console.log(s);
+  if (movieLens100kPath()) {
+    const command = 'encore eval --dataset ml-100k';
+    const rep = await runEval(loadEvalData({ world: null, dataset: 'ml-100k', split: null, days: 7, seed: 42, maxUsers: 2000 }), { ...DEFAULT_EVAL, command, log });
+    console.log(formatTable(rep));
+    fs.writeFileSync(path.join(outDir, 'ml-100k.html'), renderHtml(rep));
+    parts.push(section('MovieLens 100K', command, rep));
+  } else parts.push('## MovieLens 100K\n\nSkipped: MovieLens 100K not found (set ENCORE_DATASETS).\n');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-bench-eval-'));
+  try {
+    const worldDir = path.join(tmp, 'world');
+    await generateWorld({ ...WORLD, out: worldDir });
+    const command = `encore world --tracks ${WORLD.tracks} --users ${WORLD.users} --seed ${WORLD.seed} --out W && encore eval --world W --days ${DAYS} --max-users 1000`;
+    const rep = await runEval(loadEvalData({ world: worldDir, dataset: null, split: null, days: DAYS, seed: 42, maxUsers: 1000 }), { ...DEFAULT_EVAL, command, log });
+    console.log(formatTable(rep));
+    fs.writeFileSync(path.join(outDir, 'world.html'), renderHtml(rep));
+    parts.push(section(`Generated world, time split (last ${DAYS} days)`, command, rep));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const md = `# Evaluation benchmark
+
+Command: \`npm run bench:eval\` (bench/eval.ts). Date: ${date}. Machine: ${machine}; load average at start
+${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (shared machine: times are indicative). Definitions of the metrics, the splits and the
+tuning: docs/evaluation.md. HTML reports: bench/results/eval/*.html.
+
+${parts.join('\n')}`;
+  fs.writeFileSync(path.join('bench', 'results', 'eval.md'), md);
+  console.log('wrote bench/results/eval.md');
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

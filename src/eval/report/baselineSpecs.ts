@@ -1,0 +1,57 @@
+// The baselines of `encore eval`, each with the one hyper-parameter tuned on the inner validation split.
+import type { Csr } from '../interactions.js';
+import type { BatchRecommender } from '../evaluate.js';
+import { fitPopularity } from '../baselines/popularity.js';
+import { fitItemKnn } from '../baselines/itemKnn.js';
+import { fitEase } from '../baselines/ease.js';
+import { fitImplicitAls, ALS_BASELINE } from '../baselines/implicitAls.js';
+import { compactColumns } from './compactColumns.js';
+
+export interface BaselineSpec {
+  readonly name: string;
+  /** The tuned hyper-parameter's name, or null (nothing to tune). */
+  readonly parameter: string | null;
+  readonly grid: readonly number[];
+  readonly defaultValue: number;
+  /** Why the baseline cannot run on this training matrix, or null. */
+  skipReason(train: Csr): string | null;
+  fit(train: Csr, value: number): BatchRecommender | Promise<BatchRecommender>;
+}
+
+/** Items with at least one training positive (EASE's dense matrix is over these). */
+export function activeItems(train: Csr): number {
+  const seen = new Uint8Array(train.cols);
+  let n = 0;
+  for (const i of train.indices) {
+    if (seen[i] === 1) continue;
+    seen[i] = 1;
+    n++;
+  }
+  return n;
+}
+
+export function baselineSpecs(easeMaxItems: number): BaselineSpec[] {
+  return [
+    { name: 'popularity', parameter: null, grid: [], defaultValue: 0, skipReason: () => null, fit: (t) => fitPopularity(t) },
+    { name: 'item-kNN', parameter: 'neighbours', grid: [25, 50, 100, 200], defaultValue: 100, skipReason: () => null, fit: (t, v) => fitItemKnn(t, { neighbours: v }) },
+    {
+      name: 'implicit ALS',
+      parameter: 'λ',
+      grid: [1, 10, 25, 50],
+      defaultValue: ALS_BASELINE.lambda,
+      skipReason: () => null,
+      fit: (t, v) => fitImplicitAls(t, { ...ALS_BASELINE, lambda: v }),
+    },
+    {
+      name: 'EASE',
+      parameter: 'λ',
+      grid: [100, 250, 500, 1000],
+      defaultValue: 500,
+      skipReason: (t) => {
+        const n = activeItems(t);
+        return n > easeMaxItems ? `${n} items with training data > --ease-max-items ${easeMaxItems} (an items x items dense inverse)` : null;
+      },
+      fit: (t, v) => compactColumns(t, (c) => fitEase(c, v)),
+    },
+  ];
+}

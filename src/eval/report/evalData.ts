@@ -1,0 +1,62 @@
+// What every model of `encore eval` is trained and judged on: one split, shared by Encore and the baselines.
+import type { Csr } from '../interactions.js';
+import type { World } from '../../world/World.js';
+import type { Interactions } from '../../world/importers/delimited.js';
+
+/** How Encore's lists are made for this split (src/eval/report/encoreLists.ts). */
+export type EncoreInput =
+  /** A synthetic world cut at the split: trained with `encore train`'s code, served by recommend(). */
+  | { readonly kind: 'world'; readonly trainWorld: World }
+  /** Interaction rows (imported world, MovieLens): the `encore offline` path on the training rows. */
+  | { readonly kind: 'table'; readonly trainRows: Interactions; readonly userIds: readonly string[]; readonly itemIds: readonly string[] };
+
+export interface EvalData {
+  /** One line saying what was split and how (goes into every report). */
+  readonly description: string;
+  readonly split: 'time' | 'random';
+  readonly users: number;
+  readonly items: number;
+  /** Binary positives of the training part: what the baselines fit, popularity and novelty count. */
+  readonly train: Csr;
+  /** Per user, sorted: items no list may contain (the user's training items, tracks not yet released). */
+  readonly exclude: Csr;
+  /** Per user, sorted: the relevant test items. */
+  readonly test: Csr;
+  /** Users judged: at least one relevant test item and one training positive. */
+  readonly evalUsers: Int32Array;
+  readonly itemArtist: Int32Array;
+  readonly artistCount: number;
+  readonly itemGenre: ArrayLike<number>;
+  /** ms since epoch of the split (time split), else NaN. */
+  readonly cutoffMs: number;
+  /** Time split: days held out; random split: NaN. */
+  readonly days: number;
+  readonly encore: EncoreInput;
+}
+
+/** Per item, the number of training users with a positive (the popularity novelty and the popularity baseline use). */
+export function trainUserCounts(train: Csr): Float64Array {
+  const c = new Float64Array(train.cols);
+  for (let p = 0; p < train.indices.length; p++) c[train.indices[p]!]! += 1;
+  return c;
+}
+
+/** Users with at least one row in `m`. */
+export function usersWithRows(m: Csr): number {
+  let n = 0;
+  for (let u = 0; u < m.rows; u++) if (m.indptr[u + 1]! > m.indptr[u]!) n++;
+  return n;
+}
+
+/** Users with a test item and a training positive; a seeded spread sample of at most `max` of them. */
+export function pickEvalUsers(train: Csr, test: Csr, max: number): Int32Array {
+  const all: number[] = [];
+  for (let u = 0; u < test.rows; u++) {
+    if (test.indptr[u + 1]! > test.indptr[u]! && train.indptr[u + 1]! > train.indptr[u]!) all.push(u);
+  }
+  if (all.length <= max) return Int32Array.from(all);
+  // An even spread (every (n / max)-th user) keeps the sample deterministic and unbiased in user order.
+  const out = new Int32Array(max);
+  for (let i = 0; i < max; i++) out[i] = all[Math.floor((i * all.length) / max)]!;
+  return out;
+}
