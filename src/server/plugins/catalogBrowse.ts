@@ -68,10 +68,9 @@ export function trackView(c: Catalog, t: number): TrackView {
 export const catalogBrowsePlugin: FastifyPluginAsync<CatalogBrowseOptions> = async (app, { deps }) => {
   const catalog = deps.catalog;
   const search = new CatalogSearch(catalog);
-  // Built in the background (a chunk per event-loop turn) once the service is up; a search before then waits for it.
-  app.addHook('onReady', async () => {
-    void search.warm();
-  });
+  // Built on the first search, in the background (a chunk per event-loop turn) so feeds keep flowing meanwhile; that
+  // search waits for it. Not at start: at 8.2M tracks the build is tens of seconds of CPU every worker would spend
+  // while the feeds need it, whether or not anyone searches.
 
   app.get<{ Params: { trackId: string } }>(
     '/v1/tracks/:trackId',
