@@ -1,5 +1,5 @@
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
-import { twoSidedP } from './pairedTest.js';
+import { meanVariance, twoSidedP } from './pairedTest.js';
 
 /** A per-arm estimate: its value and the variance of that estimate (not of the unit values). */
 export interface ArmEstimate {
@@ -43,13 +43,8 @@ export function welchCompare(a: ArmEstimate, b: ArmEstimate, level = 0.95): Comp
 
 /** A mean over units as an ArmEstimate: value = mean, variance = s^2 / n. */
 export function meanEstimate(values: ArrayLike<number>): ArmEstimate {
-  const n = values.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += values[i]!;
-  const mean = n ? s / n : NaN;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i]! - mean) ** 2;
-  return { value: mean, variance: n > 1 ? ss / (n - 1) / n : NaN, n };
+  const { mean, variance, n } = meanVariance(values);
+  return { value: mean, variance: variance / n, n };
 }
 
 /**
