@@ -54,7 +54,7 @@ export interface Catalog {
    * Titles and artist names as flat UTF-8 tables plus the names changed since load (search indexes read the bytes
    * without decoding; optional: callers fall back to trackTitle/artistName).
    */
-  nameSources?(): { readonly trackTitles: NameSource; readonly artistNames: NameSource };
+  nameSources?(): { readonly trackTitles: NameSource; readonly artistNames: NameSource } | undefined;
   /**
    * Tracks added while serving (PUT /v1/tracks) that no model bundle has a vector for yet, newest first.
    * The cold-start source scores these on the fly. A catalog loaded from disk returns an empty array.

@@ -16,7 +16,6 @@ export type UpsertResult =
 /** Newest added tracks the cold-start source is offered (bounded so one request never scores an unbounded list). */
 export const MAX_RECENTLY_ADDED = 50_000;
 const DAY_MS = 86_400_000;
-const NO_TABLE = { offsets: new Uint32Array(1), blob: new Uint8Array(0) };
 /** Duration assumed for a track sent without one. */
 export const UNKNOWN_DURATION_MS = 210_000;
 
@@ -191,12 +190,11 @@ export class MutableCatalog implements Catalog {
   trackTitle(t: TrackIndex): string {
     return this.titles.get(t) ?? (t < this.base.trackCount ? this.base.trackTitle(t) : '');
   }
-  nameSources(): { trackTitles: NameSource; artistNames: NameSource } {
+  /** The base's tables with this catalog's renamed and added names; none when the base has no tables (CatalogSearch decodes then). */
+  nameSources(): { trackTitles: NameSource; artistNames: NameSource } | undefined {
     const base = this.base.nameSources?.();
-    if (base !== undefined) return { trackTitles: { table: base.trackTitles.table, changed: this.titles }, artistNames: { table: base.artistNames.table, changed: this.artistNames } };
-    // A hand-made base catalog (tests) has no tables: every name counts as changed.
-    const all = (count: number, name: (i: number) => string): NameSource => ({ table: NO_TABLE, changed: new Map(Array.from({ length: count }, (_, i) => [i, name(i)])) });
-    return { trackTitles: all(this.n, (t) => this.trackTitle(t as TrackIndex)), artistNames: all(this.artistN, (a) => this.artistName(a as ArtistIndex)) };
+    if (base === undefined) return undefined;
+    return { trackTitles: { table: base.trackTitles.table, changed: this.titles }, artistNames: { table: base.artistNames.table, changed: this.artistNames } };
   }
   artistName(a: ArtistIndex): string {
     return this.artistNames.get(a) ?? (a < this.base.artistCount ? this.base.artistName(a) : '');
