@@ -11,18 +11,11 @@
 import { Worker } from 'node:worker_threads';
 import { cpus } from 'node:os';
 import { Errors } from '../domain/errors.js';
+import { compactMatrix, scatterRows, type ConfidenceMatrix } from './compactAxes.js';
+import { woodburyPays } from './woodburySolve.js';
+import { invertSpdInPlace } from '../eval/cholesky.js';
 
-export interface ConfidenceMatrix {
-  readonly rows: number;
-  readonly cols: number;
-  readonly indptr: Int32Array | Uint32Array; // rows + 1
-  readonly indices: Int32Array; // column per entry
-  /**
-   * Confidence c per entry (>= 1 for a positive preference, typically 1 + alpha*log1p(w)).
-   * A negative value -c means preference 0 with confidence c (negative evidence, e.g. an early skip).
-   */
-  readonly confidence: Float32Array;
-}
+export type { ConfidenceMatrix } from './compactAxes.js';
 
 export interface AlsOptions {
   readonly factors: number;
@@ -42,6 +35,12 @@ export interface AlsProgress {
   readonly rowsTotal: number;
 }
 
+/** Warm start: factors of an earlier model in the same index space (rows x f, cols x f); zero rows = unknown. */
+export interface AlsInit {
+  readonly userFactors?: Float32Array | null;
+  readonly itemFactors?: Float32Array | null;
+}
+
 export interface AlsResult {
   readonly userFactors: Float32Array; // rows x factors
   readonly itemFactors: Float32Array; // cols x factors
@@ -55,7 +54,11 @@ const SOLVE_BLOCK = 2048;
 /** Worker message protocol (shared with alsWorker.ts). */
 export type AlsTask =
   | { readonly op: 'gram'; readonly side: 0 | 1; readonly chunk: number; readonly start: number; readonly end: number }
-  | { readonly op: 'solve'; readonly side: 0 | 1; readonly start: number; readonly end: number };
+  | { readonly op: 'zeta'; readonly side: 0 | 1; readonly start: number; readonly end: number }
+  | { readonly op: 'solve'; readonly side: 0 | 1; readonly start: number; readonly end: number; readonly woodbury: boolean };
+
+/** Rows with at most this many entries may be solved exactly by Woodbury (src/training/woodburySolve.ts). */
+export const WOODBURY_MAX_ENTRIES = 32;
 
 export interface AlsWorkerData {
   readonly factors: number;
@@ -66,6 +69,9 @@ export interface AlsWorkerData {
   readonly confidence: [SharedArrayBuffer, SharedArrayBuffer];
   readonly factorsBuf: [SharedArrayBuffer, SharedArrayBuffer];
   readonly gram: SharedArrayBuffer; // f x f float64, includes lambda I
+  readonly gramInv: SharedArrayBuffer; // its inverse (f x f float64), for the Woodbury solves
+  /** Per side: G^-1 y for every row of that side (float32 rows x f) when the OTHER side is solved by Woodbury; else empty. */
+  readonly zeta: [SharedArrayBuffer, SharedArrayBuffer];
   readonly partials: SharedArrayBuffer; // GRAM_CHUNKS x f x f float64
 }
 
@@ -124,14 +130,40 @@ function validate(m: ConfidenceMatrix, o: AlsOptions): void {
 
 /**
  * Trains implicit ALS. Rows (users) and columns (items) without any entry get zero vectors (they carry no
- * evidence; callers give cold items content-derived vectors instead).
+ * evidence; callers give cold items content-derived vectors instead) and are never iterated over: the solve
+ * runs on the compact matrix of non-empty rows and columns (src/training/compactAxes.ts). With `init`, every
+ * row that has a non-zero vector there starts from it (a warm start: a few iterations then suffice).
  */
 export async function trainAls(
   matrix: ConfidenceMatrix,
   opts: AlsOptions,
   onProgress?: (p: AlsProgress) => void,
+  init: AlsInit = {},
 ): Promise<AlsResult> {
   validate(matrix, opts);
+  const c = compactMatrix(matrix);
+  const f = opts.factors;
+  const res = await trainCompact(c.matrix, opts, onProgress, {
+    userFactors: init.userFactors ? gatherRows(init.userFactors, c.rowIds, f) : null,
+    itemFactors: init.itemFactors ? gatherRows(init.itemFactors, c.colIds, f) : null,
+  });
+  return { userFactors: scatterRows(res.userFactors, c.rowIds, matrix.rows, f), itemFactors: scatterRows(res.itemFactors, c.colIds, matrix.cols, f) };
+}
+
+/** Rows `ids` of an n x f matrix (rows past its end read as zero: the earlier model did not know them). */
+function gatherRows(src: Float32Array, ids: Int32Array, f: number): Float32Array {
+  const out = new Float32Array(ids.length * f);
+  const n = Math.floor(src.length / f);
+  for (let i = 0; i < ids.length; i++) if (ids[i]! < n) out.set(src.subarray(ids[i]! * f, (ids[i]! + 1) * f), i * f);
+  return out;
+}
+
+async function trainCompact(
+  matrix: ConfidenceMatrix,
+  opts: AlsOptions,
+  onProgress: ((p: AlsProgress) => void) | undefined,
+  init: AlsInit,
+): Promise<AlsResult> {
   const f = opts.factors;
   const t = transposeCsr(matrix);
   const nnz = matrix.indptr[matrix.rows] as number;
@@ -144,18 +176,33 @@ export async function trainAls(
     confidence: [shared(matrix.confidence.subarray(0, nnz), Float32Array, 4), shared(t.confidence, Float32Array, 4)],
     factorsBuf: [new SharedArrayBuffer(Math.max(4 * matrix.rows * f, 8)), new SharedArrayBuffer(Math.max(4 * matrix.cols * f, 8))],
     gram: new SharedArrayBuffer(8 * f * f),
+    gramInv: new SharedArrayBuffer(8 * f * f),
+    zeta: [new SharedArrayBuffer(8), new SharedArrayBuffer(8)],
     partials: new SharedArrayBuffer(8 * GRAM_CHUNKS * f * f),
   };
+  // Woodbury pays on a side when the f^2 it saves on that side's sparse rows outweighs computing G^-1 y for
+  // every row of the other side.
+  const woodbury = [0, 1].map((side) => {
+    const ip = side === 0 ? matrix.indptr : t.indptr;
+    let cheap = 0;
+    for (let r = 0; r < sizes[side]!; r++) if (woodburyPays((ip[r + 1] as number) - (ip[r] as number), f, opts.cgSteps, WOODBURY_MAX_ENTRIES)) cheap++;
+    return cheap * (opts.cgSteps + 1) > 2 * sizes[1 - side]!;
+  }) as [boolean, boolean];
+  for (const side of [0, 1] as const) if (woodbury[side]) data.zeta[1 - side] = new SharedArrayBuffer(Math.max(4 * sizes[1 - side]! * f, 8));
   const X = new Float32Array(data.factorsBuf[0]);
   const Y = new Float32Array(data.factorsBuf[1]);
-  // Same start as `implicit`: uniform [0, 0.01); rows without entries stay zero.
+  // Same start as `implicit`: uniform [0, 0.01), unless the warm start has a vector for the row.
   const rnd = sfc32(opts.seed);
   for (let side = 0; side < 2; side++) {
     const M = side === 0 ? X : Y;
-    const ip = new Int32Array(data.indptr[side]!);
+    const warm = (side === 0 ? init.userFactors : init.itemFactors) ?? null;
     for (let r = 0; r < sizes[side]!; r++) {
-      const has = (ip[r + 1] as number) > (ip[r] as number);
-      for (let k = 0; k < f; k++) M[r * f + k] = has ? rnd() * 0.01 : (rnd(), 0);
+      let known = false;
+      if (warm) for (let k = 0; k < f && !known; k++) known = warm[r * f + k] !== 0;
+      for (let k = 0; k < f; k++) {
+        const v = rnd() * 0.01;
+        M[r * f + k] = known ? warm![r * f + k]! : v;
+      }
     }
   }
 
@@ -180,9 +227,10 @@ export async function trainAls(
           for (let k = 0; k < f * f; k++) gram[k]! += partials[o + k]!;
         }
         for (let k = 0; k < f; k++) gram[k * f + k]! += opts.lambda;
+        if (woodbury[solveSide]) await prepareWoodbury(pool, data, other, n);
         const total = sizes[solveSide]!;
         const tasks: AlsTask[] = [];
-        for (let s = 0; s < total; s += SOLVE_BLOCK) tasks.push({ op: 'solve', side: solveSide, start: s, end: Math.min(total, s + SOLVE_BLOCK) });
+        for (let s = 0; s < total; s += SOLVE_BLOCK) tasks.push({ op: 'solve', side: solveSide, start: s, end: Math.min(total, s + SOLVE_BLOCK), woodbury: woodbury[solveSide] });
         let done = 0;
         await pool.runAll(tasks, (task) => {
           done += task.end - task.start;
@@ -193,8 +241,17 @@ export async function trainAls(
   } finally {
     await pool.close();
   }
-  // The factors stay in their SharedArrayBuffers (no copy: at 8.2M x 64 a copy would cost another 2.1 GB).
   return { userFactors: X, itemFactors: Y };
+}
+
+/** G^-1 (from the gram just summed) and z = G^-1 y for every row of the `other` side, for the Woodbury solves. */
+async function prepareWoodbury(pool: WorkerPool, data: AlsWorkerData, other: 0 | 1, rows: number): Promise<void> {
+  const inv = new Float64Array(data.gramInv);
+  inv.set(new Float64Array(data.gram));
+  invertSpdInPlace(inv, data.factors);
+  const tasks: AlsTask[] = [];
+  for (let s = 0; s < rows; s += 4 * SOLVE_BLOCK) tasks.push({ op: 'zeta', side: other, start: s, end: Math.min(rows, s + 4 * SOLVE_BLOCK) });
+  await pool.runAll(tasks, () => undefined);
 }
 
 /** A fixed set of workers pulling tasks from a queue; the result of a task never depends on which worker ran it. */

@@ -2,7 +2,8 @@
 // a few conjugate-gradient steps warm-started from the row's previous vector. Scratch buffers are
 // allocated once per worker; inner loops are plain indexed loops over flat arrays.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AlsTask, AlsWorkerData } from './als.js';
+import { WOODBURY_MAX_ENTRIES, type AlsTask, type AlsWorkerData } from './als.js';
+import { woodburyPays, woodburyScratch, woodburySolve } from './woodburySolve.js';
 
 const d = workerData as AlsWorkerData;
 const f = d.factors;
@@ -11,6 +12,9 @@ const indices = [new Int32Array(d.indices[0]), new Int32Array(d.indices[1])] as 
 const conf = [new Float32Array(d.confidence[0]), new Float32Array(d.confidence[1])] as const;
 const factors = [new Float32Array(d.factorsBuf[0]), new Float32Array(d.factorsBuf[1])] as const;
 const gram = new Float64Array(d.gram);
+const gramInv = new Float64Array(d.gramInv);
+const zeta = [new Float32Array(d.zeta[0]), new Float32Array(d.zeta[1])] as const;
+const wood = woodburyScratch(WOODBURY_MAX_ENTRIES, f);
 const partials = new Float64Array(d.partials);
 
 const x = new Float64Array(f);
@@ -51,7 +55,22 @@ function gramTimes(v: Float64Array, out: Float64Array): void {
   }
 }
 
-function solve(side: 0 | 1, start: number, end: number): void {
+/** zeta[side] rows [start, end) = G^-1 y (G^-1 symmetric). */
+function computeZeta(side: 0 | 1, start: number, end: number): void {
+  const M = factors[side];
+  const Z = zeta[side];
+  for (let row = start; row < end; row++) {
+    const o = row * f;
+    for (let a = 0; a < f; a++) {
+      let s = 0;
+      const ao = a * f;
+      for (let b = 0; b < f; b++) s += gramInv[ao + b]! * M[o + b]!;
+      Z[o + a] = s;
+    }
+  }
+}
+
+function solve(side: 0 | 1, start: number, end: number, useWoodbury: boolean): void {
   const X = factors[side];
   const Y = factors[(1 - side) as 0 | 1];
   const ip = indptr[side];
@@ -64,6 +83,11 @@ function solve(side: 0 | 1, start: number, end: number): void {
     const xo = u * f;
     if (s === e) {
       X.fill(0, xo, xo + f);
+      continue;
+    }
+    if (useWoodbury && woodburyPays(e - s, f, steps, WOODBURY_MAX_ENTRIES)) {
+      woodburySolve(ix, cf, s, e, Y, zeta[(1 - side) as 0 | 1], f, wood, x);
+      for (let k = 0; k < f; k++) X[xo + k] = x[k]!;
       continue;
     }
     for (let k = 0; k < f; k++) x[k] = X[xo + k]!;
@@ -117,6 +141,7 @@ function solve(side: 0 | 1, start: number, end: number): void {
 
 parentPort?.on('message', (task: AlsTask) => {
   if (task.op === 'gram') computeGram(task.side, task.chunk, task.start, task.end);
-  else solve(task.side, task.start, task.end);
+  else if (task.op === 'zeta') computeZeta(task.side, task.start, task.end);
+  else solve(task.side, task.start, task.end, task.woodbury);
   parentPort?.postMessage(0);
 });

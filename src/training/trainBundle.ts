@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openWorld, type World } from '../world/World.js';
 import { trainAls } from './als.js';
+import { readWarmStart } from './warmStart.js';
 import { buildConfidence, userRanges } from './confidence.js';
 import { buildCoListen } from './coListen.js';
 import { buildPopularity } from './popularity.js';
@@ -50,6 +51,11 @@ export interface TrainBundleOptions {
    * the newest sessions are exactly what the model should learn from (the ranker then has no held-out logs).
    */
   readonly holdOut?: boolean;
+  /**
+   * Start ALS from this earlier bundle's factors (src/training/warmStart.ts) instead of random; `iterations`
+   * then counts the iterations after that start. Null = from nothing.
+   */
+  readonly warmStartFrom?: string | null;
   /** Injected for tests: a world already open. */
   readonly world?: World;
 }
@@ -76,6 +82,8 @@ export interface BundleMeta {
   readonly index: Omit<IndexParams, 'bands'> & { readonly bands: readonly BandInfo[]; readonly buildSeconds: number };
   readonly coldStart: { readonly inputDim: number; readonly genreSlots: number; readonly featureMeans: number[]; readonly featureStds: number[]; readonly artistCount: number; readonly fitRows: number; readonly filled: number };
   readonly heldout: string;
+  /** The bundle version ALS started from (absent: trained from nothing). */
+  readonly warmStartFrom?: string;
   readonly stats: Record<string, number>;
 }
 
@@ -138,12 +146,15 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     stats.entries = conf.matrix.indptr[U] ?? 0;
     t = lap('confidence', t);
 
+    const warm = opts.warmStartFrom ? readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
+    if (warm) stats.warmStartUsersMatched = warm.usersMatched;
     const als = opts.reuseEmbeddingsFrom
       ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
       : await trainAls(
           conf.matrix,
           { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
           (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
+          warm ?? {},
         );
     t = lap('als', t);
     const itemFactors = als.itemFactors;
@@ -212,6 +223,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
         filled: cold.filled,
       },
       heldout: 'heldout.start.i32/heldout.end.i32: per user [start, end) indices into the world events of the held-out last session',
+      ...(warm ? { warmStartFrom: warm.fromVersion } : {}),
       stats,
     };
     writeJson(tmp, BUNDLE_FILES.meta, meta);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_TRAIN, trainBundle } from '../../training/trainBundle.js';
 import { DEFAULT_INDEX_PARAMS } from '../../retrieval/UsearchIndex.js';
+import { chooseWarmStart } from '../../training/chooseWarmStart.js';
 
 // `encore train --world DIR [--bundles DIR] ...`: builds a new model bundle version (see src/training/trainBundle.ts).
 export function registerTrain(program: Command): void {
@@ -23,6 +24,8 @@ export function registerTrain(program: Command): void {
     .option('--min-band <n>', 'vector index: fewest tracks in a band', String(DEFAULT_INDEX_PARAMS.minBandSize))
     .option('--max-band <n>', 'vector index: most tracks in a band (0 = no cap)', String(DEFAULT_INDEX_PARAMS.maxBandSize ?? 0))
     .option('--reuse-embeddings <dir>', 'take item/user factors from an earlier bundle (or crashed .tmp-*) of the same world instead of training ALS')
+    .option('--warm-start <from>', 'auto: start ALS from the current bundle in --bundles when it was trained on this world with the same --factors; off: from nothing; or a bundle directory', 'auto')
+    .option('--warm-iterations <n>', 'ALS iterations after a warm start', '3')
     .option('--events-log <url>', 'merge the service event log (e.g. lmdb://DIR or nats://HOST:PORT/STREAM) into the training history')
     .option('--no-hold-out', "train on every session (default: each listener's last session is held out for the ranker)")
     .option('--quiet', 'no progress bars')
@@ -32,11 +35,14 @@ export function registerTrain(program: Command): void {
         if (!Number.isFinite(v)) throw new Error(`--${k} must be a number`);
         return v;
       };
+      const warmStartFrom = await chooseWarmStart(String(o.warmStart), String(o.bundles), String(o.world), num('factors'));
+      if (warmStartFrom && o.quiet !== true) console.error(`encore train: warm start from ${warmStartFrom} (${num('warmIterations')} ALS iterations)`);
       const s = await trainBundle({
         worldDir: String(o.world),
         bundlesDir: String(o.bundles),
         factors: num('factors'),
-        iterations: num('iterations'),
+        iterations: warmStartFrom ? num('warmIterations') : num('iterations'),
+        warmStartFrom,
         lambda: num('lambda'),
         cgSteps: num('cgSteps'),
         seed: num('seed'),

@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "encore_mmap",
+      "sources": ["mmap.c"],
+      "cflags": ["-O2"]
+    }
+  ]
+}
