@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
 import { BUNDLE_FILES, readJson, readManifest, readTyped, readTypedAsync, sha256FileAsync, type BundleManifest } from './bundleFiles.js';
 import type { BundleMeta } from '../training/trainBundle.js';
-import { NORMS_FILE, ORDER_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
+import { GROUP_FILE, NORMS_FILE, ORDER_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
 import { Errors } from '../domain/errors.js';
 
 export interface LoadBundleOptions {
@@ -135,7 +135,9 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   const params = { ...meta.index, bands: meta.index.bands.length };
   const norms = await f32(NORMS_FILE, N);
   const order = await i32(ORDER_FILE);
-  const index: VectorIndex = await UsearchTrackIndex.openAsync(dir, meta.index.bands, dim, norms, itemFactors, N, params, order);
+  // Bundles since the trained/cold split record each track's group (older ones have one group of bands).
+  const cold = m.files[GROUP_FILE] ? await readTypedAsync(dir, m, GROUP_FILE, Uint8Array, verify) : null;
+  const index: VectorIndex = await UsearchTrackIndex.openAsync(dir, meta.index.bands, dim, norms, itemFactors, N, params, order, cold);
 
   return {
     version: m.bundleVersion,
@@ -167,5 +169,7 @@ export function openBundleIndex(dir: string, vectors: Float32Array | null = null
   const m = readManifest(dir);
   const meta = readJson<BundleMeta>(dir, m, BUNDLE_FILES.meta);
   const norms = readTyped(dir, m, NORMS_FILE, Float32Array, false);
-  return UsearchTrackIndex.open(dir, meta.index.bands, m.dim, norms, vectors, m.trackCount, { ...meta.index, bands: meta.index.bands.length });
+  const cold = m.files[GROUP_FILE] ? readTyped(dir, m, GROUP_FILE, Uint8Array, false) : null;
+  const order = vectors ? readTyped(dir, m, ORDER_FILE, Int32Array, false) : null;
+  return UsearchTrackIndex.open(dir, meta.index.bands, m.dim, norms, vectors, m.trackCount, { ...meta.index, bands: meta.index.bands.length }, order, cold);
 }

@@ -41,28 +41,22 @@ export interface BandInfo {
   readonly maxNorm: number;
   /** The band's tracks are order[start, start + size) of the norm order file. */
   readonly start: number;
+  /**
+   * 1: a band of cold-start (content) vectors, possibly carried over from an earlier bundle, whose tracks are
+   * served only while they are still cold (track-group.u8); absent or 0: trained vectors.
+   */
+  readonly group?: number;
 }
 
 /** Bands this small are scanned exactly (when the float32 vectors are at hand): cheaper than a k = 500 graph search. */
 export const EXACT_BAND_MAX = 4096;
 export const ORDER_FILE = 'track-norm-order.i32';
 
-export interface IndexBuildStats {
-  readonly seconds: number;
-  readonly bands: readonly BandInfo[];
-  /** Per-track vector norm (for merging band results without the float32 vectors). */
-  readonly norms: Float32Array;
-  /** Tracks by norm, longest first (bands are ranges of it). */
-  readonly order: Int32Array;
-}
-
 export const NORMS_FILE = 'track-norms.f32';
+/** Per track: 1 when its vector is a cold-start (content) vector, 0 when trained. */
+export const GROUP_FILE = 'track-group.u8';
 
-const ADD_BATCH = 65_536;
-
-export const bandFileName = (b: number): string => `tracks.b${b}.usearch`;
-
-type LoadedBand = { index: Index; maxNorm: number; size: number; start: number };
+type LoadedBand = { index: Index; maxNorm: number; size: number; start: number; group: number };
 
 function checkNorms(norms: Float32Array, trackCount: number): void {
   if (norms.length !== trackCount) throw Errors.bundleRejected(`index norms hold ${norms.length} tracks, expected ${trackCount}`);
@@ -80,10 +74,10 @@ function viewBand(dir: string, band: BandInfo, dim: number, params: IndexParams)
   }
   if (index.size() !== band.size) throw Errors.bundleRejected(`index band ${band.file} holds ${index.size()} vectors, expected ${band.size}`);
   if (index.dimensions() !== dim) throw Errors.bundleRejected(`index band ${band.file} has ${index.dimensions()} dimensions, expected ${dim}`);
-  return { index, maxNorm: band.maxNorm, size: band.size, start: band.start };
+  return { index, maxNorm: band.maxNorm, size: band.size, start: band.start, group: band.group ?? 0 };
 }
 
-function newIndex(dim: number, p: IndexParams): Index {
+export function newIndex(dim: number, p: IndexParams): Index {
   return new usearch.Index({
     dimensions: dim,
     metric: usearch.MetricKind.Cos,
@@ -93,85 +87,6 @@ function newIndex(dim: number, p: IndexParams): Index {
     expansion_search: p.expansionSearch,
     multi: false,
   });
-}
-
-/** Track order by vector norm, longest first (ties: lower index first), and the norms. */
-export function normOrder(vectors: Float32Array, n: number, dim: number): { order: Int32Array; norms: Float32Array } {
-  const norms = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const o = i * dim;
-    for (let k = 0; k < dim; k++) s += vectors[o + k]! * vectors[o + k]!;
-    norms[i] = Math.sqrt(s);
-  }
-  // Sort float64 keys (negated norm rounded to float32, then index) instead of a comparator: 8.2M entries.
-  const keys = new Float64Array(n);
-  const scale = 2 ** 24;
-  let max = 0;
-  for (let i = 0; i < n; i++) max = Math.max(max, norms[i]!);
-  const q = max > 0 ? 2 ** 26 / max : 1; // quantise norms to 26 bits so key = level * 2^24 + index stays exact
-  for (let i = 0; i < n; i++) keys[i] = Math.floor((max - norms[i]!) * q) * scale + i;
-  keys.sort();
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = keys[i]! % scale;
-  return { order, norms };
-}
-
-/** Builds the banded index over rows [0, n) of `vectors` into `dir` (one file per band). */
-export function buildTrackIndex(
-  vectors: Float32Array,
-  n: number,
-  dim: number,
-  dir: string,
-  params: IndexParams,
-  threads: number,
-  onProgress?: (done: number, total: number) => void,
-): IndexBuildStats {
-  if (n >= 2 ** 24) throw Errors.badRequest(`index: ${n} tracks exceed the 2^24 supported by the norm sort`);
-  const t0 = performance.now();
-  const { order, norms } = normOrder(vectors, n, dim);
-  // Geometric bands from the longest vectors down (norms are heavy-tailed: the top 1 % of tracks hold almost
-  // every top-500 answer, so the top needs narrow bands and the short tail can share one).
-  const minBand = params.minBandSize > 0 ? params.minBandSize : Math.max(1000, Math.ceil(n / 4096));
-  const cuts = [0];
-  while (cuts[cuts.length - 1]! < n) {
-    const lo = cuts[cuts.length - 1]!;
-    let hi = n;
-    if (cuts.length < params.bands) {
-      const floor = norms[order[lo]!]! / Math.max(1.0001, params.bandRatio);
-      hi = lo;
-      while (hi < n && norms[order[hi]!]! >= floor) hi++;
-      hi = Math.min(n, Math.max(hi, lo + minBand));
-      const cap = params.maxBandSize ?? 0;
-      if (cap > 0) hi = Math.min(hi, lo + Math.max(cap, minBand));
-    }
-    cuts.push(hi);
-  }
-  const B = cuts.length - 1;
-  const batch = new Float32Array(ADD_BATCH * dim);
-  const keys = new BigUint64Array(ADD_BATCH);
-  const bands: BandInfo[] = [];
-  let done = 0;
-  for (let b = 0; b < B; b++) {
-    const lo = cuts[b]!;
-    const hi = cuts[b + 1]!;
-    const index = newIndex(dim, params);
-    for (let start = lo; start < hi; start += ADD_BATCH) {
-      const count = Math.min(ADD_BATCH, hi - start);
-      for (let i = 0; i < count; i++) {
-        const t = order[start + i]!;
-        batch.set(vectors.subarray(t * dim, (t + 1) * dim), i * dim);
-        keys[i] = BigInt(t);
-      }
-      index.add(count === ADD_BATCH ? keys : keys.subarray(0, count), count === ADD_BATCH ? batch : batch.subarray(0, count * dim), threads);
-      done += count;
-      onProgress?.(done, n);
-    }
-    const file = bandFileName(b);
-    index.save(`${dir}/${file}`);
-    bands.push({ file, size: hi - lo, maxNorm: hi > lo ? norms[order[lo]!]! : 0, start: lo });
-  }
-  return { seconds: (performance.now() - t0) / 1000, bands, norms, order };
 }
 
 /**
@@ -190,15 +105,14 @@ export class UsearchTrackIndex implements VectorIndex {
   private readonly exact: ReadonlyArray<{ readonly tracks: Int32Array; readonly vecs: Float32Array } | null>;
 
   private constructor(
-    private readonly bands: ReadonlyArray<{ readonly index: Index; readonly maxNorm: number; readonly size: number; readonly start: number }>,
+    private readonly bands: readonly LoadedBand[],
     private readonly order: Int32Array | null,
     readonly dim: number,
     private readonly norms: Float32Array,
     private readonly vectors: Float32Array | null,
+    private readonly cold: Uint8Array | null,
   ) {
-    let s = 0;
-    for (const b of bands) s += b.size;
-    this.size = s;
+    this.size = norms.length;
     // Small top bands are scanned exactly from contiguous copies of their vectors (cache-friendly, ~10k tracks).
     this.exact = bands.map((b) => {
       if (!vectors || !order || b.size > EXACT_BAND_MAX) return null;
@@ -221,10 +135,11 @@ export class UsearchTrackIndex implements VectorIndex {
     trackCount: number,
     params: IndexParams = DEFAULT_INDEX_PARAMS,
     order: Int32Array | null = null,
+    cold: Uint8Array | null = null,
   ): UsearchTrackIndex {
     checkNorms(norms, trackCount);
     const loaded = bands.map((band) => viewBand(dir, band, dim, params));
-    return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order);
+    return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold);
   }
 
   /** As open(), yielding to the event loop between bands (each band's view is a synchronous native call). */
@@ -237,6 +152,7 @@ export class UsearchTrackIndex implements VectorIndex {
     trackCount: number,
     params: IndexParams = DEFAULT_INDEX_PARAMS,
     order: Int32Array | null = null,
+    cold: Uint8Array | null = null,
   ): Promise<UsearchTrackIndex> {
     checkNorms(norms, trackCount);
     const loaded: LoadedBand[] = [];
@@ -244,7 +160,7 @@ export class UsearchTrackIndex implements VectorIndex {
       await new Promise<void>((resolve) => setImmediate(resolve));
       loaded.push(viewBand(dir, band, dim, params));
     }
-    return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order);
+    return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold);
   }
 
   private static assemble(
@@ -254,12 +170,19 @@ export class UsearchTrackIndex implements VectorIndex {
     vectors: Float32Array | null,
     trackCount: number,
     order: Int32Array | null,
+    cold: Uint8Array | null,
   ): UsearchTrackIndex {
+    // Carried-over cold bands may still hold tracks that have since been trained (skipped at search), so an
+    // index may hold more vectors than there are tracks, never fewer.
     let total = 0;
     for (const band of loaded) total += band.size;
-    if (total !== trackCount) throw Errors.bundleRejected(`index holds ${total} vectors, expected ${trackCount}`);
-    if (order && order.length !== trackCount) throw Errors.bundleRejected(`index order holds ${order.length} tracks, expected ${trackCount}`);
-    return new UsearchTrackIndex(loaded, order, dim, norms, vectors);
+    if (total < trackCount) throw Errors.bundleRejected(`index holds ${total} vectors, expected at least ${trackCount}`);
+    if (total > trackCount && !cold) throw Errors.bundleRejected(`index holds ${total} vectors, expected ${trackCount}`);
+    if (order && order.length !== total) throw Errors.bundleRejected(`index order holds ${order.length} tracks, expected ${total}`);
+    if (cold && cold.length !== trackCount) throw Errors.bundleRejected(`${GROUP_FILE} holds ${cold.length} tracks, expected ${trackCount}`);
+    // Search visits bands from the longest vectors down (the early stop below relies on it).
+    const sorted = loaded.slice().sort((a, b) => b.maxNorm - a.maxNorm || a.start - b.start);
+    return new UsearchTrackIndex(sorted, order, dim, norms, vectors, cold);
   }
 
   search(query: Float32Array, k: number): VectorHits {
@@ -283,7 +206,9 @@ export class UsearchTrackIndex implements VectorIndex {
       if (ex) {
         // Small (top) band: exact scan, no graph.
         const vecs = ex.vecs;
+        const carried = band.group === 1 ? this.cold : null;
         for (let i = 0; i < band.size; i++) {
+          if (carried && carried[ex.tracks[i]!] !== 1) continue;
           let s = 0;
           const o = i * dim;
           for (let d = 0; d < dim; d++) s += vecs[o + d]! * q[d]!;
@@ -299,8 +224,10 @@ export class UsearchTrackIndex implements VectorIndex {
         continue;
       }
       const m = band.index.search(q, Math.min(kk, band.size), 1);
+      const carried = band.group === 1 ? this.cold : null;
       for (let i = 0; i < m.keys.length; i++) {
         const t = Number(m.keys[i]);
+        if (carried && carried[t] !== 1) continue; // trained since this cold band was built: its trained vector is elsewhere
         // Band cosine (i8) x |q| x |y|: merging bands this way avoids a random read of every hit's float32
         // vector; only the final k are re-scored exactly (below).
         ct[n] = t;

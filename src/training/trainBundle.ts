@@ -22,7 +22,9 @@ import { buildArtistNewest } from './artistNewest.js';
 import { buildUserRecent } from './userRecent.js';
 import { fitColdStart } from './coldStartFit.js';
 import { trainRanker } from './ranker.js';
-import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, ORDER_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
+import { DEFAULT_INDEX_PARAMS, GROUP_FILE, NORMS_FILE, ORDER_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
+import { buildTrackIndex } from '../retrieval/buildTrackIndex.js';
+import { carryColdBands } from './carryColdBands.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
 import { phaseProgress } from './progress.js';
 import { mergeEventLogIntoWorld } from '../storage/mergeEventLog.js';
@@ -168,6 +170,12 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     const cold = fitColdStart(catalog, itemFactors, dim, conf.positiveUsers, trained);
     stats.coldStartFitRows = cold.fitRows;
     stats.coldStartFilled = cold.filled;
+    // Cold-start tracks get bands of their own; a warm retrain keeps the vectors of tracks still cold, so the
+    // previous bundle's cold bands carry over unchanged.
+    const coldMask = new Uint8Array(N);
+    for (let i = 0; i < N; i++) coldMask[i] = trained[i] === 1 ? 0 : 1;
+    const carry = warm && opts.warmStartFrom ? carryColdBands(opts.warmStartFrom, itemFactors, coldMask, dim) : null;
+    if (carry) stats.coldVectorsKept = carry.keep;
     t = lap('coldStart', t);
 
     writeTyped(tmp, BUNDLE_FILES.itemFactors, itemFactors);
@@ -200,9 +208,15 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     writeTyped(tmp, BUNDLE_FILES.heldoutEnd, ranges.end);
     t = lap('tables', t);
 
-    const idx = buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total));
+    const idx = buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total), {
+      cold: coldMask,
+      carry: carry?.bands ?? null,
+    });
+    stats.indexVectorsBuilt = idx.indexed;
+    stats.indexVectorsCarried = idx.carried;
     writeTyped(tmp, NORMS_FILE, idx.norms);
     writeTyped(tmp, ORDER_FILE, idx.order);
+    writeTyped(tmp, GROUP_FILE, coldMask);
     t = lap('index', t);
     bar.stop();
 

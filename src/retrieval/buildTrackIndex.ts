@@ -1,0 +1,170 @@
+// Builds the banded track index (searched by src/retrieval/UsearchIndex.ts): tracks sorted by vector norm
+// and cut into norm bands, one usearch (HNSW, cosine, i8) index per band.
+//
+// Two groups: trained tracks (ALS vectors) and cold-start tracks (content vectors) get bands of their own.
+// A warm retrain keeps every still-cold track's vector, so the cold bands of the previous bundle stay valid
+// and are carried over as hard links instead of being rebuilt (at full scale 5.2M of 8.2M tracks are cold):
+// only the trained tracks, and tracks that turned cold or are new, are indexed again. A carried band may
+// hold tracks trained since; search skips those (their trained vector is in a trained band).
+import fs from 'node:fs';
+import path from 'node:path';
+import { Errors } from '../domain/errors.js';
+import { newIndex, type BandInfo, type IndexParams } from './UsearchIndex.js';
+
+export interface IndexBuildStats {
+  readonly seconds: number;
+  readonly bands: readonly BandInfo[];
+  /** Per-track vector norm (for merging band results without the float32 vectors). */
+  readonly norms: Float32Array;
+  /** The tracks of every band, band after band (each band is a range of it). */
+  readonly order: Int32Array;
+  /** Vectors added to new bands (the rest were carried over). */
+  readonly indexed: number;
+  readonly carried: number;
+}
+
+/** Cold bands of an earlier bundle to reuse. */
+export interface CarriedBands {
+  readonly dir: string;
+  readonly bands: readonly BandInfo[];
+  readonly order: Int32Array;
+}
+
+export interface IndexLayout {
+  /** Per track: 1 = cold-start vector (own bands), 0 = trained. Null: one group. */
+  readonly cold: Uint8Array | null;
+  /** Carry these cold bands over; every track they hold that is still cold must keep its vector. */
+  readonly carry: CarriedBands | null;
+}
+
+const ADD_BATCH = 65_536;
+
+export const bandFileName = (b: number): string => `tracks.b${b}.usearch`;
+
+export function vectorNorms(vectors: Float32Array, n: number, dim: number): Float32Array {
+  const norms = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * dim;
+    for (let k = 0; k < dim; k++) s += vectors[o + k]! * vectors[o + k]!;
+    norms[i] = Math.sqrt(s);
+  }
+  return norms;
+}
+
+/** `tracks` by norm, longest first (ties: lower index first). */
+export function sortByNorm(norms: Float32Array, tracks: Int32Array): Int32Array {
+  // Sort float64 keys (norm level, then index) instead of a comparator: up to 8.2M entries.
+  const scale = 2 ** 24;
+  let max = 0;
+  for (let i = 0; i < tracks.length; i++) max = Math.max(max, norms[tracks[i]!]!);
+  const q = max > 0 ? 2 ** 26 / max : 1; // quantise norms to 26 bits so key = level * 2^24 + index stays exact
+  const keys = new Float64Array(tracks.length);
+  for (let i = 0; i < tracks.length; i++) keys[i] = Math.floor((max - norms[tracks[i]!]!) * q) * scale + tracks[i]!;
+  keys.sort();
+  const out = new Int32Array(tracks.length);
+  for (let i = 0; i < keys.length; i++) out[i] = keys[i]! % scale;
+  return out;
+}
+
+/** Band cuts over tracks sorted by norm: geometric (bandRatio), at least minBand, at most maxBandSize. */
+function cutBands(sorted: Int32Array, norms: Float32Array, params: IndexParams, maxBands: number, minBand: number): number[] {
+  const n = sorted.length;
+  const cuts = [0];
+  while (cuts[cuts.length - 1]! < n) {
+    const lo = cuts[cuts.length - 1]!;
+    let hi = n;
+    if (cuts.length < maxBands) {
+      const floor = norms[sorted[lo]!]! / Math.max(1.0001, params.bandRatio);
+      hi = lo;
+      while (hi < n && norms[sorted[hi]!]! >= floor) hi++;
+      hi = Math.min(n, Math.max(hi, lo + minBand));
+      const cap = params.maxBandSize ?? 0;
+      if (cap > 0) hi = Math.min(hi, lo + Math.max(cap, minBand));
+    }
+    cuts.push(hi);
+  }
+  return cuts;
+}
+
+/** Builds the index over rows [0, n) of `vectors` into `dir` (one file per band). */
+export function buildTrackIndex(
+  vectors: Float32Array,
+  n: number,
+  dim: number,
+  dir: string,
+  params: IndexParams,
+  threads: number,
+  onProgress?: (done: number, total: number) => void,
+  layout: IndexLayout = { cold: null, carry: null },
+): IndexBuildStats {
+  if (n >= 2 ** 24) throw Errors.badRequest(`index: ${n} tracks exceed the 2^24 supported by the norm sort`);
+  const t0 = performance.now();
+  const norms = vectorNorms(vectors, n, dim);
+  const cold = layout.cold;
+  const carried = new Uint8Array(n); // 1: in a carried band and still cold
+  if (layout.carry && cold) for (const t of layout.carry.order) if (t < n && cold[t] === 1) carried[t] = 1;
+  const pick = (want: (t: number) => boolean): Int32Array => {
+    let c = 0;
+    for (let t = 0; t < n; t++) if (want(t)) c++;
+    const out = new Int32Array(c);
+    for (let t = 0, w = 0; t < n; t++) if (want(t)) out[w++] = t;
+    return out;
+  };
+  const trained = sortByNorm(norms, pick((t) => !cold || cold[t] !== 1));
+  const freshCold = cold ? sortByNorm(norms, pick((t) => cold[t] === 1 && carried[t] === 0)) : new Int32Array(0);
+  const total = trained.length + freshCold.length;
+  const minBand = params.minBandSize > 0 ? params.minBandSize : Math.max(1000, Math.ceil(n / 4096));
+  const bands: BandInfo[] = [];
+  const parts: Int32Array[] = [];
+  let start = 0;
+  let done = 0;
+  const batch = new Float32Array(ADD_BATCH * dim);
+  const keys = new BigUint64Array(ADD_BATCH);
+  const buildGroup = (sorted: Int32Array, group: number, maxBands: number): void => {
+    const cuts = cutBands(sorted, norms, params, maxBands, minBand);
+    for (let b = 0; b + 1 < cuts.length; b++) {
+      const lo = cuts[b]!;
+      const hi = cuts[b + 1]!;
+      const index = newIndex(dim, params);
+      for (let s = lo; s < hi; s += ADD_BATCH) {
+        const count = Math.min(ADD_BATCH, hi - s);
+        for (let i = 0; i < count; i++) {
+          const t = sorted[s + i]!;
+          batch.set(vectors.subarray(t * dim, (t + 1) * dim), i * dim);
+          keys[i] = BigInt(t);
+        }
+        index.add(count === ADD_BATCH ? keys : keys.subarray(0, count), count === ADD_BATCH ? batch : batch.subarray(0, count * dim), threads);
+        done += count;
+        onProgress?.(done, total);
+      }
+      const file = bandFileName(bands.length);
+      index.save(path.join(dir, file));
+      bands.push({ file, size: hi - lo, maxNorm: norms[sorted[lo]!]!, start, ...(group ? { group } : {}) });
+      parts.push(sorted.subarray(lo, hi));
+      start += hi - lo;
+    }
+  };
+  buildGroup(trained, 0, params.bands);
+  if (layout.carry && cold) {
+    for (const band of layout.carry.bands) {
+      if ((band.group ?? 0) !== 1) continue;
+      const file = bandFileName(bands.length);
+      fs.linkSync(path.join(layout.carry.dir, band.file), path.join(dir, file));
+      const members = layout.carry.order.subarray(band.start, band.start + band.size);
+      let maxNorm = band.maxNorm;
+      for (const t of members) if (t < n && carried[t] === 1) maxNorm = Math.max(maxNorm, norms[t]!);
+      bands.push({ file, size: band.size, maxNorm, start, group: 1 });
+      parts.push(members);
+      start += band.size;
+    }
+  }
+  if (freshCold.length > 0) buildGroup(freshCold, 1, Math.max(2, Math.ceil(params.bands / 2)));
+  const order = new Int32Array(start);
+  let w = 0;
+  for (const p of parts) {
+    order.set(p, w);
+    w += p.length;
+  }
+  return { seconds: (performance.now() - t0) / 1000, bands, norms, order, indexed: done, carried: start - done };
+}
