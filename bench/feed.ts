@@ -17,6 +17,7 @@ import { mulberry32 } from '../src/rerank/rng.js';
 import { openLoop, type OpenLoopResult } from './loadgen/openLoop.js';
 import { percentiles, StageStats } from './loadgen/stats.js';
 import { servicePeakRss, startService, stopService } from './loadgen/service.js';
+import { columnsOf } from '../src/world/columnReader.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,8 +48,8 @@ async function main(): Promise<void> {
   const users = manifest.counts.users;
   const tracks = manifest.counts.tracks;
   // The world's own ids (a generated world's t…/u…, an imported world's originals), never built from numbers.
-  const userIds = IdDictionary.read(path.resolve(world), USER_FILES.ids, manifest.files);
-  const trackIds = IdDictionary.read(path.resolve(world), CATALOG_FILES.trackIds, manifest.files);
+  const userIds = IdDictionary.read(columnsOf(path.resolve(world), manifest.files), USER_FILES.ids);
+  const trackIds = IdDictionary.read(columnsOf(path.resolve(world), manifest.files), CATALOG_FILES.trackIds);
 
   const cpus = os.cpus();
   const machine = `${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average before the run ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared machine)`;
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-bench-feed-'));
   // The limiter is not what this measures (one load generator address); checksums were verified when the bundle was
   // written and are checked at load by the swap benchmark, so the start here checks sizes only.
-  const { proc, ready } = await startService(world, bundles, workers, tmp, 0, { args: ['--rate-limit', '0', '--verify-bundles', 'sizes'] });
+  const { proc, ready } = await startService(world, bundles, workers, tmp, 0, { args: ['--rate-limit', '0', '--verify-bundles', 'sizes', '--verify-world', 'sizes'] });
   console.log(`service: ${workers} process(es), model ${ready.modelVersion}, ${ready.trackCount} tracks, opened in ${ready.openSeconds.toFixed(1)} s, port ${ready.port}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const rnd = mulberry32(20261125);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IdDictionary } from '../src/catalog/IdDictionary.js';
+import { columnsOf } from '../src/world/columnReader.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: number): number => {
@@ -30,7 +31,7 @@ function measure(label: string, idOf: (i: number) => string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ids-'));
   const files = {};
   built.save(dir, 'ids', files);
-  const d = IdDictionary.read(dir, 'ids', files);
+  const d = IdDictionary.read(columnsOf(dir, files), 'ids');
   fs.rmSync(dir, { recursive: true, force: true });
   // lookups of known ids (strings made beforehand so their creation is not timed)
   const probes = Array.from({ length: 1000 }, (_, k) => idOf((k * 7919) % COUNT));

@@ -7,6 +7,7 @@ import { IdDictionary, idDictionaryFiles } from '../src/catalog/IdDictionary.js'
 import { MAX_ID_BYTES, idProblem, isValidId, trackId } from '../src/domain/ids.js';
 import { mulberry32 } from '../src/rerank/rng.js';
 import type { ColumnSpec } from '../src/world/format.js';
+import { columnsOf } from '../src/world/columnReader.js';
 import { tempDir } from './world/helpers.js';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
@@ -176,18 +177,18 @@ test('IdDictionary: save and read round-trip through a directory and its files m
     assert.equal(fs.statSync(path.join(dir, f.utf8)).size, files[f.utf8]!.length);
     assert.ok(IdDictionary.isListed('ids/track', files));
     assert.ok(!IdDictionary.isListed('ids/user', files));
-    const read = IdDictionary.read(dir, 'ids/track', files);
+    const read = IdDictionary.read(columnsOf(dir, files), 'ids/track');
     assertHolds(read, IDS, 'read back');
     assertAbsent(read, IDS);
     // an empty dictionary round-trips too
     IdDictionary.create().save(dir, 'ids/none', files);
-    const none = IdDictionary.read(dir, 'ids/none', files);
+    const none = IdDictionary.read(columnsOf(dir, files), 'ids/none');
     assert.equal(none.size, 0);
     assert.equal(none.indexOf('x'), -1);
     // a file the manifest does not list, or a truncated one, is a coded error
-    assert.throws(() => IdDictionary.read(dir, 'ids/user', files), (e: { code?: string }) => e.code === 'ENC_FORMAT');
+    assert.throws(() => IdDictionary.read(columnsOf(dir, files), 'ids/user'), (e: { code?: string }) => e.code === 'ENC_FORMAT');
     fs.truncateSync(path.join(dir, f.hash), 8);
-    assert.throws(() => IdDictionary.read(dir, 'ids/track', files), (e: { code?: string; message?: string }) => e.code === 'ENC_FORMAT' && e.message!.includes('track.hash'));
+    assert.throws(() => IdDictionary.read(columnsOf(dir, files), 'ids/track'), (e: { code?: string; message?: string }) => e.code === 'ENC_FORMAT' && e.message!.includes('track.hash'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -200,7 +201,7 @@ test('IdDictionary: ids added after a read go to an overlay; earlier indices nev
     const base = IDS.slice(0, 60_000);
     const later = IDS.slice(60_000);
     IdDictionary.of(base).save(dir, 'ids/track', files);
-    const d = IdDictionary.read(dir, 'ids/track', files);
+    const d = IdDictionary.read(columnsOf(dir, files), 'ids/track');
     for (let k = 0; k < later.length; k++) {
       const r = d.add(later[k]!);
       if (!r.isNew || r.index !== base.length + k) assert.fail(`overlay add ${k}: ${JSON.stringify(r)}`);
@@ -212,11 +213,11 @@ test('IdDictionary: ids added after a read go to an overlay; earlier indices nev
     // saved again, the overlay is merged into one table with the same indices
     const files2: Record<string, ColumnSpec> = {};
     d.save(dir, 'ids/track2', files2);
-    const again = IdDictionary.read(dir, 'ids/track2', files2);
+    const again = IdDictionary.read(columnsOf(dir, files2), 'ids/track2');
     assertHolds(again, IDS, 'merged and read back');
     assert.deepEqual(again.add('one more'), { index: IDS.length, isNew: true });
     // the first files are untouched by the overlay
-    assertHolds(IdDictionary.read(dir, 'ids/track', files), base, 'original files');
+    assertHolds(IdDictionary.read(columnsOf(dir, files), 'ids/track'), base, 'original files');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,9 @@ import type { AlbumIndex, ArtistIndex, TrackIndex } from '../domain/ids.js';
 import { Errors } from '../domain/errors.js';
 import { IdDictionary } from './IdDictionary.js';
 import { MarketSets } from './MarketSets.js';
-import { StringTable, WORLD_FORMAT, WORLD_FORMAT_VERSION, readColumn, readManifest, type WorldManifest } from '../world/format.js';
+import { StringTable, WORLD_FORMAT, WORLD_FORMAT_VERSION, readManifest, type ColumnSource, type WorldManifest } from '../world/format.js';
+import { columnsOf, type VerifyOptions } from '../world/columnReader.js';
+import { warnIfUnsealed, type IntegrityOptions } from '../world/worldIntegrity.js';
 
 /** Relative paths of the catalog's files inside a world directory. */
 export const CATALOG_FILES = {
@@ -50,22 +52,31 @@ export function readWorldManifest(dir: string): WorldManifest {
   return readManifest<WorldManifest>(path.join(dir, 'manifest.json'), WORLD_FORMAT, WORLD_FORMAT_VERSION);
 }
 
-/** Loads the catalog of a world directory (written by `encore world` or `encore import`). */
-export function loadCatalog(dir: string, manifest: WorldManifest = readWorldManifest(dir)): ColumnarCatalog {
-  const f = manifest.files;
+/**
+ * Loads the catalog of a world directory (written by `encore world` or `encore import`), checking every file's
+ * size and (by default) sha256 against the manifest.
+ */
+export function loadCatalog(dir: string, manifest: WorldManifest = readWorldManifest(dir), opts: VerifyOptions & IntegrityOptions = {}): ColumnarCatalog {
+  warnIfUnsealed(dir, manifest, opts);
+  return catalogFrom(columnsOf(dir, manifest.files, opts), manifest);
+}
+
+/** The catalog from columns already located (and checked as they are read) by `src`. */
+export function catalogFrom(src: ColumnSource, manifest: WorldManifest): ColumnarCatalog {
+  const dir = src.dir;
   const n = manifest.counts.tracks;
   const dim = manifest.featureNames.length;
   const columns: CatalogColumns = {
-    artist: readColumn(dir, CATALOG_FILES.artist, f, 'int32'),
-    album: readColumn(dir, CATALOG_FILES.album, f, 'int32'),
-    genre: readColumn(dir, CATALOG_FILES.genre, f, 'uint16'),
-    releaseDay: readColumn(dir, CATALOG_FILES.releaseDay, f, 'int32'),
-    durationMs: readColumn(dir, CATALOG_FILES.durationMs, f, 'int32'),
-    explicit: readColumn(dir, CATALOG_FILES.explicit, f, 'uint8'),
-    marketSet: readColumn(dir, CATALOG_FILES.marketSet, f, 'uint32'),
-    popularity: readColumn(dir, CATALOG_FILES.popularity, f, 'float32'),
-    features: readColumn(dir, CATALOG_FILES.features, f, 'float32'),
-    albumArtist: readColumn(dir, CATALOG_FILES.albumArtist, f, 'int32'),
+    artist: src.column(CATALOG_FILES.artist, 'int32'),
+    album: src.column(CATALOG_FILES.album, 'int32'),
+    genre: src.column(CATALOG_FILES.genre, 'uint16'),
+    releaseDay: src.column(CATALOG_FILES.releaseDay, 'int32'),
+    durationMs: src.column(CATALOG_FILES.durationMs, 'int32'),
+    explicit: src.column(CATALOG_FILES.explicit, 'uint8'),
+    marketSet: src.column(CATALOG_FILES.marketSet, 'uint32'),
+    popularity: src.column(CATALOG_FILES.popularity, 'float32'),
+    features: src.column(CATALOG_FILES.features, 'float32'),
+    albumArtist: src.column(CATALOG_FILES.albumArtist, 'int32'),
   };
   const perTrack: [string, number][] = [
     ['artist', columns.artist.length], ['album', columns.album.length], ['genre', columns.genre.length],
@@ -74,22 +85,22 @@ export function loadCatalog(dir: string, manifest: WorldManifest = readWorldMani
   ];
   for (const [name, len] of perTrack) if (len !== n) throw Errors.formatMismatch(path.join(dir, 'catalog', name), `${len} rows, manifest says ${n} tracks`);
   if (columns.albumArtist.length !== manifest.counts.albums) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.albumArtist), `${columns.albumArtist.length} albums, manifest says ${manifest.counts.albums}`);
-  const albumReleaseDay = readColumn(dir, CATALOG_FILES.albumReleaseDay, f, 'int32');
-  const artistGenre = readColumn(dir, CATALOG_FILES.artistGenre, f, 'uint16');
-  const artistMarket = readColumn(dir, CATALOG_FILES.artistMarket, f, 'uint8');
-  const titles = StringTable.read(dir, CATALOG_FILES.trackTitle, f);
-  const artistNames = StringTable.read(dir, CATALOG_FILES.artistName, f);
-  const albumTitles = StringTable.read(dir, CATALOG_FILES.albumTitle, f);
+  const albumReleaseDay = src.column(CATALOG_FILES.albumReleaseDay, 'int32');
+  const artistGenre = src.column(CATALOG_FILES.artistGenre, 'uint16');
+  const artistMarket = src.column(CATALOG_FILES.artistMarket, 'uint8');
+  const titles = StringTable.read(src, CATALOG_FILES.trackTitle);
+  const artistNames = StringTable.read(src, CATALOG_FILES.artistName);
+  const albumTitles = StringTable.read(src, CATALOG_FILES.albumTitle);
   if (titles.count !== n) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.trackTitle), `${titles.count} titles for ${n} tracks`);
   if (artistNames.count !== manifest.counts.artists || artistGenre.length !== manifest.counts.artists) {
     throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.artistName), `artist tables disagree with manifest (${manifest.counts.artists} artists)`);
   }
   if (albumTitles.count !== manifest.counts.albums) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.albumTitle), `${albumTitles.count} titles for ${manifest.counts.albums} albums`);
-  const marketSets = new MarketSets(readColumn(dir, CATALOG_FILES.marketSets, f, 'uint32'));
+  const marketSets = new MarketSets(src.column(CATALOG_FILES.marketSets, 'uint32'));
   for (let t = 0; t < n; t++) if (columns.marketSet[t]! >= marketSets.count) throw Errors.formatMismatch(path.join(dir, CATALOG_FILES.marketSet), `track ${t}: availability set ${columns.marketSet[t]} of ${marketSets.count}`);
-  const trackIds = IdDictionary.read(dir, CATALOG_FILES.trackIds, f);
-  const artistIds = IdDictionary.read(dir, CATALOG_FILES.artistIds, f);
-  const albumIds = IdDictionary.read(dir, CATALOG_FILES.albumIds, f);
+  const trackIds = IdDictionary.read(src, CATALOG_FILES.trackIds);
+  const artistIds = IdDictionary.read(src, CATALOG_FILES.artistIds);
+  const albumIds = IdDictionary.read(src, CATALOG_FILES.albumIds);
   for (const [what, d, count] of [['track', trackIds, n], ['artist', artistIds, manifest.counts.artists], ['album', albumIds, manifest.counts.albums]] as const) {
     if (d.size !== count) throw Errors.formatMismatch(path.join(dir, 'ids', what), `${d.size} ids for ${count} ${what}s`);
   }

@@ -11,7 +11,7 @@
 // Indices are only ever appended, never reused or renumbered.
 import { Errors } from '../domain/errors.js';
 import { MAX_ID_BYTES } from '../domain/ids.js';
-import { readColumn, writeColumn, type ColumnSpec } from '../world/format.js';
+import { writeColumn, type ColumnSource, type ColumnSpec } from '../world/format.js';
 
 const EMPTY = -1;
 const FNV_OFFSET = 0x811c9dc5;
@@ -135,13 +135,13 @@ export class IdDictionary {
     return d;
   }
 
-  /** Loads a dictionary written by save(), checking sizes against the manifest's file list. */
-  static read(dir: string, name: string, files: Readonly<Record<string, ColumnSpec>>): IdDictionary {
+  /** Loads a dictionary written by save() from `src` (which checks sizes and checksums against the manifest). */
+  static read(src: ColumnSource, name: string): IdDictionary {
     const f = idDictionaryFiles(name);
-    const offsets = readColumn(dir, f.offsets, files, 'uint32');
-    const bytes = readColumn(dir, f.utf8, files, 'uint8');
-    const slots = readColumn(dir, f.hash, files, 'int32');
-    return IdDictionary.fromArrays(offsets, bytes, slots, `${dir}/${name}`);
+    const offsets = src.column(f.offsets, 'uint32');
+    const bytes = src.column(f.utf8, 'uint8');
+    const slots = src.column(f.hash, 'int32');
+    return IdDictionary.fromArrays(offsets, bytes, slots, `${src.dir}/${name}`);
   }
 
   /** A dictionary over arrays read by the caller (the bundle loader reads and checksums them itself). */

@@ -11,6 +11,7 @@ import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
 import { registerOpe } from './commands/ope.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerSealWorld } from './commands/sealWorld.js';
 
 const program = new Command();
 program.name('encore').description('Encore music recommender: world generation, training, serving, evaluation');
@@ -24,6 +25,7 @@ registerEval(program);
 registerExperiment(program);
 registerOpe(program);
 registerSimulate(program);
+registerSealWorld(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const e = err as { code?: string; message?: string };

@@ -12,7 +12,7 @@ import { profilesFromUsers } from '../pipeline/UserProfiles.js';
 import { FsBundleStore } from '../storage/FsBundleStore.js';
 import { Redis } from 'ioredis';
 import { attachCatalogChanges, openEventLog, openListenerState, parseRedisUrl } from '../storage/open.js';
-import { openWorld } from '../world/World.js';
+import { openWorldAsync } from '../world/World.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from './app.js';
 import type { AuthConfig } from './plugins/auth.js';
@@ -37,6 +37,8 @@ export interface ServiceOptions {
   readonly pageKey?: string;
   /** `full` (default): every bundle file's sha256 is checked at load; `sizes`: sizes only (faster start). */
   readonly verifyBundles?: 'full' | 'sizes';
+  /** `full` (default): every world file's sha256 is checked at start; `sizes`: sizes only (faster start). */
+  readonly verifyWorld?: 'full' | 'sizes';
   /** API keys, limits and load shedding; `encore serve` always passes them. Absent: none (tests). */
   readonly security?: ServiceSecurity;
 }
@@ -85,7 +87,8 @@ export async function openService(o: ServiceOptions): Promise<Service> {
   for (const [flag, dir] of [['--world', o.worldDir], ['--bundles', o.bundlesDir]] as const) {
     if (!fs.existsSync(dir)) throw new Error(`${flag} ${dir} does not exist`);
   }
-  const world = openWorld(path.resolve(o.worldDir));
+  // A truncated or bit-flipped world file is refused here (ENC_FORMAT naming the file): the service does not start.
+  const world = await openWorldAsync(path.resolve(o.worldDir), { verify: o.verifyWorld ?? 'full', warn: (m) => o.logger.warn(m) });
   const catalog = new MutableCatalog(world.catalog);
   const store = new FsBundleStore(path.resolve(o.bundlesDir));
   const bundles = await BundleHolder.open(store, {

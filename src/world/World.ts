@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog } from '../catalog/Catalog.js';
 import { IdDictionary } from '../catalog/IdDictionary.js';
-import { loadCatalog, readWorldManifest } from '../catalog/ColumnarCatalog.js';
+import { catalogFrom, readWorldManifest } from '../catalog/ColumnarCatalog.js';
 import { Errors } from '../domain/errors.js';
 import { MARKETS } from '../domain/markets.js';
-import { WORLD_FORMAT, WORLD_FORMAT_VERSION, readColumn, writeJson, type ColumnSpec, type WorldManifest } from './format.js';
+import { WORLD_FORMAT, WORLD_FORMAT_VERSION, writeJson, type ColumnSource, type ColumnSpec, type WorldManifest } from './format.js';
+import { columnsOf, preloadColumns, type VerifyOptions } from './columnReader.js';
+import { warnIfUnsealed, type IntegrityOptions } from './worldIntegrity.js';
 import { generateCatalog, type Progress } from './generateCatalog.js';
 import { EVENT_FILES, generateHistory } from './generateHistory.js';
 import { USER_FILES, generateUsers } from './generateUsers.js';
@@ -146,29 +148,57 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Opens a world directory: validates the format version and every column's length against the manifest. */
-export function openWorld(dir: string): World {
+export interface OpenWorldOptions extends VerifyOptions, IntegrityOptions {}
+
+/**
+ * Opens a world directory: validates the format version, every file's size and (unless `verify: 'sizes'`) its
+ * sha256 against the manifest, and every column's length. Synchronous reads: for tools and training jobs.
+ */
+export function openWorld(dir: string, opts: OpenWorldOptions = {}): World {
   const abs = path.resolve(dir);
   const manifest = readWorldManifest(abs);
-  const catalog = loadCatalog(abs, manifest);
-  const f = manifest.files;
+  warnIfUnsealed(abs, manifest, opts);
+  return assembleWorld(manifest, columnsOf(abs, manifest.files, opts));
+}
+
+/**
+ * openWorld for a serving process: every file is read and checked with chunked asynchronous reads first (a
+ * full-scale world is several GB), so timers and sockets keep being served while it loads.
+ */
+export async function openWorldAsync(dir: string, opts: OpenWorldOptions = {}): Promise<World> {
+  const abs = path.resolve(dir);
+  const manifest = readWorldManifest(abs);
+  warnIfUnsealed(abs, manifest, opts);
+  return assembleWorld(manifest, await preloadColumns(abs, manifest.files, opts));
+}
+
+function assembleWorld(manifest: WorldManifest, src: ColumnSource): World {
+  const abs = src.dir;
+  const catalog = catalogFrom(src, manifest);
   const U = manifest.counts.users;
   const users: WorldUsers = {
     count: U,
-    market: readColumn(abs, USER_FILES.market, f, 'uint8'),
-    explicitOk: readColumn(abs, USER_FILES.explicitOk, f, 'uint8'),
-    signupDay: readColumn(abs, USER_FILES.signupDay, f, 'int32'),
-    ids: IdDictionary.read(abs, USER_FILES.ids, f),
+    market: src.column(USER_FILES.market, 'uint8'),
+    explicitOk: src.column(USER_FILES.explicitOk, 'uint8'),
+    signupDay: src.column(USER_FILES.signupDay, 'int32'),
+    ids: IdDictionary.read(src, USER_FILES.ids),
   };
   if (users.ids.size !== U || users.market.length !== U || users.explicitOk.length !== U || users.signupDay.length !== U) throw Errors.formatMismatch(path.join(abs, 'users'), `listener columns disagree with manifest (${U} listeners)`);
+  const events = assembleEvents(manifest, src, U);
+  return { dir: abs, manifest, catalog, users, events };
+}
+
+function assembleEvents(manifest: WorldManifest, src: ColumnSource, U: number): WorldEvents {
+  const abs = src.dir;
+  const f = manifest.files;
   const E = manifest.counts.events;
-  const user = readColumn(abs, EVENT_FILES.user, f, 'int32');
-  const track = readColumn(abs, EVENT_FILES.track, f, 'int32');
-  const timestampMs = readColumn(abs, EVENT_FILES.timestampMs, f, 'float64');
-  const type = readColumn(abs, EVENT_FILES.type, f, 'uint8');
-  const positionMs = readColumn(abs, EVENT_FILES.positionMs, f, 'int32');
-  const session = readColumn(abs, EVENT_FILES.session, f, 'int32');
-  const weight = f[EVENT_FILES.weight] ? readColumn(abs, EVENT_FILES.weight, f, 'float32') : null;
+  const user = src.column(EVENT_FILES.user, 'int32');
+  const track = src.column(EVENT_FILES.track, 'int32');
+  const timestampMs = src.column(EVENT_FILES.timestampMs, 'float64');
+  const type = src.column(EVENT_FILES.type, 'uint8');
+  const positionMs = src.column(EVENT_FILES.positionMs, 'int32');
+  const session = src.column(EVENT_FILES.session, 'int32');
+  const weight = f[EVENT_FILES.weight] ? src.column(EVENT_FILES.weight, 'float32') : null;
   for (const col of [user, track, timestampMs, type, positionMs, session, ...(weight ? [weight] : [])]) {
     if (col.length !== E) throw Errors.formatMismatch(path.join(abs, 'events'), `event column has ${col.length} rows, manifest says ${E}`);
   }
@@ -180,11 +210,5 @@ export function openWorld(dir: string): World {
     userStart[u + 1]!++;
   }
   for (let u = 0; u < U; u++) userStart[u + 1]! += userStart[u]!;
-  return {
-    dir: abs,
-    manifest,
-    catalog,
-    users,
-    events: { count: E, user, track, timestampMs, type, positionMs, session, weight, userStart },
-  };
+  return { count: E, user, track, timestampMs, type, positionMs, session, weight, userStart };
 }

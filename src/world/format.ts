@@ -1,10 +1,12 @@
 // On-disk world format (documented in docs/formats.md): a directory with manifest.json and one little-endian
-// binary file per column. Node has no mmap, so readers fs.readSync each file straight into a preallocated typed array.
+// binary file per column, each listed in the manifest with its size and sha256. Writers are here; readers
+// (which check sizes and checksums) are in columnReader.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Genre } from '../catalog/Catalog.js';
 import { Errors } from '../domain/errors.js';
+import { HashingFileWriter } from './HashingFileWriter.js';
 
 export const WORLD_FORMAT = 'encore-world';
 /** 2: id dictionaries (ids/), availability sets instead of a 16-market bitmask, any market list. */
@@ -16,6 +18,18 @@ export type DType = 'int32' | 'uint32' | 'uint16' | 'int16' | 'uint8' | 'float32
 export interface ColumnSpec {
   readonly dtype: DType;
   readonly length: number;
+  /** The file's size in bytes (= length × size of dtype). Absent only in worlds written before checksums. */
+  readonly bytes?: number;
+  /** sha256 of the file's bytes, hex. Absent only in worlds written before checksums (see docs/formats.md). */
+  readonly sha256?: string;
+}
+
+/** Where a loader gets a manifest's columns from: files read on demand, or files already read and checked. */
+export interface ColumnSource {
+  readonly dir: string;
+  readonly files: Readonly<Record<string, ColumnSpec>>;
+  /** Column `rel` as a fresh typed array; its size (and checksum, unless verifying sizes only) already checked. */
+  column<D extends DType>(rel: string, dtype: D): ArrayOf<D>;
 }
 
 export interface WorldManifest {
@@ -44,7 +58,7 @@ export interface WorldManifest {
 
 export type TypedArray = Int32Array | Uint32Array | Uint16Array | Int16Array | Uint8Array | Float32Array | Float64Array;
 
-const CTORS = {
+export const CTORS = {
   int32: Int32Array,
   uint32: Uint32Array,
   uint16: Uint16Array,
@@ -56,6 +70,11 @@ const CTORS = {
 type CtorMap = typeof CTORS;
 export type ArrayOf<D extends DType> = InstanceType<CtorMap[D]>;
 
+/** The byte size of `length` values of `dtype`. */
+export function byteSize(dtype: DType, length: number): number {
+  return length * CTORS[dtype].BYTES_PER_ELEMENT;
+}
+
 export function dtypeOf(a: TypedArray): DType {
   if (a instanceof Int32Array) return 'int32';
   if (a instanceof Uint32Array) return 'uint32';
@@ -66,61 +85,21 @@ export function dtypeOf(a: TypedArray): DType {
   return 'float64';
 }
 
-function assertLittleEndian(): void {
+export function assertLittleEndian(): void {
   if (os.endianness() !== 'LE') throw Errors.formatMismatch('world', 'the binary format is little-endian; this machine is big-endian');
 }
 
-const CHUNK = 1 << 26; // write at most 64 MiB per writeSync call
-
-function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let off = 0; off < bytes.length; ) {
-    const n = fs.writeSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off));
-    off += n;
-  }
-}
-
-/** Writes a typed array as one little-endian column file and records it in `files`. */
+/** Writes a typed array as one little-endian column file and records it (size and sha256) in `files`. */
 export function writeColumn(dir: string, rel: string, a: TypedArray, files: Record<string, ColumnSpec>): void {
   assertLittleEndian();
-  const file = path.join(dir, rel);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'w');
+  const w = new HashingFileWriter(path.join(dir, rel));
   try {
-    writeAll(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  } finally {
-    fs.closeSync(fd);
-  }
-  files[rel] = { dtype: dtypeOf(a), length: a.length };
-}
-
-/** Reads a column listed in a manifest into a fresh typed array, checking the file size against the manifest. */
-export function readColumn<D extends DType>(dir: string, rel: string, files: Readonly<Record<string, ColumnSpec>>, dtype: D): ArrayOf<D> {
-  assertLittleEndian();
-  const spec = files[rel];
-  if (!spec) throw Errors.formatMismatch(path.join(dir, rel), 'not listed in manifest');
-  if (spec.dtype !== dtype) throw Errors.formatMismatch(path.join(dir, rel), `dtype ${spec.dtype}, expected ${dtype}`);
-  const Ctor = CTORS[dtype];
-  const arr = new Ctor(spec.length) as ArrayOf<D>;
-  const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
-  const file = path.join(dir, rel);
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
+    w.write(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   } catch (e) {
-    throw Errors.formatMismatch(file, `cannot open: ${(e as Error).message}`);
+    w.abandon();
+    throw e;
   }
-  try {
-    const size = fs.fstatSync(fd).size;
-    if (size !== bytes.length) throw Errors.formatMismatch(file, `size ${size} bytes, manifest says ${spec.length} x ${dtype} = ${bytes.length}`);
-    for (let off = 0; off < bytes.length; ) {
-      const n = fs.readSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off), off);
-      if (n === 0) throw Errors.formatMismatch(file, 'unexpected end of file');
-      off += n;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return arr;
+  files[rel] = { dtype: dtypeOf(a), length: a.length, ...w.close() };
 }
 
 /**
@@ -131,18 +110,16 @@ export class ColumnStream<D extends DType> {
   readonly buf: ArrayOf<D>;
   private fill = 0;
   private total = 0;
-  private readonly fd: number;
+  private readonly out: HashingFileWriter;
 
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly rel: string,
     private readonly dtype: D,
     chunk = 1 << 20,
   ) {
     assertLittleEndian();
-    const file = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'w');
+    this.out = new HashingFileWriter(path.join(dir, rel));
     this.buf = new CTORS[dtype](chunk) as ArrayOf<D>;
   }
 
@@ -158,16 +135,14 @@ export class ColumnStream<D extends DType> {
   private flush(): void {
     if (this.fill === 0) return;
     const b = this.buf;
-    writeAll(this.fd, new Uint8Array(b.buffer, b.byteOffset, this.fill * b.BYTES_PER_ELEMENT));
+    this.out.write(new Uint8Array(b.buffer, b.byteOffset, this.fill * b.BYTES_PER_ELEMENT));
     this.total += this.fill;
     this.fill = 0;
   }
 
   close(files: Record<string, ColumnSpec>): void {
     this.flush();
-    fs.closeSync(this.fd);
-    files[this.rel] = { dtype: this.dtype, length: this.total };
-    void this.dir;
+    files[this.rel] = { dtype: this.dtype, length: this.total, ...this.out.close() };
   }
 }
 
@@ -220,11 +195,11 @@ export class StringTable {
     readonly blob: Buffer,
   ) {}
 
-  static read(dir: string, name: string, files: Readonly<Record<string, ColumnSpec>>): StringTable {
-    const offsets = readColumn(dir, `${name}.offsets`, files, 'uint32');
-    const bytes = readColumn(dir, `${name}.utf8`, files, 'uint8');
+  static read(src: ColumnSource, name: string): StringTable {
+    const offsets = src.column(`${name}.offsets`, 'uint32');
+    const bytes = src.column(`${name}.utf8`, 'uint8');
     const last = offsets.length > 0 ? offsets[offsets.length - 1]! : 0;
-    if (last !== bytes.length) throw Errors.formatMismatch(path.join(dir, name), `offsets end at ${last}, blob has ${bytes.length} bytes`);
+    if (last !== bytes.length) throw Errors.formatMismatch(path.join(src.dir, name), `offsets end at ${last}, blob has ${bytes.length} bytes`);
     return new StringTable(offsets, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 

@@ -4,7 +4,8 @@
 import path from 'node:path';
 import type { Catalog, CatalogColumns } from '../catalog/Catalog.js';
 import { FEATURE_DIM, FEATURE_HIGH, FEATURE_LOW } from './genres.js';
-import { TRUTH_FORMAT, TRUTH_FORMAT_VERSION, readColumn, readManifest, type ColumnSpec } from './format.js';
+import { TRUTH_FORMAT, TRUTH_FORMAT_VERSION, readManifest, type ColumnSpec } from './format.js';
+import { columnsOf } from './columnReader.js';
 
 /** Taste mixture components per listener (unused slots: genre -1, weight 0). */
 export const TASTE_SLOTS = 4;
@@ -70,17 +71,17 @@ export interface TruthCatalogView {
 /** Reads DIR/truth/ (written by `encore world`; imported worlds have no truth). */
 export function openTruth(dir: string, catalog: Pick<Catalog, 'genres'>): Truth {
   const m = readManifest<TruthManifest>(path.join(dir, 'truth', 'manifest.json'), TRUTH_FORMAT, TRUTH_FORMAT_VERSION);
-  const f = m.files;
+  const src = columnsOf(dir, m.files); // sizes and sha256 (truth files written before checksums: sizes only)
   const genreParent = new Int16Array(catalog.genres.length);
   for (const g of catalog.genres) genreParent[g.id] = g.parent;
   return {
     userCount: m.users,
-    tasteGenre: readColumn(dir, TRUTH_FILES.tasteGenre, f, 'int16'),
-    tasteWeight: readColumn(dir, TRUTH_FILES.tasteWeight, f, 'float32'),
-    favArtist: readColumn(dir, TRUTH_FILES.favArtist, f, 'int32'),
-    contentPref: readColumn(dir, TRUTH_FILES.contentPref, f, 'float32'),
-    niche: readColumn(dir, TRUTH_FILES.niche, f, 'uint8'),
-    bias: readColumn(dir, TRUTH_FILES.bias, f, 'float32'),
+    tasteGenre: src.column(TRUTH_FILES.tasteGenre, 'int16'),
+    tasteWeight: src.column(TRUTH_FILES.tasteWeight, 'float32'),
+    favArtist: src.column(TRUTH_FILES.favArtist, 'int32'),
+    contentPref: src.column(TRUTH_FILES.contentPref, 'float32'),
+    niche: src.column(TRUTH_FILES.niche, 'uint8'),
+    bias: src.column(TRUTH_FILES.bias, 'float32'),
     genreParent,
   };
 }

@@ -1,5 +1,8 @@
 // Damaged files are refused at load with a clear message, and a serving process keeps the bundle it has:
-// a truncated or bit-flipped bundle (sha256 of every file, checked by default), a truncated catalog column.
+// a truncated or bit-flipped bundle (sha256 of every file, checked by default), a truncated or bit-flipped
+// catalog column (the world manifest lists every file's size and sha256: the service does not start on it).
+// The fast versions of the world checks are in test/world/integrity.test.ts; a damaged LMDB event log in
+// test/security/storageFaults.test.ts.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -75,8 +78,26 @@ test('a truncated catalog column is refused at load with the file and the sizes'
     const file = path.join(copy, 'catalog', 'artist.bin');
     fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
     assert.throws(() => openWorld(copy), (err: Error) => {
-      assert.match(err.message, /artist\.bin: size \d+ bytes, manifest says/);
+      assert.match(err.message, /artist\.bin: size \d+ bytes, manifest says .*truncated/);
       record({ fault: 'truncated catalog column', refused: 1, message: err.message.slice(0, 160) });
+      return true;
+    });
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+});
+
+test('a bit-flipped catalog column is refused at load with the file and the checksum; the service does not start', { skip }, async () => {
+  const f = await fixture();
+  const copy = `${f.world.dir}-flipped`;
+  fs.cpSync(f.world.dir, copy, { recursive: true });
+  try {
+    flipByte(path.join(copy, 'catalog', 'features.bin'), 40_000);
+    const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+    await assert.rejects(openService({ worldDir: copy, bundlesDir: f.bundlesDir, stateUrl: 'memory://', eventsUrl: 'memory://', logger }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'ENC_FORMAT');
+      assert.match(err.message, /catalog\/features\.bin: checksum mismatch: sha256 [0-9a-f]+, manifest says [0-9a-f]+: the file is damaged/);
+      record({ fault: 'bit-flipped catalog column', refused: 1, message: err.message.slice(0, 160) });
       return true;
     });
   } finally {

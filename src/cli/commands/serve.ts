@@ -30,6 +30,7 @@ export interface ServeFlags {
   maxInFlight?: number;
   queueDeadlineMs?: number;
   verifyBundles?: string;
+  verifyWorld?: string;
   /** Set by `encore start` only (127.0.0.1, embedded): the key the page at / uses. */
   pageKey?: string;
   /** JSON file declaring experiments: [{ "surface": "home", "name": ..., "variants": [...] }] (src/experiments/declare.ts). */
@@ -78,6 +79,7 @@ export async function serve(o: ServeFlags): Promise<void> {
     return;
   }
   if (o.verifyBundles !== undefined && o.verifyBundles !== 'full' && o.verifyBundles !== 'sizes') throw Errors.badRequest(`--verify-bundles must be full or sizes, got "${o.verifyBundles}"`);
+  if (o.verifyWorld !== undefined && o.verifyWorld !== 'full' && o.verifyWorld !== 'sizes') throw Errors.badRequest(`--verify-world must be full or sizes, got "${o.verifyWorld}"`);
   if (o.experiment) declareExperimentsFile(o.experiment);
   const started = performance.now();
   const service = await openService({
@@ -91,6 +93,7 @@ export async function serve(o: ServeFlags): Promise<void> {
     logRequests: o.log,
     security: security(o),
     verifyBundles: o.verifyBundles === 'sizes' ? 'sizes' : 'full',
+    verifyWorld: o.verifyWorld === 'sizes' ? 'sizes' : 'full',
   });
   // A deep accept queue (capped by net.core.somaxconn): past capacity a client's new connection waits to be
   // shed with a 503 instead of its SYN being dropped and retried a second or three later.
@@ -129,6 +132,7 @@ export function registerServe(program: Command): void {
     .option('--log', 'log every request', false)
     .option('--workers <n>', 'processes sharing the port (each loads world and bundle)', int, 1)
     .option('--verify-bundles <mode>', 'full: check every bundle file\'s sha256 at load; sizes: sizes only (faster start)', 'full')
+    .option('--verify-world <mode>', 'full: check every world file\'s sha256 at start; sizes: sizes only (faster start)', 'full')
     .option('--api-keys-file <file...>', 'API key files: one "secret:scope+scope" a line (besides ENCORE_API_KEYS)')
     .option('--reads <mode>', 'open: feeds need no key; keyed: they need a key with the feed scope', 'open')
     .option('--rate-limit <n>', 'requests per minute per API key (per address without one); 0: off', int, DEFAULT_LIMITS.ratePerWindow)

@@ -1,9 +1,9 @@
 // Growable columns for the streaming catalog import: row counts are unknown until the file ends, so columns grow
 // by doubling (amortised O(1) a row, one typed array each, no JS object per row) and are written as views.
-import fs from 'node:fs';
 import path from 'node:path';
 import { Errors } from '../../domain/errors.js';
 import { writeColumn, type ColumnSpec, type TypedArray } from '../format.js';
+import { HashingFileWriter } from '../HashingFileWriter.js';
 
 type Ctor<A extends TypedArray> = new (n: number) => A;
 
@@ -78,15 +78,13 @@ export class StringTableBuilder {
   private readonly buf = Buffer.allocUnsafe(BLOB_CHUNK);
   private fill = 0;
   private bytes = 0;
-  private readonly fd: number;
+  private readonly out: HashingFileWriter;
 
   constructor(
     private readonly dir: string,
     private readonly name: string,
   ) {
-    const file = path.join(dir, `${name}.utf8`);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'w');
+    this.out = new HashingFileWriter(path.join(dir, `${name}.utf8`));
     this.offsets.push(0);
   }
 
@@ -99,7 +97,7 @@ export class StringTableBuilder {
     let n: number;
     if (4 * s.length > BLOB_CHUNK) {
       const b = Buffer.from(s, 'utf8');
-      fs.writeSync(this.fd, b);
+      this.out.write(b);
       n = b.length;
     } else {
       n = this.buf.write(s, this.fill, 'utf8');
@@ -111,24 +109,19 @@ export class StringTableBuilder {
   }
 
   private flush(): void {
-    for (let off = 0; off < this.fill; ) off += fs.writeSync(this.fd, this.buf, off, this.fill - off);
+    this.out.write(this.buf.subarray(0, this.fill));
     this.fill = 0;
   }
 
   close(files: Record<string, ColumnSpec>): void {
     this.flush();
-    fs.closeSync(this.fd);
-    files[`${this.name}.utf8`] = { dtype: 'uint8', length: this.bytes };
+    files[`${this.name}.utf8`] = { dtype: 'uint8', length: this.bytes, ...this.out.close() };
     writeColumn(this.dir, `${this.name}.offsets`, this.offsets.view(), files);
     this.offsets.release();
   }
 
   /** Closes the file without listing it (the import was aborted; the caller removes the directory). */
   abandon(): void {
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      /* already closed */
-    }
+    this.out.abandon();
   }
 }
