@@ -12,6 +12,9 @@ export const OVERFETCH_MIN = 200;
 export const MAX_K = 8000;
 const EXPLAIN_WITH = 10;
 
+/** How many hits AnnSource first asks the index for, given its limit. */
+export const annQueryK = (limit: number): number => Math.max(OVERFETCH_MIN, 2 * limit);
+
 export class AnnSource implements CandidateSource {
   readonly name = 'AnnSource';
 
@@ -27,7 +30,7 @@ export class AnnSource implements CandidateSource {
     let norm = 0;
     for (let d = 0; d < dim && d < query.length; d++) norm += query[d]! * query[d]!;
     if (norm < 1e-12) return emptyBatch(this.name);
-    let k = Math.min(b.index.size, Math.max(OVERFETCH_MIN, 2 * limit));
+    let k = Math.min(b.index.size, annQueryK(limit));
     const tracks = new Int32Array(limit);
     const scores = new Float32Array(limit);
     let count: number;
