@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Errors } from '../domain/errors.js';
-import { mapFile } from './mappedFile.js';
+import { MAP_AT_LEAST, mapFile, sha256Mapped } from './mappedFile.js';
 
 export const BUNDLE_FORMAT = 'encore-bundle';
 /** 2: the listeners' id dictionary (user-ids.*) names the rows of user-factors. */
@@ -190,9 +190,6 @@ export async function readTypedAsync<T extends Typed>(dir: string, manifest: Bun
   return new (C as unknown as new (b: ArrayBufferLike, o: number, n: number) => T)(raw.buffer, raw.byteOffset, entry.bytes / C.BYTES_PER_ELEMENT);
 }
 
-/** Files this large are memory-mapped when the addon is there (smaller ones are cheaper to read). */
-const MAP_AT_LEAST = 1 << 20;
-
 /**
  * The file memory-mapped (shared between processes, no copy), its size checked and, when `verify`, its sha256
  * computed over the mapping chunk by chunk with a yield to the event loop in between (this also pages it in).
@@ -208,19 +205,9 @@ async function mapChecked(file: string, name: string, entry: BundleFileEntry, ve
   if (ab === null) return readChecked(file, name, entry, verify);
   const bytes = new Uint8Array(ab);
   if (bytes.length !== entry.bytes) throw Errors.bundleRejected(`${name}: ${bytes.length} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
-  if (verify) {
-    const h = createHash('sha256');
-    for (let off = 0; off < bytes.length; off += MAP_HASH_CHUNK) {
-      h.update(bytes.subarray(off, Math.min(bytes.length, off + MAP_HASH_CHUNK)));
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    if (h.digest('hex') !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
-  }
+  if (verify && (await sha256Mapped(bytes)) !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
   return bytes;
 }
-
-/** 4 MiB of a mapping hashed per turn of the event loop: a few ms each, page faults included. */
-const MAP_HASH_CHUNK = 1 << 22;
 
 /** The file read into a fresh buffer in chunks on the libuv pool, sha256 updated chunk by chunk. */
 async function readChecked(file: string, name: string, entry: BundleFileEntry, verify: boolean): Promise<Uint8Array> {

@@ -7,10 +7,11 @@
 //   - preloadColumns: every listed file read and checked first with chunked asynchronous reads (the service),
 //     so a multi-GB world does not hold the event loop for more than one chunk's hashing at a time.
 // Node has no mmap: either way each file lands straight in a preallocated typed array.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Errors } from '../domain/errors.js';
+import { MAP_AT_LEAST, mapFile, sha256Mapped } from '../model/mappedFile.js';
 import { CTORS, assertLittleEndian, byteSize, type ArrayOf, type ColumnSource, type ColumnSpec, type DType } from './format.js';
 
 export type VerifyMode = 'full' | 'sizes';
@@ -50,9 +51,8 @@ function checkSize(file: string, size: number, spec: ColumnSpec, bytes: number):
   if (size !== bytes) throw Errors.formatMismatch(file, `size ${size} bytes, manifest says ${spec.length} x ${spec.dtype} = ${bytes} (truncated or overwritten)`);
 }
 
-function checkDigest(file: string, h: Hash | null, spec: ColumnSpec): void {
-  if (h === null || spec.sha256 === undefined) return;
-  const got = h.digest('hex');
+function checkDigest(file: string, got: string | null, spec: ColumnSpec): void {
+  if (got === null || spec.sha256 === undefined) return;
   if (got !== spec.sha256) {
     throw Errors.formatMismatch(file, `checksum mismatch: sha256 ${got}, manifest says ${spec.sha256}: the file is damaged. Restore the world from a backup, or regenerate / re-import it`);
   }
@@ -81,7 +81,7 @@ function readInto(dir: string, rel: string, spec: ColumnSpec, bytes: Uint8Array,
       h?.update(bytes.subarray(off, off + n));
       off += n;
     }
-    checkDigest(file, h, spec);
+    checkDigest(file, h ? h.digest('hex') : null, spec);
   } finally {
     fs.closeSync(fd);
   }
@@ -112,7 +112,32 @@ export function columnsOf(dir: string, files: Files, opts: VerifyOptions = {}): 
 /** Reads one file through a single fd, one 4 MiB chunk per await: hashing a chunk holds the loop ~2-3 ms. */
 const ASYNC_CHUNK = 1 << 22;
 
+/**
+ * Large files are memory-mapped when the native addon is there (src/model/mappedFile.ts): the service's
+ * worker processes then share one copy of the world in the page cache; a column written to later (live
+ * catalog changes) copies only the pages it touches. Null: read it instead.
+ */
+async function mapFileAsync(dir: string, rel: string, spec: ColumnSpec, bytes: number, verify: boolean): Promise<Buffer | null> {
+  const file = path.join(dir, rel);
+  if (bytes < MAP_AT_LEAST) return null;
+  let ab: ArrayBuffer | null;
+  try {
+    ab = mapFile(file);
+  } catch (e) {
+    throw Errors.formatMismatch(file, `cannot map: ${(e as Error).message}`);
+  }
+  if (ab === null) return null;
+  checkSize(file, ab.byteLength, spec, bytes);
+  const buf = Buffer.from(ab);
+  if (verify && spec.sha256 !== undefined) {
+    checkDigest(file, await sha256Mapped(buf), spec);
+  }
+  return buf;
+}
+
 async function readFileAsync(dir: string, rel: string, spec: ColumnSpec, bytes: number, verify: boolean): Promise<Buffer> {
+  const mapped = await mapFileAsync(dir, rel, spec, bytes, verify);
+  if (mapped) return mapped;
   const file = path.join(dir, rel);
   // allocUnsafeSlow: no zero-fill (the read overwrites it), and a buffer of its own starting at offset 0, so a
   // typed array of any element size can view it.
@@ -132,7 +157,7 @@ async function readFileAsync(dir: string, rel: string, spec: ColumnSpec, bytes: 
       h?.update(buf.subarray(off, off + bytesRead));
       off += bytesRead;
     }
-    checkDigest(file, h, spec);
+    checkDigest(file, h ? h.digest('hex') : null, spec);
   } finally {
     await handle.close();
   }
