@@ -51,8 +51,8 @@ export async function startService(
   });
 }
 
-/** Peak RSS (VmHWM) of the service processes: the serve process, or its cluster workers. */
-export function servicePeakRss(pid: number): number {
+/** The serve process and its cluster workers. */
+function servicePids(pid: number): number[] {
   const pids = [pid];
   try {
     const children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
@@ -60,16 +60,39 @@ export function servicePeakRss(pid: number): number {
   } catch {
     // no children: a single process
   }
+  return pids;
+}
+
+/** Sum over the service processes of one kB figure of a /proc file (0 for a process gone). */
+function sumProcKb(pid: number, file: string, field: RegExp): number {
   let total = 0;
-  for (const p of pids) {
+  for (const p of servicePids(pid)) {
     try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      const m = field.exec(fs.readFileSync(`/proc/${p}/${file}`, 'utf8'));
       if (m) total += Number(m[1]) * 1024;
     } catch {
       // process gone
     }
   }
   return total;
+}
+
+/** Peak RSS (VmHWM) of the service processes: the serve process, or its cluster workers. */
+export function servicePeakRss(pid: number): number {
+  return sumProcKb(pid, 'status', /VmHWM:\s+(\d+) kB/);
+}
+
+/**
+ * Proportional set size of the service processes now: pages shared between them (memory-mapped model and
+ * world files) are counted once in total, split between the sharers; this is the machine's real cost.
+ */
+export function servicePss(pid: number): number {
+  return sumProcKb(pid, 'smaps_rollup', /\nPss:\s+(\d+) kB/);
+}
+
+/** Processes of the service (the primary and its workers). */
+export function serviceProcessCount(pid: number): number {
+  return servicePids(pid).length;
 }
 
 export function stopService(proc: ChildProcess): Promise<void> {

@@ -57,7 +57,8 @@ export function registerTrain(program: Command): void {
       console.log(
         `trained bundle ${s.version} in ${s.seconds.toFixed(1)} s (peak RSS ${s.peakRssMb} MB): ${st.entries ?? 0} listener-track entries, ` +
           `${st.coldStartFilled ?? 0} cold-start track vectors (fit on ${st.coldStartFitRows ?? 0}), ${st.coListenPairs ?? 0} co-listening pairs; ` +
-          `phases (s): ALS ${st.alsSeconds}, cold start ${st.coldStartSeconds}, co-listening ${st.coListenSeconds}, tables ${st.tablesSeconds}, index ${st.indexSeconds}, ranker ${st.rankerSeconds}. ` +
+          `phases (s): ALS ${st.alsSeconds}${warmStartFrom ? ` (warm start, ${st.warmStartUsersMatched ?? 0} listeners matched)` : ''}, cold start ${st.coldStartSeconds}, co-listening ${st.coListenSeconds}, tables ${st.tablesSeconds}, ` +
+          `index ${st.indexSeconds} (${st.indexVectorsBuilt ?? 0} vectors indexed, ${st.indexVectorsCarried ?? 0} carried over), ranker ${st.rankerSeconds}. ` +
           `Written to ${s.dir}`,
       );
     });
