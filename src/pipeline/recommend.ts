@@ -129,6 +129,20 @@ export async function recommend(deps: RecommendDeps, req: RecommendRequest): Pro
   }
 }
 
+/** One request's run through the pipeline: what every stage below reads. */
+interface PipelineRun {
+  readonly deps: RecommendDeps;
+  readonly req: RecommendRequest;
+  readonly surface: SurfaceConfig;
+  readonly seedTrack: number | null;
+  readonly requestId: string;
+  readonly trace: Trace;
+  readonly bundle: ModelBundle;
+  readonly comps: PipelineComponents;
+  /** ms left of the surface's budget. */
+  timeLeft(): number;
+}
+
 async function runPipeline(
   deps: RecommendDeps,
   req: RecommendRequest,
@@ -138,22 +152,49 @@ async function runPipeline(
   trace: Trace,
   bundle: ModelBundle,
 ): Promise<FeedResult> {
-  const catalog = deps.catalog;
-  const comps = deps.components ?? defaultComponents();
-  const budget = surface.budgetMs;
-  const timeLeft = (): number => budget - trace.elapsed();
+  const run: PipelineRun = {
+    deps,
+    req,
+    surface,
+    seedTrack,
+    requestId,
+    trace,
+    bundle,
+    comps: deps.components ?? defaultComponents(),
+    timeLeft: () => surface.budgetMs - trace.elapsed(),
+  };
+  const ctx = await contextStage(run);
+  const { rows, sourceNames } = await candidateStage(run, ctx);
+  // Feature hydration + ranker (fallback scorer when the ranker is missing, fails or there is no time).
+  const ranker = run.comps.scorers.get(surface.ranker) ?? run.comps.scorers.get(surface.fallbackRanker) ?? fallbackScorer;
+  rankRows(ctx, rows, ranker, surface, run.timeLeft, trace);
+  const { order, picked } = rerankStage(run, ctx, rows);
+  const items = responseStage(run, ctx, rows, sourceNames, order, picked);
+  const result: FeedResult = {
+    requestId,
+    surface: surface.name,
+    modelVersion: bundle.version,
+    items,
+    trace: { totalMs: Math.round(trace.elapsed() * 1000) / 1000, stages: trace.stages },
+    degraded: trace.degraded,
+  };
+  deps.observer?.observe(result);
+  return result;
+}
 
-  // Context
-  let t0 = performance.now();
+/** Context: the listener's state, profile and vector, the market and explicit setting. */
+async function contextStage(run: PipelineRun): Promise<RequestContext> {
+  const { deps, req, trace } = run;
+  const t0 = performance.now();
   const { ctx, stateError } = await buildContext(
-    { catalog, bundle, profiles: deps.profiles, listenerState: deps.listenerState },
+    { catalog: deps.catalog, bundle: run.bundle, profiles: deps.profiles, listenerState: deps.listenerState },
     {
-      requestId,
-      surface: surface.name,
+      requestId: run.requestId,
+      surface: run.surface.name,
       userId: req.userId,
       limit: req.limit,
       nowMs: req.nowMs ?? Date.now(),
-      seedTrack,
+      seedTrack: run.seedTrack,
       onboardingGenres: req.onboardingGenres ?? [],
       ...(req.market !== undefined ? { market: req.market } : {}),
       ...(req.explicitOk !== undefined ? { explicitOk: req.explicitOk } : {}),
@@ -161,13 +202,22 @@ async function runPipeline(
   );
   if (stateError !== null) trace.degrade('ListenerState', `online state unavailable: ${stateError}`);
   trace.add('Context', t0, 1, 1, stateError === null ? 'ok' : 'degraded', ctx.userIndex === null ? 'new listener' : undefined);
+  return ctx;
+}
 
-  // Candidate sources (parallel), then the fallbacks if they failed closed or brought too little.
-  t0 = performance.now();
+/**
+ * Candidate sources (parallel), then the fallbacks if they failed closed or brought too little; merge +
+ * dedupe, then the filters (each reports what it removed; a failing filter fails open). When the filters
+ * leave too few, the fallbacks are added and the pass is redone (it is cheap); the trace keeps the last pass.
+ */
+async function candidateStage(run: PipelineRun, ctx: RequestContext): Promise<{ rows: CandidateRows; sourceNames: string[] }> {
+  const { deps, req, surface, trace } = run;
+  const budget = surface.budgetMs;
+  const t0 = performance.now();
   const slots = [...surface.sources, ...surface.fallbackSources];
   const sourceNames = slots.map((s) => s.name);
-  const registry = withFallbacks(comps.sources);
-  const retrievalMs = timeLeft() - budget * POST_RETRIEVAL_RESERVE;
+  const registry = withFallbacks(run.comps.sources);
+  const retrievalMs = run.timeLeft() - budget * POST_RETRIEVAL_RESERVE;
   const outcomes = await runSources(ctx, surface.sources, registry, retrievalMs, trace, deps.load?.overloaded() ?? false);
   const batches: (CandidateBatch | null)[] = outcomes.map((o) => o.batch);
   for (let i = 0; i < surface.fallbackSources.length; i++) batches.push(null);
@@ -177,17 +227,13 @@ async function runPipeline(
   let fallbacksRan = false;
   const runFallbacks = async (reason: string): Promise<void> => {
     fallbacksRan = true;
-    const fb = await runSources(ctx, surface.fallbackSources, registry, Math.max(timeLeft() - budget * POST_RETRIEVAL_RESERVE, 5), trace);
+    const fb = await runSources(ctx, surface.fallbackSources, registry, Math.max(run.timeLeft() - budget * POST_RETRIEVAL_RESERVE, 5), trace);
     for (let i = 0; i < fb.length; i++) batches[surface.sources.length + i] = fb[i]!.batch;
     if (fetched === 0) trace.degrade('CandidateSources', `no regular source answered; served fallbacks (${reason})`);
   };
   if (failedClosed || fetched < req.limit * MIN_CANDIDATES_PER_SLOT) {
     await runFallbacks(failedClosed ? 'a fail-closed source failed' : `only ${fetched} candidates`);
   }
-
-  // Merge + dedupe, then the filters (each reports what it removed; a failing filter fails open). When the
-  // filters leave too few, the fallbacks are added and the pass is redone (it is cheap); the trace keeps
-  // the last pass.
   const excluded = req.excludeTracks !== undefined && req.excludeTracks.length > 0 ? new ExcludedTrackFilter(new Set(req.excludeTracks)) : null;
   let pass = mergeAndFilter(ctx, surface, sourceNames, batches, excluded);
   if (!fallbacksRan && pass.rows.count < req.limit * MIN_ROWS_AFTER_FILTERS) {
@@ -199,14 +245,14 @@ async function runPipeline(
   trace.add('CandidateSources', t0, slots.length, total, failedClosed ? 'degraded' : 'ok', fallbacksRan ? 'fallbacks used' : undefined);
   trace.stages.push(...pass.stages);
   trace.degraded.push(...pass.degraded);
-  const rows = pass.rows;
+  return { rows: pass.rows, sourceNames };
+}
 
-  // Feature hydration + ranker (fallback scorer when the ranker is missing, fails or there is no time).
-  const ranker = comps.scorers.get(surface.ranker) ?? comps.scorers.get(surface.fallbackRanker) ?? fallbackScorer;
-  rankRows(ctx, rows, ranker, surface, timeLeft, trace);
-
-  // Re-ranker
-  t0 = performance.now();
+/** Re-ranker: the best-scored window, then artist spacing, discovery quota and the exploration slot. */
+function rerankStage(run: PipelineRun, ctx: RequestContext, rows: CandidateRows): { order: Int32Array; picked: ReturnType<typeof selectFeed> } {
+  const { req, surface, trace } = run;
+  const catalog = run.deps.catalog;
+  const t0 = performance.now();
   const order = orderByScore(rows);
   const window = Math.min(order.length, Math.max(surface.rerank.window, req.limit));
   const orderedTracks = new Int32Array(window);
@@ -226,7 +272,7 @@ async function runPipeline(
     knownArtists: diversity ? knownArtists(ctx) : new Set(),
     config: surface.rerank,
     diversity,
-    random: mulberry32(req.explorationSeed ?? hashString(requestId)),
+    random: mulberry32(req.explorationSeed ?? hashString(run.requestId)),
   });
   const short = picked.count < req.limit;
   if (short) trace.degrade('ReRanker', `only ${picked.count} of ${req.limit} tracks satisfy the rules`);
@@ -240,9 +286,20 @@ async function runPipeline(
       ? `discovery ${picked.discoveryCount}/${picked.discoveryTarget}` + (picked.relaxed.length > 0 ? `; relaxed ${picked.relaxed.join(', ')}` : '')
       : 'diversity off',
   );
+  return { order, picked };
+}
 
-  // Response
-  t0 = performance.now();
+/** Response: the picked tracks with names, sources and a reason each. */
+function responseStage(
+  run: PipelineRun,
+  ctx: RequestContext,
+  rows: CandidateRows,
+  sourceNames: readonly string[],
+  order: ArrayLike<number>,
+  picked: ReturnType<typeof selectFeed>,
+): FeedItem[] {
+  const catalog = run.deps.catalog;
+  const t0 = performance.now();
   const items: FeedItem[] = [];
   const s = sourceNames.length;
   for (let p = 0; p < picked.count; p++) {
@@ -253,7 +310,7 @@ async function runPipeline(
     for (let c = 0; c < s; c++) if (c !== w && rows.sourceRanks[row * s + c]! >= 0) sources.push(sourceNames[c]!);
     const exploration = p === picked.explorationPosition;
     const a = catalog.columns.artist[t]!;
-    const item: FeedItem = {
+    items.push({
       trackId: catalog.trackIds.idAt(t),
       title: catalog.trackTitle(t as TrackIndex),
       artistId: catalog.artistIds.idAt(a),
@@ -264,31 +321,20 @@ async function runPipeline(
       sources,
       reason: reasonFor({
         catalog,
-        surface: surface.name,
+        surface: run.surface.name,
         source: sourceNames[w]!,
         track: t,
         becauseOf: rows.becauseOf[row]!,
-        seedTrack,
+        seedTrack: run.seedTrack,
         market: ctx.market,
         exploration,
         hasOnboardingGenres: ctx.onboardingGenres.length > 0,
       }),
       ...(exploration ? { exploration: true, propensity: Math.round(picked.propensity * 1e6) / 1e6 } : {}),
-    };
-    items.push(item);
+    });
   }
-  trace.add('Response', t0, picked.count, items.length, 'ok');
-
-  const result: FeedResult = {
-    requestId,
-    surface: surface.name,
-    modelVersion: bundle.version,
-    items,
-    trace: { totalMs: Math.round(trace.elapsed() * 1000) / 1000, stages: trace.stages },
-    degraded: trace.degraded,
-  };
-  deps.observer?.observe(result);
-  return result;
+  run.trace.add('Response', t0, picked.count, items.length, 'ok');
+  return items;
 }
 
 function withFallbacks(sources: ReadonlyMap<string, CandidateSource>): ReadonlyMap<string, CandidateSource> {
