@@ -89,6 +89,11 @@ async function main(): Promise<void> {
   linkVersion(source.path(current), path.join(storeDir, oldVersion), oldVersion);
 
   const { proc, ready } = await startService(world, storeDir, workers, tmp, 500);
+  // Each worker logs its swap with the longest event-loop stall while the new bundle loaded.
+  const swapStalls: number[] = [];
+  proc.stderr!.on('data', (chunk: Buffer) => {
+    for (const m of chunk.toString('utf8').matchAll(/longest event-loop stall (\d+) ms/g)) swapStalls.push(Number(m[1]));
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const rnd = mulberry32(7);
   const pathFor = (): string => `/v1/users/u${Math.floor(rnd() * users)}/feed?surface=home&limit=30`;
@@ -151,6 +156,7 @@ async function main(): Promise<void> {
     say(`| ${name} the swap | ${xs.length} | ${fmt(p50)} | ${fmt(p99)} | ${fmt(max)} |`);
   }
   say('');
+  say(`longest event-loop stall while the new bundle loaded, per process (the service's own measurement): ${swapStalls.length > 0 ? swapStalls.map((x) => `${x} ms`).join(', ') : 'not logged'}`);
   say(`service RSS (all processes): ${(rssBefore / 2 ** 30).toFixed(2)} GiB before, ${(rssAfter / 2 ** 30).toFixed(2)} GiB 3 s after the load ended`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${lines.join('\n')}\n`);

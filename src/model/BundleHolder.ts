@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Catalog } from '../catalog/Catalog.js';
 import { EncoreError, Errors } from '../domain/errors.js';
 import type { Logger } from '../server/deps.js';
@@ -30,7 +31,7 @@ export interface BundleLease {
 
 export type ReloadResult =
   | { readonly kind: 'unchanged'; readonly version: string }
-  | { readonly kind: 'swapped'; readonly from: string; readonly to: string; readonly loadMs: number }
+  | { readonly kind: 'swapped'; readonly from: string; readonly to: string; readonly loadMs: number; readonly maxStallMs: number }
   | { readonly kind: 'refused'; readonly version: string; readonly reason: string; readonly serving: string };
 
 interface Held {
@@ -150,13 +151,19 @@ export class BundleHolder {
     const known = this.refused.get(version);
     if (known !== undefined) return { kind: 'refused', version, reason: known, serving };
     const started = performance.now();
+    // The longest event-loop stall while the new bundle loads: what a request arriving meanwhile may wait.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     let bundle: ModelBundle;
     try {
       bundle = await this.opts.load(store.path(version));
     } catch (err) {
       const reason = err instanceof EncoreError || err instanceof Error ? err.message : String(err);
       return this.refuse(version, reason);
+    } finally {
+      stalls.disable();
     }
+    const maxStallMs = Math.round(stalls.max / 1e6);
     const reason = bundle.version !== version ? `directory says version ${bundle.version}` : (checkBundle(bundle, this.opts.catalog) ?? this.opts.validate?.(bundle) ?? null);
     if (reason !== null) {
       try {
@@ -171,10 +178,13 @@ export class BundleHolder {
     previous.retiredAt = Date.now();
     this.retired.add(previous);
     const loadMs = Math.round(performance.now() - started);
-    this.opts.logger?.info({ from: previous.bundle.version, to: version, loadMs }, `model bundle swapped: ${previous.bundle.version} -> ${version} (loaded in ${loadMs} ms)`);
+    this.opts.logger?.info(
+      { from: previous.bundle.version, to: version, loadMs, maxStallMs },
+      `model bundle swapped: ${previous.bundle.version} -> ${version} (loaded in ${loadMs} ms, longest event-loop stall ${maxStallMs} ms)`,
+    );
     this.opts.onSwap?.(bundle, previous.bundle);
     setTimeout(() => this.sweep(), this.graceMs + 10).unref();
-    return { kind: 'swapped', from: previous.bundle.version, to: version, loadMs };
+    return { kind: 'swapped', from: previous.bundle.version, to: version, loadMs, maxStallMs };
   }
 
   private refuse(version: string, reason: string): ReloadResult {
