@@ -1,5 +1,5 @@
-// Retrieval benchmark at full scale: vector index build time, recall@500 against exact inner-product search,
-// query latency (p50/p99, k = 500, one thread), resident memory of an index-only process, and how many
+// Retrieval benchmark at full scale: vector index build time, recall@k against exact inner-product search,
+// query latency (p50/p99, k = the home AnnSource's, one thread), resident memory of an index-only process, and how many
 // ANN candidates survive the market/explicit filters for listeners in the smallest market.
 //   npm run bench:retrieval -- [--bundles DIR] [--world DIR] [--queries 100] [--latency 1000]
 //                              [--rebuild --bands B --connectivity C --expansion-add E]  (rebuild the index
@@ -14,8 +14,10 @@ import usearch from 'usearch';
 import { FsBundleStore } from '../src/storage/FsBundleStore.js';
 import { BUNDLE_FILES, readManifest, readTyped } from '../src/model/bundleFiles.js';
 import { openBundleIndex } from '../src/model/loadBundle.js';
-import { DEFAULT_INDEX_PARAMS, NORMS_FILE, ORDER_FILE, UsearchTrackIndex, type BandInfo, type IndexParams } from '../src/retrieval/UsearchIndex.js';
+import { DEFAULT_INDEX_PARAMS, GROUP_FILE, NORMS_FILE, ORDER_FILE, UsearchTrackIndex, type BandInfo, type IndexParams } from '../src/retrieval/UsearchIndex.js';
 import { buildTrackIndex } from '../src/retrieval/buildTrackIndex.js';
+import { annQueryK } from '../src/sources/AnnSource.js';
+import { home } from '../src/surfaces/home.js';
 import type { BundleMeta } from '../src/training/trainBundle.js';
 import type { VectorIndex } from '../src/model/ModelBundle.js';
 import { loadCatalog } from '../src/catalog/ColumnarCatalog.js';
@@ -31,7 +33,8 @@ const get = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 const GiB = 2 ** 30;
-const K = 500;
+// k = what the home feed's AnnSource asks the index for (max(OVERFETCH_MIN, 2 x its limit)); --k overrides.
+const K = Number(get('--k') ?? annQueryK(home.sources.find((s) => s.name === 'AnnSource')!.limit));
 
 async function bundleDir(): Promise<string> {
   const explicit = get('--bundle');
@@ -108,9 +111,10 @@ async function main(): Promise<void> {
       maxBandSize: Number(get('--max-band') ?? DEFAULT_INDEX_PARAMS.maxBandSize ?? 0),
     };
     indexDir = fs.mkdtempSync(path.join(fs.existsSync('/work/data') ? '/work/data' : os.tmpdir(), 'bench-index-'));
+    const groups = m.files[GROUP_FILE] ? readTyped(dir, m, GROUP_FILE, Uint8Array, false) : null;
     const st = buildTrackIndex(items, N, dim, indexDir, params, 2, (d, t) => {
       if (d % 1_048_576 < 65_536) process.stderr.write(`  index build ${d}/${t}\n`);
-    });
+    }, { cold: groups, carry: null });
     bands = st.bands;
     rebuilt = st;
     buildSeconds = Math.round(st.seconds * 10) / 10;
@@ -122,14 +126,15 @@ async function main(): Promise<void> {
     norms = rebuilt.norms;
     order = rebuilt.order;
   }
-  const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, items, N, params, order);
+  const cold = m.files[GROUP_FILE] ? readTyped(dir, m, GROUP_FILE, Uint8Array, false) : null;
+  const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, items, N, params, order, cold);
   say(`- index: ${bands.length} norm bands (cosine, i8; ratio ${params.bandRatio}, min ${params.minBandSize}, max ${params.maxBandSize ?? 0}), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
   say('');
   say(`| figure | value |`);
   say(`|---|---|`);
   say(`| index build (${N} x ${dim}) | ${buildSeconds} s (${buildNote}) |`);
 
-  // Recall@500 against exact inner product search (usearch exactSearch, float32, 2 threads).
+  // Recall@k against exact inner product search (usearch exactSearch, float32, 2 threads).
   const Q = Number(get('--queries') ?? 100);
   // Listeners spread over the user range; a listener whose vector is ~zero (|x| < 1e-6: no positive evidence) has no
   // meaningful top 500 (every track scores 0), so the next listener with a vector is taken instead.
@@ -161,15 +166,15 @@ async function main(): Promise<void> {
     minRecall = Math.min(minRecall, found / K);
   }
   recall /= Q;
-  say(`| recall@500 vs exact search (${Q} listener queries; ${zeroSkipped} listeners with |x| < 1e-6 skipped) | ${recall.toFixed(4)} on average, lowest single query ${minRecall.toFixed(3)} |`);
+  say(`| recall@${K} vs exact search (${Q} listener queries; ${zeroSkipped} listeners with |x| < 1e-6 skipped) | ${recall.toFixed(4)} on average, lowest single query ${minRecall.toFixed(3)} |`);
   say(`| exact search (SIMD, 2 threads) | ${((exactS * 1000) / Q).toFixed(0)} ms per query |`);
 
-  // Latency, one thread, k = 500, with exact re-scoring (as the service runs it) and index-only.
+  // Latency, one thread, k = K, with exact re-scoring (as the service runs it) and index-only.
   const L = Number(get('--latency') ?? 1000);
-  const onlyIndex = UsearchTrackIndex.open(indexDir, bands, dim, norms, null, N, params);
+  const onlyIndex = UsearchTrackIndex.open(indexDir, bands, dim, norms, null, N, params, null, cold);
   for (const [label, idx] of [
-    ['query k=500, one thread, exact re-scoring (service), after 300 warm-up queries', index],
-    ['query k=500, one thread, index only, after 300 warm-up queries', onlyIndex],
+    [`query k=${K}, one thread, exact re-scoring (service), after 300 warm-up queries`, index],
+    [`query k=${K}, one thread, index only, after 300 warm-up queries`, onlyIndex],
   ] as const) {
     // Warm-up (page in the memory-mapped bands as a serving process would have), then measure.
     for (let i = 0; i < 300; i++) {
@@ -224,7 +229,7 @@ async function main(): Promise<void> {
       survived += s;
       minSurvived = Math.min(minSurvived, s);
     }
-    say(`| filter survival, market ${markets[worst]} (${((100 * avail[worst]!) / N).toFixed(1)} % of catalog available), explicit off | ${(survived / S).toFixed(0)} of 500 hits on average, minimum ${minSurvived} (${S} listeners); AnnSource widens k x4 while fewer than its limit survive |`);
+    say(`| filter survival, market ${markets[worst]} (${((100 * avail[worst]!) / N).toFixed(1)} % of catalog available), explicit off | ${(survived / S).toFixed(0)} of ${K} hits on average, minimum ${minSurvived} (${S} listeners); AnnSource widens k x4 while fewer than its limit survive |`);
   }
   if (argv.includes('--load')) {
     for (const verify of ['sizes', 'full'] as const) {
