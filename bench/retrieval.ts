@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   say(`# Retrieval benchmark`);
   say('');
   say(`- date: ${new Date().toISOString()}`);
-  say(`- machine: ${cpus[0]?.model ?? 'unknown'} x ${cpus.length} cores, ${(os.totalmem() / GiB).toFixed(1)} GiB RAM (shared with other jobs), Node ${process.version}`);
+  say(`- machine: ${cpus[0]?.model ?? 'unknown'} x ${cpus.length} cores, ${(os.totalmem() / GiB).toFixed(1)} GiB RAM (shared with other jobs; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")}), Node ${process.version}`);
   say(`- command: npm run bench:retrieval -- ${argv.join(' ')}`);
   say(`- bundle: ${dir} (${N} tracks x ${dim} dims, ${m.userCount} listeners)`);
   const items = readTyped(dir, m, BUNDLE_FILES.itemFactors, Float32Array, false);
@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     buildSeconds = Math.round(st.seconds * 10) / 10;
     buildNote = 'rebuilt by this benchmark, 2 threads';
   } else if (get('--expansion-search')) params = { ...params, expansionSearch: Number(get('--expansion-search')) };
+  if (get('--cosine-slack')) params = { ...params, cosineSlack: Number(get('--cosine-slack')) };
   let norms: Float32Array = readTyped(dir, m, NORMS_FILE, Float32Array, false);
   let order: Int32Array = readTyped(dir, m, ORDER_FILE, Int32Array, false);
   if (rebuilt) {
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
   }
   const cold = m.files[GROUP_FILE] ? readTyped(dir, m, GROUP_FILE, Uint8Array, false) : null;
   const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, items, N, params, order, cold);
-  say(`- index: ${bands.length} norm bands (cosine, i8; ratio ${params.bandRatio}, min ${params.minBandSize}, max ${params.maxBandSize ?? 0}), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
+  say(`- index: ${bands.length} norm bands (cosine, i8; ratio ${params.bandRatio}, min ${params.minBandSize}, max ${params.maxBandSize ?? 0}), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}, cosine slack ${params.cosineSlack ?? DEFAULT_INDEX_PARAMS.cosineSlack ?? 'none (exact bound)'}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
   say('');
   say(`| figure | value |`);
   say(`|---|---|`);
