@@ -6,21 +6,7 @@
  * 35.6 s; ml-matrix CholeskyDecomposition.solve(I) 66.2 s; results equal to 1e-17.
  */
 export function invertSpdInPlace(a: Float64Array, n: number): void {
-  // Cholesky: lower triangle of `a` becomes L.
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let d = a[rj + j]!;
-    for (let k = 0; k < j; k++) d -= a[rj + k]! * a[rj + k]!;
-    if (d <= 0) throw new Error(`matrix is not positive definite (pivot ${j})`);
-    const ljj = Math.sqrt(d);
-    a[rj + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let s = a[ri + j]!;
-      for (let k = 0; k < j; k++) s -= a[ri + k]! * a[rj + k]!;
-      a[ri + j] = s / ljj;
-    }
-  }
+  choleskyInPlace(a, n);
   // Invert L in place (lower triangle): M = L^-1.
   for (let j = 0; j < n; j++) {
     a[j * n + j] = 1 / a[j * n + j]!;
@@ -40,6 +26,24 @@ export function invertSpdInPlace(a: Float64Array, n: number): void {
       for (let k = i; k < n; k++) s += m[k * n + i]! * m[k * n + j]!;
       a[i * n + j] = s;
       a[j * n + i] = s;
+    }
+  }
+}
+
+/** Cholesky factor A = L L^T in place: the lower triangle of `a` (n x n, row-major) becomes L. */
+export function choleskyInPlace(a: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let d = a[rj + j]!;
+    for (let k = 0; k < j; k++) d -= a[rj + k]! * a[rj + k]!;
+    if (d <= 0) throw new Error(`matrix is not positive definite (pivot ${j})`);
+    const ljj = Math.sqrt(d);
+    a[rj + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      const ri = i * n;
+      let s = a[ri + j]!;
+      for (let k = 0; k < j; k++) s -= a[ri + k]! * a[rj + k]!;
+      a[ri + j] = s / ljj;
     }
   }
 }

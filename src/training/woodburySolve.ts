@@ -6,6 +6,7 @@
 // which costs about n^2 f + n^3 / 3 instead of the (steps + 1) f^2 of conjugate gradient: at full scale most
 // tracks have one to three plays, so the item half of ALS stops paying f^2 per track.
 // Hand-written: it runs inside the ALS worker over flat shared arrays, with scratch allocated once.
+import { choleskyInPlace } from '../eval/cholesky.js';
 
 export interface WoodburyScratch {
   readonly v: Int32Array; // other-side rows of the entries with c != 1
@@ -86,19 +87,7 @@ export function woodburySolve(
 
 /** Solves M s = h for a symmetric positive definite n x n M (row-major); M is overwritten, h becomes s. */
 function choleskySolveInPlace(m: Float64Array, h: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let dj = m[rj + j]!;
-    for (let k = 0; k < j; k++) dj -= m[rj + k]! * m[rj + k]!;
-    const ljj = Math.sqrt(Math.max(dj, 1e-300));
-    m[rj + j] = ljj;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let t = m[ri + j]!;
-      for (let k = 0; k < j; k++) t -= m[ri + k]! * m[rj + k]!;
-      m[ri + j] = t / ljj;
-    }
-  }
+  choleskyInPlace(m, n);
   for (let i = 0; i < n; i++) {
     let t = h[i]!;
     for (let k = 0; k < i; k++) t -= m[i * n + k]! * h[k]!;
