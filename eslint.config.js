@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // Install-time scripts run in Node.
+    files: ['native/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // The page runs in a browser: tsc -p web checks it against the DOM types.
     files: ['web/**/*.ts', 'web/**/*.tsx'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', fetch: 'readonly', console: 'readonly', crypto: 'readonly' } },
