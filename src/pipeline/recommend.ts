@@ -286,9 +286,16 @@ async function runPipeline(
     items,
     trace: { totalMs: Math.round(trace.elapsed() * 1000) / 1000, stages: trace.stages },
     degraded: trace.degraded,
+    ...(req.withExplorationPolicy === true ? { explorationPolicy: slotPolicy(catalog, orderedTracks, picked.explorationPool, picked.explorationProbabilities) } : {}),
   };
   deps.observer?.observe(result);
   return result;
+}
+
+function slotPolicy(catalog: Catalog, ordered: Int32Array, pool: Int32Array, probabilities: Float64Array): FeedResult['explorationPolicy'] & object {
+  const trackIds: string[] = [];
+  for (let i = 0; i < pool.length; i++) trackIds.push(catalog.trackIds.idAt(ordered[pool[i]!]!));
+  return { trackIds, probabilities };
 }
 
 function withFallbacks(sources: ReadonlyMap<string, CandidateSource>): ReadonlyMap<string, CandidateSource> {

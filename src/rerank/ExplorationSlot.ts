@@ -7,15 +7,19 @@ export interface ExplorationChoice {
   readonly index: number;
   /** Probability the policy gave that item. */
   readonly propensity: number;
+  /** The policy's probability of every pool item (weights[i] / total); off-policy evaluation reads it. */
+  readonly probabilities: Float64Array;
 }
+
+const NONE = new Float64Array(0);
 
 /**
  * Draws one item from `scores[0..n)` with probability softmax((s - max) / (temperature x spread)).
  * `random` is a seeded PRNG in [0, 1).
  */
 export function drawExploration(scores: Float64Array, n: number, temperature: number, random: () => number): ExplorationChoice {
-  if (n <= 0) return { index: -1, propensity: 0 };
-  if (n === 1) return { index: 0, propensity: 1 };
+  if (n <= 0) return { index: -1, propensity: 0, probabilities: NONE };
+  if (n === 1) return { index: 0, propensity: 1, probabilities: Float64Array.of(1) };
   let max = -Infinity;
   let min = Infinity;
   for (let i = 0; i < n; i++) {
@@ -40,5 +44,6 @@ export function drawExploration(scores: Float64Array, n: number, temperature: nu
       break;
     }
   }
-  return { index: pick, propensity: weights[pick]! / total };
+  for (let i = 0; i < n; i++) weights[i] = weights[i]! / total;
+  return { index: pick, propensity: weights[pick]!, probabilities: weights };
 }

@@ -30,11 +30,17 @@ export interface RerankOutput {
   /** Feed position of the exploration item, or -1. */
   readonly explorationPosition: number;
   readonly propensity: number;
+  /** The exploration policy at the slot: pool positions into the input order and their probabilities (empty without a slot). */
+  readonly explorationPool: Int32Array;
+  readonly explorationProbabilities: Float64Array;
   readonly discoveryTarget: number;
   readonly discoveryCount: number;
   /** Rules relaxed at some position because no candidate passed them (for the trace). */
   readonly relaxed: readonly string[];
 }
+
+const NO_POOL = new Int32Array(0);
+const NO_PROBABILITIES = new Float64Array(0);
 
 export function selectFeed(input: RerankInput): RerankOutput {
   const { tracks, count, limit, config } = input;
@@ -43,7 +49,7 @@ export function selectFeed(input: RerankInput): RerankOutput {
     const k = Math.min(limit, count);
     const picks = new Int32Array(k);
     for (let i = 0; i < k; i++) picks[i] = i;
-    return { picks, count: k, explorationPosition: -1, propensity: 0, discoveryTarget: 0, discoveryCount: 0, relaxed: [] };
+    return { picks, count: k, explorationPosition: -1, propensity: 0, explorationPool: NO_POOL, explorationProbabilities: NO_PROBABILITIES, discoveryTarget: 0, discoveryCount: 0, relaxed: [] };
   }
 
   const target = discoveryTarget(config.discoveryShare, limit, tracks, n, input.artistOf, input.knownArtists, config.maxPerArtist);
@@ -57,6 +63,8 @@ export function selectFeed(input: RerankInput): RerankOutput {
   let picked = 0;
   let explorationPosition = -1;
   let propensity = 0;
+  let explorationPool: Int32Array = NO_POOL;
+  let explorationProbabilities: Float64Array = NO_PROBABILITIES;
 
   const passes = (i: number, position: number, hardOnly: boolean): boolean => {
     const t = tracks[i]!;
@@ -87,6 +95,8 @@ export function selectFeed(input: RerankInput): RerankOutput {
           choice = pool[drawn.index]!;
           explorationPosition = position;
           propensity = drawn.propensity;
+          explorationPool = pool.slice(0, m);
+          explorationProbabilities = drawn.probabilities;
         }
       } else {
         for (let i = 0; i < n; i++) {
@@ -111,6 +121,8 @@ export function selectFeed(input: RerankInput): RerankOutput {
     count: picked,
     explorationPosition,
     propensity,
+    explorationPool,
+    explorationProbabilities,
     discoveryTarget: target,
     discoveryCount: discovery.discoveryCount,
     relaxed: [...relaxed],

@@ -19,7 +19,8 @@ export interface ServedFeed {
 
 export interface FeedPolicy {
   readonly name: string;
-  feed(u: number, limit: number, avoid: ReadonlySet<number>, rand: () => number, requestId: string): Promise<ServedFeed>;
+  /** `atMs`: the simulated clock at the request (Encore reads session state and time features at it). */
+  feed(u: number, limit: number, avoid: ReadonlySet<number>, rand: () => number, requestId: string, atMs: number): Promise<ServedFeed>;
 }
 
 interface FeedBody {
@@ -32,8 +33,8 @@ interface FeedBody {
 export function encorePolicy(world: World, client: ServiceClient): FeedPolicy {
   return {
     name: 'encore',
-    async feed(u, limit) {
-      const body = await client.getJson<FeedBody>(`/v1/users/${encodeURIComponent(listenerIdOf(world, u))}/feed?surface=home&limit=${limit}`);
+    async feed(u, limit, _avoid, _rand, _requestId, atMs) {
+      const body = await client.getJson<FeedBody>(`/v1/users/${encodeURIComponent(listenerIdOf(world, u))}/feed?surface=home&limit=${limit}&at=${Math.round(atMs)}`);
       const items: ServedItem[] = [];
       for (const it of body.items) {
         const t = trackIndexOf(world.catalog, it.trackId);
