@@ -56,6 +56,19 @@ test('exploration slot: one drawn item with a propensity; the draw replays from 
   assert.equal(a.propensity, b.propensity);
 });
 
+test('exploration slot: the whole policy comes back, sums to 1, and holds the drawn item with its propensity', () => {
+  const a = selectFeed(input({ random: mulberry32(7) }));
+  assert.equal(a.explorationPool.length, a.explorationProbabilities.length);
+  assert.equal(a.explorationPool.length, home.rerank.explorationPool);
+  assert.ok(Math.abs(a.explorationProbabilities.reduce((s, p) => s + p, 0) - 1) < 1e-9);
+  const drawn = a.picks[a.explorationPosition]!;
+  const at = [...a.explorationPool].indexOf(drawn);
+  assert.ok(at >= 0, 'the drawn item is in the pool');
+  assert.equal(a.explorationProbabilities[at], a.propensity);
+  // The greedy items above the slot are not in its pool.
+  for (let p = 0; p < a.explorationPosition; p++) assert.ok(![...a.explorationPool].includes(a.picks[p]!));
+});
+
 test('softmax draw: propensities match the empirical frequencies', () => {
   const s = Float64Array.from([3, 2, 1, 0]);
   const rnd = mulberry32(9);
