@@ -43,11 +43,18 @@ interface OpeCheck {
   readonly truthN: number;
   readonly candidate: string;
   readonly loggedImpressions: number;
+  /** Degraded-feed share of the logging and the truth day. */
+  readonly degraded: readonly [number, number];
 }
 
-/** One simulated day of Encore on bundle directory `bundles` (its latest version) for the OPE panel, no retraining. */
-async function opeDay(worldDir: string, bundles: string, out: string, port: number): Promise<void> {
-  await runSimulation({ world: worldDir, days: 1, listeners: OPE.listeners, policy: 'encore', url: null, bundles, eventsLog: null, out, seed: OPE.seed, port, apiKey: null, retrain: false, concurrency: 4, experiment: null, log: console.log }, 'bench');
+/**
+ * One simulated day of Encore on bundle directory `bundles` (its latest version) for the OPE panel, no retraining,
+ * one request at a time: a feed the service answers degraded (a source shed under load) comes from another pool than
+ * a replay can rebuild, so the check keeps the service unhurried. Returns the day's share of degraded feeds.
+ */
+async function opeDay(worldDir: string, bundles: string, out: string, port: number): Promise<number> {
+  const r = await runSimulation({ world: worldDir, days: 1, listeners: OPE.listeners, policy: 'encore', url: null, bundles, eventsLog: null, out, seed: OPE.seed, port, apiKey: null, retrain: false, concurrency: 1, experiment: null, log: console.log }, 'bench');
+  return r.perDay[0]!.degradedShare;
 }
 
 /**
@@ -60,8 +67,8 @@ async function opeCheck(worldDir: string, initial: string, encOut: string, tmp: 
   const versions = fs.readdirSync(path.join(encOut, 'bundles')).filter((n) => !n.startsWith('.')).sort();
   const candidateDir = path.join(tmp, 'candidate-bundles');
   fs.cpSync(path.join(encOut, 'bundles', versions[1]!), path.join(candidateDir, versions[1]!), { recursive: true });
-  await opeDay(worldDir, initial, path.join(tmp, 'ope-logging'), PORT + 4);
-  await opeDay(worldDir, candidateDir, path.join(tmp, 'ope-truth'), PORT + 5);
+  const degradedLogging = await opeDay(worldDir, initial, path.join(tmp, 'ope-logging'), PORT + 4);
+  const degradedTruth = await opeDay(worldDir, candidateDir, path.join(tmp, 'ope-truth'), PORT + 5);
   const log = await slotLog(path.join(tmp, 'ope-logging'));
   const played = log.impressions.filter((i) => i.played);
   const truthRuns = (await slotLog(path.join(tmp, 'ope-truth'))).impressions.filter((i) => i.played);
@@ -88,6 +95,7 @@ async function opeCheck(worldDir: string, initial: string, encOut: string, tmp: 
     truthN: rewards.length,
     candidate: versions[1]!,
     loggedImpressions: log.impressions.length,
+    degraded: [degradedLogging, degradedTruth],
   };
 }
 
@@ -139,7 +147,7 @@ function opeTable(o: OpeCheck): string {
   return [
     `Candidate: the bundle the closed loop trained after its day 0 (${o.candidate}). Logged data: a separate day served by the initial bundle to ${OPE.listeners} listeners (seed ${OPE.seed}; the candidate never trained on it): ${o.loggedImpressions} exploration-slot impressions, of which ${o.est.n} were played (the units: the estimand is the slot's completion rate, completions / plays). True value: the candidate served for real to the same listeners, same seed, same day: completion rate of its ${o.truthN} played exploration-slot items, ${o.truth.toFixed(4)} [${o.truthInterval.low.toFixed(4)}, ${o.truthInterval.high.toFixed(4)}] (bootstrap; the truth has its own sampling noise).`,
     '',
-    `Replay fidelity: the logging bundle replayed on its own log gives back the logged propensity exactly (within 1e-5) for ${o.selfReplay.exact} of ${o.selfReplay.n} impressions (mean weight ${o.selfReplay.meanWeight.toFixed(3)}; 1 = perfect). Candidate: mean importance weight ${o.est.meanWeight.toFixed(3)} (its probability mass on tracks the logging slot could draw; below 1 = outside the logged support), effective sample size ${o.est.effectiveSampleSize.toFixed(0)} of ${o.est.n}.`,
+    `Replay fidelity: the logging bundle replayed on its own log gives back the logged propensity exactly (within 1e-5) for ${o.selfReplay.exact} of ${o.selfReplay.n} impressions (mean weight ${o.selfReplay.meanWeight.toFixed(3)}; 1 = perfect). Candidate: mean importance weight ${o.est.meanWeight.toFixed(3)} (its probability mass on tracks the logging slot could draw; below 1 = outside the logged support), effective sample size ${o.est.effectiveSampleSize.toFixed(0)} of ${o.est.n}. Both days ran one request at a time; degraded feeds (a source shed or over budget: a pool no replay rebuilds) ${(100 * o.degraded[0]).toFixed(1)} % of the logging day's, ${(100 * o.degraded[1]).toFixed(1)} % of the truth day's.`,
     '',
     '| estimator | estimate | 95 % bootstrap interval | true (candidate run) | relative error | interval covers the true value |',
     '|---|---|---|---|---|---|',

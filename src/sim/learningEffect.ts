@@ -77,7 +77,11 @@ export async function learningEffect(p: ProbeInput): Promise<LearningEffect> {
   const mean = (x: Float64Array, idx: Int32Array, only: Uint8Array | null): number => {
     let s = 0;
     let k = 0;
-    for (const i of idx) if ((only === null || only[i] === 1) && Number.isFinite(x[i]!)) (s += x[i]!), k++;
+    for (const i of idx) {
+      if ((only !== null && only[i] !== 1) || !Number.isFinite(x[i]!)) continue;
+      s += x[i]!;
+      k++;
+    }
     return k > 0 ? s / k : NaN;
   };
   const diff = cur.map((c, i) => c - base[i]!);

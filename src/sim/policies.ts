@@ -15,6 +15,8 @@ export interface ServedFeed {
   readonly items: readonly ServedItem[];
   readonly experiment?: string;
   readonly variant?: string;
+  /** The service reported a degradation (a source shed or over budget, fallbacks): the feed is not its best. */
+  readonly degraded?: boolean;
 }
 
 export interface FeedPolicy {
@@ -28,6 +30,7 @@ interface FeedBody {
   experiment?: string;
   variant?: string;
   items: { trackId: string; propensity?: number }[];
+  degraded?: unknown[];
 }
 
 export function encorePolicy(world: World, client: ServiceClient): FeedPolicy {
@@ -40,7 +43,7 @@ export function encorePolicy(world: World, client: ServiceClient): FeedPolicy {
         const t = trackIndexOf(world.catalog, it.trackId);
         if (t !== null) items.push(it.propensity !== undefined ? { track: t, propensity: it.propensity } : { track: t });
       }
-      return { requestId: body.requestId, items, ...(body.experiment ? { experiment: body.experiment } : {}), ...(body.variant ? { variant: body.variant } : {}) };
+      return { requestId: body.requestId, items, degraded: (body.degraded?.length ?? 0) > 0, ...(body.experiment ? { experiment: body.experiment } : {}), ...(body.variant ? { variant: body.variant } : {}) };
     },
   };
 }

@@ -21,6 +21,7 @@ export const SIM_METRICS: readonly Metric[] = [
   { title: 'discovery share', get: (d) => d.discoveryShare, fmt: pct },
   { title: 'mean truth appeal', get: (d) => d.meanAppeal, fmt: (x) => x.toFixed(3) },
   { title: 'active listeners', get: (d) => d.activeListeners, fmt: (x) => String(x) },
+  { title: 'degraded feeds', get: (d) => d.degradedShare, fmt: pct },
 ];
 
 export function simMarkdown(reports: readonly SimReport[]): string {
@@ -34,7 +35,7 @@ export function simMarkdown(reports: readonly SimReport[]): string {
 
 /** Learning and cohort effects apart (fixed panel, counterfactual replay through the truth model); empty when nothing retrained. */
 export function learningMarkdown(reports: readonly SimReport[]): string {
-  const rows = reports.flatMap((r) => r.learning ?? []);
+  const rows = reports.flatMap((r) => r.learning);
   if (rows.length === 0) return '';
   const ci = (i: { estimate: number; low: number; high: number }): string => `${i.estimate >= 0 ? '+' : ''}${i.estimate.toFixed(4)} [${i.low.toFixed(4)}, ${i.high.toFixed(4)}]`;
   return [
