@@ -57,7 +57,9 @@ export function selectFeed(input: RerankInput): RerankOutput {
   const rules: RerankRule[] = [new ArtistSpacing(input.artistOf, config.maxPerArtist), discovery, new AlbumSpread(input.albumOf)];
   const used = new Uint8Array(n);
   const picks = new Int32Array(limit);
-  const pool = new Int32Array(Math.max(1, config.explorationPool));
+  const share = config.explorationUniformShare ?? 0;
+  const mix = share > 0 ? { share, softmaxCount: config.explorationPool } : null;
+  const pool = new Int32Array(Math.max(1, config.explorationPool, mix ? (config.explorationWidePool ?? 0) : 0));
   const poolScores = new Float64Array(pool.length);
   const relaxed = new Set<string>();
   let picked = 0;
@@ -91,7 +93,7 @@ export function selectFeed(input: RerankInput): RerankOutput {
           }
         }
         if (m > 0) {
-          const drawn = drawExploration(poolScores, m, config.explorationTemperature, input.random);
+          const drawn = drawExploration(poolScores, m, config.explorationTemperature, input.random, mix);
           choice = pool[drawn.index]!;
           explorationPosition = position;
           propensity = drawn.propensity;
