@@ -1,7 +1,8 @@
-// Simulation benchmark (npm run bench:simulate): the small closed-loop run of the issue (50k tracks, 500
-// listeners, 3 days) for the three policies from the same initial bundle, and the off-policy check: the day-0
-// exploration-slot logs (served by the initial bundle) estimate the day-1 bundle's exploration-slot completion
-// rate, which day 1 then measures for real. Never a full-scale run. Writes bench/results/simulate.md.
+// Simulation benchmark (npm run bench:simulate [-- --skip-experiments]): the small closed-loop run of the issue (50k
+// tracks, 500 listeners, 3 days) for the three policies from the same initial bundle, with the learning effect apart
+// from who returns; the off-policy check (a separate day logged by the initial bundle estimates the bundle the loop
+// trained after day 0, which then runs for real on the same listeners); and the experiments section. Never a
+// full-scale run. ENCORE_BENCH_PORT moves the services' ports. Writes bench/results/simulate.md and .html.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -163,8 +164,9 @@ function previousExperiments(): string {
   const file = path.join('bench', 'results', 'simulate.md');
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const at = old.indexOf('## Experiments through the simulator');
-  const date = /Date: ([^.]+Z)\./.exec(old)?.[1] ?? 'an earlier run';
+  const date = /Date: (\S+Z)\./.exec(old)?.[1] ?? 'an earlier run';
   if (at < 0) return '## Experiments through the simulator\n\nNot run (`--skip-experiments`).\n';
+  if (old.slice(at).includes('Not rerun this time')) return old.slice(at);
   return old.slice(at).replace('## Experiments through the simulator\n', `## Experiments through the simulator\n\nNot rerun this time (\`--skip-experiments\`): the section of the run of ${date}, same world and initial-bundle settings.\n`);
 }
 
