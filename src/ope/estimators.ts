@@ -27,6 +27,8 @@ export interface OpeEstimates {
   readonly logged: Interval;
   /** Effective sample size of the importance weights, (Σ w)² / Σ w². */
   readonly effectiveSampleSize: number;
+  /** Mean importance weight: the candidate's probability mass on actions the logging policy could take (1 = full support). */
+  readonly meanWeight: number;
 }
 
 type Stat = (recs: readonly LoggedRecord[], idx: Int32Array) => number;
@@ -74,5 +76,5 @@ export function estimateAll(recs: readonly LoggedRecord[], opts: BootstrapOption
     sw += w;
     sw2 += w * w;
   }
-  return { n: recs.length, ips: run(ips), snips: run(snips), dr: run(doublyRobust), logged: run(loggedMean), effectiveSampleSize: sw2 > 0 ? (sw * sw) / sw2 : 0 };
+  return { n: recs.length, ips: run(ips), snips: run(snips), dr: run(doublyRobust), logged: run(loggedMean), effectiveSampleSize: sw2 > 0 ? (sw * sw) / sw2 : 0, meanWeight: recs.length > 0 ? sw / recs.length : NaN };
 }

@@ -168,7 +168,7 @@ async function runPipeline(
   // Feature hydration + ranker (fallback scorer when the ranker is missing, fails or there is no time).
   const ranker = run.comps.scorers.get(surface.ranker) ?? run.comps.scorers.get(surface.fallbackRanker) ?? fallbackScorer;
   rankRows(ctx, rows, ranker, surface, run.timeLeft, trace);
-  const { order, picked } = rerankStage(run, ctx, rows);
+  const { order, orderedTracks, picked } = rerankStage(run, ctx, rows);
   const items = responseStage(run, ctx, rows, sourceNames, order, picked);
   const result: FeedResult = {
     requestId,
@@ -177,6 +177,7 @@ async function runPipeline(
     items,
     trace: { totalMs: Math.round(trace.elapsed() * 1000) / 1000, stages: trace.stages },
     degraded: trace.degraded,
+    ...(req.withExplorationPolicy === true ? { explorationPolicy: slotPolicy(deps.catalog, orderedTracks, picked.explorationPool, picked.explorationProbabilities) } : {}),
   };
   deps.observer?.observe(result);
   return result;
@@ -249,7 +250,7 @@ async function candidateStage(run: PipelineRun, ctx: RequestContext): Promise<{ 
 }
 
 /** Re-ranker: the best-scored window, then artist spacing, discovery quota and the exploration slot. */
-function rerankStage(run: PipelineRun, ctx: RequestContext, rows: CandidateRows): { order: Int32Array; picked: ReturnType<typeof selectFeed> } {
+function rerankStage(run: PipelineRun, ctx: RequestContext, rows: CandidateRows): { order: Int32Array; orderedTracks: Int32Array; picked: ReturnType<typeof selectFeed> } {
   const { req, surface, trace } = run;
   const catalog = run.deps.catalog;
   const t0 = performance.now();
@@ -286,7 +287,7 @@ function rerankStage(run: PipelineRun, ctx: RequestContext, rows: CandidateRows)
       ? `discovery ${picked.discoveryCount}/${picked.discoveryTarget}` + (picked.relaxed.length > 0 ? `; relaxed ${picked.relaxed.join(', ')}` : '')
       : 'diversity off',
   );
-  return { order, picked };
+  return { order, orderedTracks, picked };
 }
 
 /** Response: the picked tracks with names, sources and a reason each. */
@@ -335,6 +336,12 @@ function responseStage(
   }
   run.trace.add('Response', t0, picked.count, items.length, 'ok');
   return items;
+}
+
+function slotPolicy(catalog: Catalog, ordered: Int32Array, pool: Int32Array, probabilities: Float64Array): FeedResult['explorationPolicy'] & object {
+  const trackIds: string[] = [];
+  for (let i = 0; i < pool.length; i++) trackIds.push(catalog.trackIds.idAt(ordered[pool[i]!]!));
+  return { trackIds, probabilities };
 }
 
 function withFallbacks(sources: ReadonlyMap<string, CandidateSource>): ReadonlyMap<string, CandidateSource> {

@@ -27,6 +27,14 @@ export interface RecommendRequest {
   readonly receivedAt?: number;
   /** Seed of the exploration policy; default derives from the request id. */
   readonly explorationSeed?: number;
+  /** true: the result carries the exploration slot's whole policy (off-policy evaluation; not on HTTP). */
+  readonly withExplorationPolicy?: boolean;
+}
+
+/** The exploration slot's policy for one request: every track it could have drawn and its probability. */
+export interface ExplorationPolicy {
+  readonly trackIds: readonly string[];
+  readonly probabilities: Float64Array;
 }
 
 export interface FeedItem {
@@ -70,4 +78,6 @@ export interface FeedResult {
   readonly items: readonly FeedItem[];
   readonly trace: { readonly totalMs: number; readonly stages: readonly StageTrace[] };
   readonly degraded: readonly Degradation[];
+  /** Only when the request asked for it (withExplorationPolicy). */
+  readonly explorationPolicy?: ExplorationPolicy;
 }

@@ -30,11 +30,17 @@ export interface RerankOutput {
   /** Feed position of the exploration item, or -1. */
   readonly explorationPosition: number;
   readonly propensity: number;
+  /** The exploration policy at the slot: pool positions into the input order and their probabilities (empty without a slot). */
+  readonly explorationPool: Int32Array;
+  readonly explorationProbabilities: Float64Array;
   readonly discoveryTarget: number;
   readonly discoveryCount: number;
   /** Rules relaxed at some position because no candidate passed them (for the trace). */
   readonly relaxed: readonly string[];
 }
+
+const NO_POOL = new Int32Array(0);
+const NO_PROBABILITIES = new Float64Array(0);
 
 export function selectFeed(input: RerankInput): RerankOutput {
   const { tracks, count, limit, config } = input;
@@ -43,7 +49,7 @@ export function selectFeed(input: RerankInput): RerankOutput {
     const k = Math.min(limit, count);
     const picks = new Int32Array(k);
     for (let i = 0; i < k; i++) picks[i] = i;
-    return { picks, count: k, explorationPosition: -1, propensity: 0, discoveryTarget: 0, discoveryCount: 0, relaxed: [] };
+    return { picks, count: k, explorationPosition: -1, propensity: 0, explorationPool: NO_POOL, explorationProbabilities: NO_PROBABILITIES, discoveryTarget: 0, discoveryCount: 0, relaxed: [] };
   }
 
   const target = discoveryTarget(config.discoveryShare, limit, tracks, n, input.artistOf, input.knownArtists, config.maxPerArtist);
@@ -51,12 +57,16 @@ export function selectFeed(input: RerankInput): RerankOutput {
   const rules: RerankRule[] = [new ArtistSpacing(input.artistOf, config.maxPerArtist), discovery, new AlbumSpread(input.albumOf)];
   const used = new Uint8Array(n);
   const picks = new Int32Array(limit);
-  const pool = new Int32Array(Math.max(1, config.explorationPool));
+  const share = config.explorationUniformShare ?? 0;
+  const mix = share > 0 ? { share, softmaxCount: config.explorationPool } : null;
+  const pool = new Int32Array(Math.max(1, config.explorationPool, mix ? (config.explorationWidePool ?? 0) : 0));
   const poolScores = new Float64Array(pool.length);
   const relaxed = new Set<string>();
   let picked = 0;
   let explorationPosition = -1;
   let propensity = 0;
+  let explorationPool: Int32Array = NO_POOL;
+  let explorationProbabilities: Float64Array = NO_PROBABILITIES;
 
   const passes = (i: number, position: number, hardOnly: boolean): boolean => {
     const t = tracks[i]!;
@@ -83,10 +93,12 @@ export function selectFeed(input: RerankInput): RerankOutput {
           }
         }
         if (m > 0) {
-          const drawn = drawExploration(poolScores, m, config.explorationTemperature, input.random);
+          const drawn = drawExploration(poolScores, m, config.explorationTemperature, input.random, mix);
           choice = pool[drawn.index]!;
           explorationPosition = position;
           propensity = drawn.propensity;
+          explorationPool = pool.slice(0, m);
+          explorationProbabilities = drawn.probabilities;
         }
       } else {
         for (let i = 0; i < n; i++) {
@@ -111,6 +123,8 @@ export function selectFeed(input: RerankInput): RerankOutput {
     count: picked,
     explorationPosition,
     propensity,
+    explorationPool,
+    explorationProbabilities,
     discoveryTarget: target,
     discoveryCount: discovery.discoveryCount,
     relaxed: [...relaxed],

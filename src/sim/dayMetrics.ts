@@ -14,13 +14,15 @@ export class DayTotals {
   appealSum = 0;
   discoveryPlays = 0;
   feeds = 0;
+  degradedFeeds = 0;
   diversitySum = 0;
   diversityFeeds = 0;
   readonly servedTracks = new Set<number>();
 
   /** One served feed: its tracks, their artists, and the truth appeal of each (no fatigue). */
-  addFeed(tracks: readonly number[], itemArtist: Int32Array, appeal: readonly number[]): void {
+  addFeed(tracks: readonly number[], itemArtist: Int32Array, appeal: readonly number[], degraded = false): void {
     this.feeds++;
+    if (degraded) this.degradedFeeds++;
     this.served += tracks.length;
     for (const t of tracks) this.servedTracks.add(t);
     for (const a of appeal) this.appealSum += a;
@@ -54,6 +56,8 @@ export interface DayFigures {
   readonly discoveryShare: number;
   /** Mean truth-model completion probability of the tracks served (before fatigue). */
   readonly meanAppeal: number;
+  /** Feeds the service answered degraded (load shedding, a source over budget) over feeds served. */
+  readonly degradedShare: number;
 }
 
 const div = (a: number, b: number): number => (b > 0 ? a / b : NaN);
@@ -75,5 +79,6 @@ export function dayFigures(day: number, policy: string, modelVersion: string, t:
     catalogCoverage: div(t.servedTracks.size, trackCount),
     discoveryShare: div(t.discoveryPlays, t.plays),
     meanAppeal: div(t.appealSum, t.served),
+    degradedShare: div(t.degradedFeeds, t.feeds),
   };
 }

@@ -15,11 +15,14 @@ export interface ServedFeed {
   readonly items: readonly ServedItem[];
   readonly experiment?: string;
   readonly variant?: string;
+  /** The service reported a degradation (a source shed or over budget, fallbacks): the feed is not its best. */
+  readonly degraded?: boolean;
 }
 
 export interface FeedPolicy {
   readonly name: string;
-  feed(u: number, limit: number, avoid: ReadonlySet<number>, rand: () => number, requestId: string): Promise<ServedFeed>;
+  /** `atMs`: the simulated clock at the request (Encore reads session state and time features at it). */
+  feed(u: number, limit: number, avoid: ReadonlySet<number>, rand: () => number, requestId: string, atMs: number): Promise<ServedFeed>;
 }
 
 interface FeedBody {
@@ -27,19 +30,20 @@ interface FeedBody {
   experiment?: string;
   variant?: string;
   items: { trackId: string; propensity?: number }[];
+  degraded?: unknown[];
 }
 
 export function encorePolicy(world: World, client: ServiceClient): FeedPolicy {
   return {
     name: 'encore',
-    async feed(u, limit) {
-      const body = await client.getJson<FeedBody>(`/v1/users/${encodeURIComponent(listenerIdOf(world, u))}/feed?surface=home&limit=${limit}`);
+    async feed(u, limit, _avoid, _rand, _requestId, atMs) {
+      const body = await client.getJson<FeedBody>(`/v1/users/${encodeURIComponent(listenerIdOf(world, u))}/feed?surface=home&limit=${limit}&at=${Math.round(atMs)}`);
       const items: ServedItem[] = [];
       for (const it of body.items) {
         const t = trackIndexOf(world.catalog, it.trackId);
         if (t !== null) items.push(it.propensity !== undefined ? { track: t, propensity: it.propensity } : { track: t });
       }
-      return { requestId: body.requestId, items, ...(body.experiment ? { experiment: body.experiment } : {}), ...(body.variant ? { variant: body.variant } : {}) };
+      return { requestId: body.requestId, items, degraded: (body.degraded?.length ?? 0) > 0, ...(body.experiment ? { experiment: body.experiment } : {}), ...(body.variant ? { variant: body.variant } : {}) };
     },
   };
 }

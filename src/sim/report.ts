@@ -21,6 +21,7 @@ export const SIM_METRICS: readonly Metric[] = [
   { title: 'discovery share', get: (d) => d.discoveryShare, fmt: pct },
   { title: 'mean truth appeal', get: (d) => d.meanAppeal, fmt: (x) => x.toFixed(3) },
   { title: 'active listeners', get: (d) => d.activeListeners, fmt: (x) => String(x) },
+  { title: 'degraded feeds', get: (d) => d.degradedShare, fmt: pct },
 ];
 
 export function simMarkdown(reports: readonly SimReport[]): string {
@@ -30,6 +31,27 @@ export function simMarkdown(reports: readonly SimReport[]): string {
     `|---|---|${SIM_METRICS.map(() => '---').join('|')}|`,
     ...rows.map((d) => `| ${d.policy} | ${d.day} | ${SIM_METRICS.map((m) => m.fmt(m.get(d))).join(' | ')} |`),
   ].join('\n');
+}
+
+/** Learning and cohort effects apart (fixed panel, counterfactual replay through the truth model); empty when nothing retrained. */
+export function learningMarkdown(reports: readonly SimReport[]): string {
+  const rows = reports.flatMap((r) => r.learning);
+  if (rows.length === 0) return '';
+  const ci = (i: { estimate: number; low: number; high: number }): string => `${i.estimate >= 0 ? '+' : ''}${i.estimate.toFixed(4)} [${i.low.toFixed(4)}, ${i.high.toFixed(4)}]`;
+  return [
+    '| day | bundle vs day-0 bundle | panel (returning) | truth appeal, day-0 bundle | truth appeal, day-d bundle | learning effect (paired, 95 % CI) | cohort effect (returning − panel, day-0 bundle, 95 % CI) |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((l) => `| ${l.day} | ${l.current} vs ${l.baseline} | ${l.panel} (${l.returning}) | ${l.appealBaseline.toFixed(4)} | ${l.appealCurrent.toFixed(4)} | ${ci(l.learning)} | ${ci(l.cohort)} |`),
+  ].join('\n');
+}
+
+function htmlTable(md: string): string {
+  if (md === '') return '';
+  const rows = md.split('\n').filter((_, i) => i !== 1).map((line, i) => {
+    const tag = i === 0 ? 'th' : 'td';
+    return `<tr>${line.split('|').slice(1, -1).map((c) => `<${tag}>${escapeHtml(c.trim())}</${tag}>`).join('')}</tr>`;
+  });
+  return `<table>${rows.join('\n')}</table>`;
 }
 
 const COLORS: Record<string, string> = { encore: '#d9480f', popular: '#4263eb', random: '#868e96' };
@@ -54,17 +76,14 @@ export function lineChart(metric: Metric, reports: readonly SimReport[]): string
 }
 
 export function simHtml(reports: readonly SimReport[]): string {
-  const table = simMarkdown(reports).split('\n').filter((_, i) => i !== 1).map((line, i) => {
-    const tag = i === 0 ? 'th' : 'td';
-    return `<tr>${line.split('|').slice(1, -1).map((c) => `<${tag}>${escapeHtml(c.trim())}</${tag}>`).join('')}</tr>`;
-  });
   const r0 = reports[0]!;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Encore simulation</title>
 <style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px;font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:16px}</style></head><body>
 <h1>Encore closed-loop simulation</h1>
 <p><b>Commands:</b> ${reports.map((r) => `<code>${escapeHtml(r.command)}</code>`).join('<br>')}<br><b>Date:</b> ${escapeHtml(r0.date)}<br><b>Machine:</b> ${escapeHtml(r0.machine)}<br>
 <b>World:</b> ${escapeHtml(r0.world)}; ${r0.listeners} simulated listeners, ${r0.days} days, seed ${r0.seed}. Listener model: docs/simulator.md; parameters: <code>${escapeHtml(JSON.stringify(r0.model))}</code></p>
-<table>${table.join('\n')}</table>
+${htmlTable(simMarkdown(reports))}
+${learningMarkdown(reports) === '' ? '' : `<h2>Learning apart from who returns</h2><p>Fixed panel of every sampled listener, first feed page before day d replayed under the day-0 and the day-d bundle in the same context; mean truth appeal (docs/simulator.md).</p>${htmlTable(learningMarkdown(reports))}`}
 <div class="charts">${SIM_METRICS.map((m) => lineChart(m, reports)).join('\n')}</div>
 </body></html>
 `;

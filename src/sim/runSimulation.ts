@@ -13,6 +13,11 @@ import { SIM_MODEL, returnProbability } from './listenerModel.js';
 import { encorePolicy, popularPolicy, randomPolicy, type FeedPolicy } from './policies.js';
 import { runSession, type SessionContext } from './session.js';
 import { startService, trainWithCli, waitReady, type RunningService } from './service.js';
+import { learningEffect, type LearningEffect } from './learningEffect.js';
+import { loadBundle } from '../model/loadBundle.js';
+import { readAllEvents } from '../storage/open.js';
+import type { ListenEvent } from '../domain/events.js';
+import type { Truth } from '../world/truth.js';
 
 export const POLICIES = ['encore', 'popular', 'random'] as const;
 export type PolicyName = (typeof POLICIES)[number];
@@ -52,6 +57,8 @@ export interface SimReport {
   readonly seed: number;
   readonly model: typeof SIM_MODEL;
   readonly perDay: DayFigures[];
+  /** Days 1.. of a retraining Encore run: learning and cohort effects apart (src/sim/learningEffect.ts). */
+  readonly learning: LearningEffect[];
   readonly seconds: number;
 }
 
@@ -80,7 +87,7 @@ function knownArtists(world: World, listeners: Int32Array): Map<number, Set<numb
 }
 
 function latestBundle(dir: string): string {
-  const versions = fs.readdirSync(dir).filter((n) => !n.startsWith('.') && fs.existsSync(path.join(dir, n, 'manifest.json'))).sort();
+  const versions = bundleVersions(dir);
   if (versions.length === 0) throw Errors.badRequest(`no bundle in ${dir}`);
   return path.join(dir, versions[versions.length - 1]!);
 }
@@ -117,6 +124,27 @@ async function pool<T>(items: readonly T[], width: number, f: (x: T) => Promise<
   await Promise.all(Array.from({ length: Math.max(1, width) }, worker));
 }
 
+function bundleVersions(dir: string): string[] {
+  return fs.readdirSync(dir).filter((n) => !n.startsWith('.') && fs.existsSync(path.join(dir, n, 'manifest.json'))).sort();
+}
+
+/** Before day d's sessions: the fixed panel under the first and the newest bundle (null when nothing was retrained). */
+async function probeLearning(world: World, truth: Truth, w: Wiring, first: string, listeners: Int32Array, returning: ReadonlySet<number>, atMs: number, day: number): Promise<LearningEffect | null> {
+  if (!w.bundles || !w.eventsLog) return null;
+  const versions = bundleVersions(w.bundles);
+  if (!versions.includes(first) || versions[versions.length - 1] === first) return null;
+  const events: ListenEvent[] = [];
+  for await (const page of readAllEvents(w.eventsLog)) events.push(...page);
+  const baseline = await loadBundle(path.join(w.bundles, first), { verify: 'sizes' });
+  const current = await loadBundle(path.join(w.bundles, versions[versions.length - 1]!), { verify: 'sizes' });
+  try {
+    return await learningEffect({ world, truth, listeners, returning, baseline, current, events, atMs, day });
+  } finally {
+    baseline.close();
+    current.close();
+  }
+}
+
 function policyFor(name: PolicyName, world: World, client: ServiceClient): FeedPolicy {
   return name === 'encore' ? encorePolicy(world, client) : name === 'popular' ? popularPolicy(world) : randomPolicy(world);
 }
@@ -131,10 +159,12 @@ export async function runSimulation(o: SimOptions, command: string): Promise<Sim
   const w = await wire(o);
   try {
     let version = await waitReady(w.client, null, 180_000);
+    const firstVersion = version;
     const listeners = sampleListeners(world.users.count, o.listeners, o.seed);
     const ctxBase = { world, truth, policy: policyFor(o.policy, world, w.client), client: w.client, knownArtists: knownArtists(world, listeners) };
     const lastShare = new Map<number, number | null>();
     const perDay: DayFigures[] = [];
+    const learning: LearningEffect[] = [];
     const dayZero = Date.now() - o.days * DAY_MS;
     for (let day = 0; day < o.days; day++) {
       const totals = new DayTotals();
@@ -142,6 +172,11 @@ export async function runSimulation(o: SimOptions, command: string): Promise<Sim
       const active = Array.from(listeners).filter((u) => day === 0 || seededRandom((o.seed * 7919 + day * 104729 + u) >>> 0)() < returnProbability(lastShare.get(u) ?? null));
       for (const u of listeners) if (!active.includes(u)) lastShare.set(u, null);
       totals.active = active.length;
+      const probe = day > 0 && o.policy === 'encore' && o.retrain ? await probeLearning(world, truth, w, firstVersion, listeners, new Set(active), dayZero + day * DAY_MS, day) : null;
+      if (probe) {
+        learning.push(probe);
+        o.log(`simulate encore day ${day}: learning effect on the fixed panel of ${probe.panel} ${probe.learning.estimate.toFixed(4)} [${probe.learning.low.toFixed(4)}, ${probe.learning.high.toFixed(4)}], cohort effect ${probe.cohort.estimate.toFixed(4)} (truth appeal)`);
+      }
       await pool(active, o.concurrency, async (u) => {
         const rand = seededRandom((o.seed * 31 + day * 1_000_003 + u * 17 + 1) >>> 0);
         const start = dayZero + day * DAY_MS + Math.floor(rand() * 20 * 3_600_000);
@@ -155,7 +190,7 @@ export async function runSimulation(o: SimOptions, command: string): Promise<Sim
         version = await waitReady(w.client, version, 300_000);
       }
     }
-    return { command, date: new Date().toISOString(), machine: machineLine(), world: world.dir, policy: o.policy, listeners: listeners.length, days: o.days, seed: o.seed, model: SIM_MODEL, perDay, seconds: (performance.now() - started) / 1000 };
+    return { command, date: new Date().toISOString(), machine: machineLine(), world: world.dir, policy: o.policy, listeners: listeners.length, days: o.days, seed: o.seed, model: SIM_MODEL, perDay, learning, seconds: (performance.now() - started) / 1000 };
   } finally {
     await w.service?.stop();
   }

@@ -100,9 +100,9 @@ export async function runSession(ctx: SessionContext, u: number, startMs: number
   const evs: Ev[] = [];
   totals.sessions++;
   for (let page = 0; page < SIM_MODEL.maxFeeds && !s.ended; page++) {
-    const feed = await ctx.policy.feed(u, SIM_MODEL.feedLimit, s.played, rand, `${ctx.eventPrefix}-${u}-${page}`);
+    const feed = await ctx.policy.feed(u, SIM_MODEL.feedLimit, s.played, rand, `${ctx.eventPrefix}-${u}-${page}`, s.clock);
     if (feed.items.length === 0) break;
-    totals.addFeed(feed.items.map((i) => i.track), ctx.world.catalog.columns.artist, feed.items.map((i) => completeProbability(ctx.truth, ctx.world.catalog, u, i.track)));
+    totals.addFeed(feed.items.map((i) => i.track), ctx.world.catalog.columns.artist, feed.items.map((i) => completeProbability(ctx.truth, ctx.world.catalog, u, i.track)), feed.degraded === true);
     impressions(ctx, s, feed, evs);
     for (const it of feed.items) {
       if (!listen(ctx, s, it.track, rand, totals, evs)) {

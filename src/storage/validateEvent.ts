@@ -10,7 +10,7 @@ export type EventCheck = { readonly kind: 'ok'; readonly event: ListenEvent } | 
 /** Events before this are almost certainly seconds, not milliseconds, since the epoch. */
 const MIN_TIMESTAMP_MS = Date.UTC(2000, 0, 1);
 /** Allowed clock skew of a client into the future. */
-const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+export const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 const MAX_ID_LENGTH = MAX_ID_BYTES;
 /** Largest `weight` accepted (a rating or a play count). */
 const MAX_WEIGHT = 1e6;

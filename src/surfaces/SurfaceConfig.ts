@@ -29,6 +29,14 @@ export interface RerankConfig {
   readonly explorationPool: number;
   /** Softmax temperature over normalised scores; higher explores more. */
   readonly explorationTemperature: number;
+  /**
+   * Share of the exploration probability spread uniformly over the first `explorationWidePool` eligible candidates
+   * (absent or 0: none). Why: off-policy evaluation of another bundle needs the logged slot to be able to draw what
+   * that bundle would; a softmax over this bundle's top `explorationPool` alone misses about half of a retrained
+   * bundle's pool (bench/results/simulate.md), which biases IPS by the missing mass.
+   */
+  readonly explorationUniformShare?: number;
+  readonly explorationWidePool?: number;
   /** Candidates (best score first) the re-ranker considers. */
   readonly window: number;
 }

@@ -33,6 +33,10 @@ export const home: SurfaceConfig = {
     explorationSlot: 7,
     explorationPool: 20,
     explorationTemperature: 0.3,
+    // 30 % of the slot's probability uniform over the top 100 eligible: support for evaluating other bundles
+    // off-policy (SurfaceConfig.explorationUniformShare); it costs the slot some appeal 30 % of the time.
+    explorationUniformShare: 0.3,
+    explorationWidePool: 100,
     window: 400,
   },
 };

@@ -79,3 +79,36 @@ test('DR with the true reward model has a smaller interval than IPS', () => {
   assert.ok(Math.abs(e.dr.estimate - TRUE_VALUE) < 0.02);
   assert.ok(e.effectiveSampleSize > 0 && e.effectiveSampleSize < 2000);
 });
+
+test('full support: the mean importance weight is 1; IPS is unbiased with weights far from 1 (a sharp target)', () => {
+  const reps = 200;
+  let w = 0;
+  let sum = 0;
+  for (let s = 0; s < reps; s++) {
+    const e = estimateAll(logs(1000 + s, 500, () => 0.5), { resamples: 1000, seed: s, level: 0.95 });
+    w += e.meanWeight;
+    sum += e.ips.estimate;
+  }
+  assert.ok(Math.abs(w / reps - 1) < 0.01, `mean weight ${w / reps}`);
+  assert.ok(Math.abs(sum / reps - TRUE_VALUE) < 0.006, `IPS ${sum / reps} vs ${TRUE_VALUE}`);
+});
+
+test('support violation: the target mass outside the logged support is what IPS misses, and meanWeight shows it', () => {
+  // The logging policy never takes action 0; the target still puts its probability there.
+  const rand = seededRandom(5);
+  const recs: LoggedRecord[] = [];
+  let missing = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const x = Math.floor(rand() * X);
+    const p0 = logging(x).map((p, a) => (a === 0 ? 0 : p));
+    const z = p0.reduce((s, p) => s + p, 0);
+    const a = draw(p0.map((p) => p / z), rand());
+    const pe = target(x);
+    missing += pe[0]! / 20_000;
+    recs.push({ propensity: p0[a]! / z, reward: rand() < theta(x, a) ? 1 : 0, targetProbability: pe[a]!, qLogged: 0.5, qTarget: 0.5 });
+  }
+  const e = estimateAll(recs, { resamples: 1000, seed: 1, level: 0.95 });
+  assert.ok(Math.abs(e.meanWeight - (1 - missing)) < 0.02, `mean weight ${e.meanWeight} vs supported mass ${1 - missing}`);
+  const supported = Array.from({ length: X }, (_, x) => target(x).reduce((s, p, b) => s + (b === 0 ? 0 : p * theta(x, b)), 0)).reduce((s, v) => s + v, 0) / X;
+  assert.ok(Math.abs(e.ips.estimate - supported) < 0.02, `IPS ${e.ips.estimate} estimates the supported part ${supported}, not ${TRUE_VALUE}`);
+});

@@ -56,6 +56,19 @@ test('exploration slot: one drawn item with a propensity; the draw replays from 
   assert.equal(a.propensity, b.propensity);
 });
 
+test('exploration slot: the whole policy comes back, sums to 1, and holds the drawn item with its propensity', () => {
+  const a = selectFeed(input({ random: mulberry32(7) }));
+  assert.equal(a.explorationPool.length, a.explorationProbabilities.length);
+  assert.equal(a.explorationPool.length, home.rerank.explorationWidePool); // 400 candidates: the wide pool is full
+  assert.ok(Math.abs(a.explorationProbabilities.reduce((s, p) => s + p, 0) - 1) < 1e-9);
+  const drawn = a.picks[a.explorationPosition]!;
+  const at = [...a.explorationPool].indexOf(drawn);
+  assert.ok(at >= 0, 'the drawn item is in the pool');
+  assert.equal(a.explorationProbabilities[at], a.propensity);
+  // The greedy items above the slot are not in its pool.
+  for (let p = 0; p < a.explorationPosition; p++) assert.ok(![...a.explorationPool].includes(a.picks[p]!));
+});
+
 test('softmax draw: propensities match the empirical frequencies', () => {
   const s = Float64Array.from([3, 2, 1, 0]);
   const rnd = mulberry32(9);
@@ -67,6 +80,18 @@ test('softmax draw: propensities match the empirical frequencies', () => {
     props[d.index] = d.propensity;
   }
   for (let k = 0; k < 4; k++) assert.ok(Math.abs(hits[k]! / 20_000 - props[k]!) < 0.02, `item ${k}: ${hits[k]! / 20_000} vs ${props[k]}`);
+});
+
+test('uniform mix: every item of the wide pool has at least share / n, the softmax part stays on the first k', () => {
+  const s = Float64Array.from({ length: 50 }, (_, i) => 50 - i);
+  const d = drawExploration(s, 50, 0.3, mulberry32(3), { share: 0.3, softmaxCount: 10 });
+  assert.ok(Math.abs(d.probabilities.reduce((a, p) => a + p, 0) - 1) < 1e-9);
+  for (let i = 0; i < 50; i++) assert.ok(d.probabilities[i]! >= 0.3 / 50 - 1e-12);
+  for (let i = 10; i < 50; i++) assert.ok(Math.abs(d.probabilities[i]! - 0.3 / 50) < 1e-12);
+  const rnd = mulberry32(11);
+  let tail = 0;
+  for (let i = 0; i < 20_000; i++) if (drawExploration(s, 50, 0.3, rnd, { share: 0.3, softmaxCount: 10 }).index >= 10) tail++;
+  assert.ok(Math.abs(tail / 20_000 - 0.3 * 40 / 50) < 0.015, `tail share ${tail / 20_000}`);
 });
 
 test('hard rules are never broken: too few artists gives a shorter list', () => {

@@ -6,7 +6,7 @@ import { loadBundle } from '../../model/loadBundle.js';
 import { profilesFromUsers } from '../../pipeline/UserProfiles.js';
 import { readAllEvents } from '../../storage/open.js';
 import { DEFAULT_BOOTSTRAP } from '../../eval/stats/bootstrap.js';
-import { loggedImpressions } from '../../ope/loggedImpressions.js';
+import { readImpressionLog } from '../../ope/loggedImpressions.js';
 import { trackCompletionModel } from '../../ope/rewardModel.js';
 import { candidateRecords } from '../../ope/candidatePolicy.js';
 import { estimateAll, type OpeEstimates } from '../../ope/estimators.js';
@@ -14,7 +14,7 @@ import { estimateAll, type OpeEstimates } from '../../ope/estimators.js';
 export function formatOpe(e: OpeEstimates, candidate: string): string {
   const f = (name: string, i: { estimate: number; low: number; high: number }): string => `  ${name.padEnd(6)} ${i.estimate.toFixed(4)}  [${i.low.toFixed(4)}, ${i.high.toFixed(4)}]`;
   return [
-    `off-policy estimate of ${candidate}'s exploration-slot completion rate from ${e.n} logged impressions (95 % bootstrap intervals; effective sample size ${e.effectiveSampleSize.toFixed(0)}):`,
+    `off-policy estimate of ${candidate}'s exploration-slot completion rate from ${e.n} played exploration-slot impressions (95 % bootstrap intervals; effective sample size ${e.effectiveSampleSize.toFixed(0)}; candidate's probability mass on the logged actions ${e.meanWeight.toFixed(2)}):`,
     f('IPS', e.ips),
     f('SNIPS', e.snips),
     f('DR', e.dr),
@@ -31,22 +31,21 @@ export function registerOpe(program: Command): void {
     .requiredOption('--world <dir>', 'the world the service runs on')
     .requiredOption('--bundle <dir>', 'the candidate bundle directory')
     .option('--surface <name>', 'only impressions of this surface')
-    .option('--draws <n>', 'Monte Carlo draws of the candidate policy per impression', '20')
-    .option('--max-impressions <n>', 'use at most the first n logged impressions', '2000')
+    .option('--max-impressions <n>', 'use at most the first n played exploration-slot impressions', '20000')
     .option('--resamples <n>', 'bootstrap resamples', String(DEFAULT_BOOTSTRAP.resamples))
     .option('--out <file>', 'also write the estimates as JSON')
-    .action(async (o: { events: string; world: string; bundle: string; surface?: string; draws: string; maxImpressions: string; resamples: string; out?: string }) => {
-      const draws = Number(o.draws);
+    .action(async (o: { events: string; world: string; bundle: string; surface?: string; maxImpressions: string; resamples: string; out?: string }) => {
       const max = Number(o.maxImpressions);
       const resamples = Number(o.resamples);
-      if (!(draws >= 1 && max >= 1 && resamples >= 1000)) throw Errors.badRequest('--draws and --max-impressions must be >= 1, --resamples >= 1000');
+      if (!(max >= 1 && resamples >= 1000)) throw Errors.badRequest('--max-impressions must be >= 1, --resamples >= 1000');
       const world = openWorld(o.world);
-      const logged = (await loggedImpressions(() => readAllEvents(o.events), o.surface ?? null)).slice(0, max);
-      if (logged.length === 0) throw Errors.badRequest(`no impression with a propensity in ${o.events}`);
+      const log = await readImpressionLog(() => readAllEvents(o.events), o.surface ?? null);
+      const logged = log.impressions.filter((i) => i.played).slice(0, max);
+      if (logged.length === 0) throw Errors.badRequest(`no played impression with a propensity in ${o.events}`);
       const bundle = await loadBundle(o.bundle, { verify: 'sizes' });
       try {
         const q = trackCompletionModel(world.events, world.catalog.trackCount);
-        const recs = await candidateRecords(world.catalog, profilesFromUsers(world.users), bundle, q, logged, { draws, limit: 30 });
+        const recs = await candidateRecords(world.catalog, profilesFromUsers(world.users), bundle, q, logged, log.byUser);
         const e = estimateAll(recs, { ...DEFAULT_BOOTSTRAP, resamples });
         console.log(formatOpe(e, o.bundle));
         if (o.out) fs.writeFileSync(o.out, JSON.stringify(e, null, 1));

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
 import { POLICIES, runSimulation, type PolicyName } from '../../sim/runSimulation.js';
 import { apiKeyFrom } from '../../sim/client.js';
-import { simHtml, simMarkdown } from '../../sim/report.js';
+import { learningMarkdown, simHtml, simMarkdown } from '../../sim/report.js';
 
 // `encore simulate --world DIR --days D --listeners L --policy encore|popular|random [--url URL] --out DIR`
 export function registerSimulate(program: Command): void {
@@ -56,6 +56,8 @@ export function registerSimulate(program: Command): void {
         `encore ${process.argv.slice(2).join(' ')}`,
       );
       console.log(simMarkdown([rep]));
+      const learning = learningMarkdown([rep]);
+      if (learning !== '') console.log(`\nlearning apart from who returns (fixed panel, truth appeal of the first page):\n${learning}`);
       fs.writeFileSync(path.join(out, 'report.json'), JSON.stringify(rep, null, 1));
       fs.writeFileSync(path.join(out, 'report.html'), simHtml([rep]));
       console.log(`wrote ${path.join(out, 'report.json')} and ${path.join(out, 'report.html')}`);

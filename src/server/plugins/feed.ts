@@ -9,6 +9,7 @@ import { EventLoopLoad } from '../EventLoopLoad.js';
 import { FeedMetrics } from '../FeedMetrics.js';
 import { feedParams, feedQuery, feedResponse } from '../schemas/feed.js';
 import { feedArm } from '../../experiments/feedArm.js';
+import { MAX_FUTURE_MS } from '../../storage/validateEvent.js';
 
 interface FeedQuery {
   surface: string;
@@ -18,6 +19,7 @@ interface FeedQuery {
   market?: string;
   explicit?: boolean;
   diversity: boolean;
+  at?: number;
 }
 
 export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { deps }) => {
@@ -59,6 +61,9 @@ export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { de
         market = catalog.markets.indexOf(q.market);
         if (market < 0) throw Errors.badRequest(`market: "${q.market}" is not a market of this catalog (GET /v1/markets lists them)`);
       }
+      // A client clock (the simulator's simulated time) moves "now" for this request only, as events may be
+      // timestamped in the past: the same bound as an event's timestamp.
+      if (q.at !== undefined && q.at > Date.now() + MAX_FUTURE_MS) throw Errors.badRequest('at: more than a day ahead of the server clock');
       // A surface running an experiment serves the listener's variant; the response names both.
       const arm = feedArm(q.surface, req.params.userId);
       const request: RecommendRequest = {
@@ -71,6 +76,7 @@ export const feedPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { de
         ...(onboardingGenres !== undefined ? { onboardingGenres } : {}),
         ...(market !== undefined ? { market } : {}),
         ...(q.explicit !== undefined ? { explicitOk: q.explicit } : {}),
+        ...(q.at !== undefined ? { nowMs: q.at } : {}),
       };
       const feed = await recommend(pipelineDeps, request);
       return arm ? { ...feed, surface: q.surface, experiment: arm.experiment, variant: arm.variant } : feed;

@@ -22,6 +22,7 @@ export const feedQuery = {
     market: { type: 'string', pattern: MARKET_CODE_PATTERN, description: 'market (ISO 3166-1 alpha-2) of a listener Encore does not know yet' },
     explicit: { type: 'boolean', description: 'false: a listener Encore does not know yet who wants no explicit tracks' },
     diversity: { type: 'boolean', default: true, description: 'false turns re-ranking rules off (debugging)' },
+    at: { type: 'integer', minimum: 0, description: 'the client\'s clock in ms since the epoch (simulations, replays): session state and time features are read at this time instead of the server\'s; at most a day ahead of it' },
   },
 } as const;
 
