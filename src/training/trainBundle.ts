@@ -20,7 +20,7 @@ import { buildPopularity } from './popularity.js';
 import { buildArtistNewest } from './artistNewest.js';
 import { buildUserRecent } from './userRecent.js';
 import { fitColdStart } from './coldStartFit.js';
-import { trainRanker } from './ranker.js';
+import { rankerJson, trainRanker } from './ranker.js';
 import { buildTrackIndex, DEFAULT_INDEX_PARAMS, NORMS_FILE, ORDER_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
 import { phaseProgress } from './progress.js';
@@ -242,14 +242,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
       stats.rankerFailed = 1;
     }
     if (ranker) {
-      writeJson(tmp, BUNDLE_FILES.ranker, {
-        kind: ranker.kind,
-        featureNames: ranker.featureNames,
-        weights: Array.from(ranker.weights),
-        bias: ranker.bias,
-        means: Array.from(ranker.means),
-        stds: Array.from(ranker.stds),
-      });
+      writeJson(tmp, BUNDLE_FILES.ranker, rankerJson(ranker));
     }
     t = lap('ranker', t);
     writeManifest();
