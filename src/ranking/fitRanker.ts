@@ -71,6 +71,8 @@ export interface RankerReport {
   /** The chosen cascade depth (0 = all candidates) and L2 penalty. */
   readonly depth: number;
   readonly l2: number;
+  /** true when the grid's choice lost to the embedding score on the evaluation requests and was replaced by it. */
+  readonly gated: boolean;
   /** true when the ranker's NDCG@20 beats the retrieval order's; otherwise the feed keeps the retrieval order. */
   readonly accepted: boolean;
   readonly featureNames: readonly string[];
@@ -209,7 +211,7 @@ function qualityOn(data: RankerDataset, model: RankerModel, idx: Int32Array): Ra
 }
 
 /** Single generator scores reported next to the ranker (those present in the layout). */
-const SINGLE_SCORES = ['embeddingScore', 'coListenScore', 'logPopularity', 'logPopularityInGenre', 'rankFusion', 'artistAffinity', 'genreAffinity'];
+const SINGLE_SCORES = ['embeddingScore', 'coListenScore', 'logPopularity', 'logPopularityInGenre', 'rankFusion', 'artistAffinity'];
 
 function singleScoreQualities(data: RankerDataset, idx: Int32Array): Record<string, RankingQuality> {
   const f = data.featureNames.length;
@@ -220,7 +222,9 @@ function singleScoreQualities(data: RankerDataset, idx: Int32Array): Record<stri
     const col = data.featureNames.indexOf(name);
     if (col < 0) continue;
     const s = Float32Array.from(idx, (r) => data.x[r * f + col]!);
-    out[name] = rankingQuality(s, labels, group, idx.length);
+    const q = rankingQuality(s, labels, group, idx.length);
+    // A constant column (e.g. artist affinity where every item is its own artist) only repeats the input order.
+    if (!(q.auc === 0.5 && q.requestAuc === 0.5)) out[name] = q;
   }
   return out;
 }
@@ -284,15 +288,24 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
       }
     }
   }
-  const model = fitCandidate(data, chosen, trainUse, opts, rand);
+  let model = fitCandidate(data, chosen, trainUse, opts, rand);
   const nTrain = rowsOf(data, trainUse).length;
   const evalIdx = rowsOf(data, isEval);
   const yEval = take(data.labels, evalIdx, 1);
   const gEval = take(data.group, evalIdx, 1);
-  const ranker = rankingQuality(cascadeScores(data, model, evalIdx), yEval, gEval, evalIdx.length);
+  let ranker = rankingQuality(cascadeScores(data, model, evalIdx), yEval, gEval, evalIdx.length);
   const retrievalOrder = rankingQuality(take(data.baseline, evalIdx, 1), yEval, gEval, evalIdx.length);
   const singleScores = singleScoreQualities(data, evalIdx);
   const embeddingOnly = singleScores['embeddingScore'] ?? retrievalOrder;
+  // The learned model must also beat the best single generator score (the listener-vector score) on the
+  // evaluation requests, which took no part in fitting or choosing; otherwise that score alone is served.
+  let gated = false;
+  if (chosen.kind !== 'embeddingOnly' && opts.candidates.includes('embeddingOnly') && !(ranker.ndcgAt20 > embeddingOnly.ndcgAt20)) {
+    gated = true;
+    chosen = { kind: 'embeddingOnly', depth: 0, l2: 0 };
+    model = fitCandidate(data, chosen, trainUse, opts, rand);
+    ranker = embeddingOnly;
+  }
   let positives = 0;
   for (let r = 0; r < data.rows; r++) positives += data.labels[r]!;
   const evalRequests = isEval.reduce((s, v) => s + v, 0);
@@ -309,6 +322,7 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
     singleScores,
     depth: chosen.depth,
     l2: chosen.l2,
+    gated,
     accepted,
     featureNames: model.featureNames,
     weights: Array.from(model.weights),
@@ -327,6 +341,7 @@ export function formatRankerReport(r: RankerReport): string {
       Object.entries(r.selectionNdcg)
         .map(([k, v]) => `${k} ${v.toFixed(4)}`)
         .join('; '),
+    ...(r.gated ? ['ranker: the chosen learned model did not beat the embedding score on the evaluation requests: the embedding score is served'] : []),
     `ranker evaluation on ${r.evalRequests} held-out requests (${r.evalRows} rows; trained on ${r.trainRequests} requests, ${r.trainRows} rows; ${(100 * r.positiveShare).toFixed(1)}% positive)`,
     `  learned ranker   ${q(r.ranker)}`,
     `  retrieval order  ${q(r.retrievalOrder)}`,
