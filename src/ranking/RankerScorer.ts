@@ -15,7 +15,9 @@ export const RANKER_KIND = 'logistic-v1';
 export const RANKER_KIND_CENTERED = 'logistic-centered-v1';
 /** Linear scorer trained on pairs of one request (see fitRanker): orders tracks, not calibrated. */
 export const RANKER_KIND_PAIRWISE = 'pairwise-logistic-v1';
-export const RANKER_KINDS: readonly string[] = [RANKER_KIND, RANKER_KIND_CENTERED, RANKER_KIND_PAIRWISE];
+/** Linear scorer fitted listwise by coordinate ascent on NDCG@20 (see coordinateAscent.ts): orders tracks, not calibrated. */
+export const RANKER_KIND_LISTWISE = 'listwise-linear-v1';
+export const RANKER_KINDS: readonly string[] = [RANKER_KIND, RANKER_KIND_CENTERED, RANKER_KIND_PAIRWISE, RANKER_KIND_LISTWISE];
 
 export class RankerScorer implements Scorer {
   readonly name = RANKER_NAME;
