@@ -77,6 +77,8 @@ export interface RankerReport {
   readonly l2: number;
   /** true when the grid's choice lost to the embedding score on the evaluation requests and was replaced by it. */
   readonly gated: boolean;
+  /** The replaced model's NDCG@20 on the evaluation requests (null when not gated). */
+  readonly gatedNdcgAt20: number | null;
   /** true when the ranker's NDCG@20 beats the retrieval order's; otherwise the feed keeps the retrieval order. */
   readonly accepted: boolean;
   readonly featureNames: readonly string[];
@@ -324,8 +326,10 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
   // The learned model must also beat the best single generator score (the listener-vector score) on the
   // evaluation requests, which took no part in fitting or choosing; otherwise that score alone is served.
   let gated = false;
+  let gatedQuality: RankingQuality | null = null;
   if (chosen.kind !== 'embeddingOnly' && opts.candidates.includes('embeddingOnly') && !(ranker.ndcgAt20 > embeddingOnly.ndcgAt20)) {
     gated = true;
+    gatedQuality = ranker;
     chosen = { kind: 'embeddingOnly', depth: 0, l2: 0 };
     model = fitCandidate(data, chosen, trainUse, opts, rand);
     ranker = embeddingOnly;
@@ -347,6 +351,7 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
     depth: chosen.depth,
     l2: chosen.l2,
     gated,
+    gatedNdcgAt20: gatedQuality?.ndcgAt20 ?? null,
     accepted,
     featureNames: model.featureNames,
     weights: Array.from(model.weights),
@@ -365,7 +370,9 @@ export function formatRankerReport(r: RankerReport): string {
       Object.entries(r.selectionNdcg)
         .map(([k, v]) => `${k} ${v.toFixed(4)}`)
         .join('; '),
-    ...(r.gated ? ['ranker: the chosen learned model did not beat the embedding score on the evaluation requests: the embedding score is served'] : []),
+    ...(r.gated
+      ? [`ranker: the chosen learned model (NDCG@20 ${(r.gatedNdcgAt20 ?? NaN).toFixed(4)}) did not beat the embedding score on the evaluation requests: the embedding score is served`]
+      : []),
     `ranker evaluation on ${r.evalRequests} held-out requests (${r.evalRows} rows; trained on ${r.trainRequests} requests, ${r.trainRows} rows; ${(100 * r.positiveShare).toFixed(1)}% positive)`,
     `  learned ranker   ${q(r.ranker)}`,
     `  retrieval order  ${q(r.retrievalOrder)}`,
