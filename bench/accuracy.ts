@@ -178,11 +178,14 @@ popularity + usearch index + learned ranker) -> the feed pipeline \`recommend()\
 ${rows.map((r) => `| ${r.name} | ${fmt(r.r.recall)} | ${fmt(r.r.ndcg)} | ${r.note} |`).join('\n')}
 
 Encore's ALS settings (64 factors, λ = ${OFFLINE_TRAIN.lambda}, ${OFFLINE_TRAIN.iterations} iterations) were chosen on an inner 80/20 split of the
-training part (never on the test part). The ranker the offline mode trains on a random 20% hold-out of each listener's
-rows (see src/eval/offline.ts) chooses, on a selection split of those held-out rows, between a pairwise-trained and
-a pointwise-trained logistic ranker and the embedding score alone; "embeddingOnly" in the notes means the learned
-rankers did not beat the plain listener-vector score here, so Encore's MovieLens accuracy is that of its tuned ALS
-embeddings served through the pipeline (compare the "implicit ALS alone" row). It reported:
+training part (never on the test part). The learned ranker (issue 11 point 5) is trained in the offline mode's first
+pass on a random 20% hold-out of each listener's TRAINING rows (src/eval/offline.ts), against a bundle trained without
+them: features are the candidate generators' scores (ALS dot product and its per-request z-score, co-listen
+item-to-item score and z-score, every source's rank, rank fusion), popularity (catalog and within the genre),
+recency, artist/genre affinity, session skip history, and listener x item crosses. A grid (pairwise or pointwise
+logistic x cascade depth: the ranker reorders only the top 50/100/200 by ALS score, or all x L2) is chosen by NDCG@20
+on a quarter of those listeners; the choice is then compared on another 20% of them with every single generator
+score and served only if it beats the best one (else the ALS score alone is served: "embeddingOnly"). It reported:
 
 \`\`\`
 ${rankerLine}

@@ -32,7 +32,19 @@ ${rep.skipped.map((s) => `Skipped ${s.name}: ${s.reason}.`).join('\n')}
 
 Tuning (${rep.tuning}), inner-validation NDCG@${rep.k}:
 ${tuned.join('\n')}
-`;
+${
+  rep.ranker
+    ? `
+Encore's learned ranker (issue 11 point 5), trained and chosen on a random 20 % hold-out of each listener's TRAINING rows
+(grid: pairwise / pointwise logistic x cascade depth x L2, chosen by NDCG@20 on a quarter of those listeners; the
+choice must then beat the best single generator score on another 20 % of them, else the embedding score is served):
+
+\`\`\`
+${rep.ranker}
+\`\`\`
+`
+    : ''
+}`;
 }
 
 async function main(): Promise<void> {

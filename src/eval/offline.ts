@@ -130,7 +130,7 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
     // (its embeddings only feed the ranker's features: fewer ALS iterations, and at most RANKER_LISTENERS
     // listeners' held-out rows, keep the whole run within about a minute for 2,000 listeners)
     const rankerPass = await withRankerTrainingDefaults({ maxUsers: RANKER_LISTENERS, log: null }, () =>
-      trainBundle({ ...DEFAULT_TRAIN, ...opts.train, iterations: Math.min(opts.train.iterations ?? 10, 10), worldDir: rankerWorldDir, bundlesDir: path.join(work, 'bundles-ranker'), quiet: true }),
+      trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir: rankerWorldDir, bundlesDir: path.join(work, 'bundles-ranker'), quiet: true }),
     );
     let rankerMessage = 'no ranker evaluation written';
     let rankerChoice = 'none';

@@ -46,6 +46,11 @@ export interface RankerModel {
   readonly bias: number;
   readonly means: Float32Array;
   readonly stds: Float32Array;
+  /**
+   * Cascade depth (src/ranking/cascade.ts): the ranker reorders only the top `rerankDepth` candidates by the
+   * listener-vector score; 0 or absent = all candidates. Chosen on held-out training requests.
+   */
+  readonly rerankDepth?: number;
 }
 
 /**

@@ -113,8 +113,8 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
 
   let ranker: RankerModel | null = null;
   if (m.files[BUNDLE_FILES.ranker]) {
-    const r = readJson<{ kind: string; featureNames: string[]; weights: number[]; bias: number; means: number[]; stds: number[] }>(dir, m, BUNDLE_FILES.ranker);
-    ranker = { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds) };
+    const r = readJson<{ kind: string; featureNames: string[]; weights: number[]; bias: number; means: number[]; stds: number[]; rerankDepth?: number }>(dir, m, BUNDLE_FILES.ranker);
+    ranker = { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds), rerankDepth: r.rerankDepth ?? 0 };
   }
 
   // Index bands: sizes were checked with every other file; checksums are checked by streaming each band once

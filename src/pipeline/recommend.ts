@@ -51,7 +51,7 @@ export const MAX_LIMIT = 500;
 /** Share of the surface budget kept for the stages after retrieval (filters, ranker, re-ranker). */
 const POST_RETRIEVAL_RESERVE = 0.3;
 /** Fallback sources also run when the regular ones bring fewer than this many candidates per slot... */
-const MIN_CANDIDATES_PER_SLOT = 3;
+export const MIN_CANDIDATES_PER_SLOT = 3;
 /** ...or when the filters leave fewer than this many per slot. */
 const MIN_ROWS_AFTER_FILTERS = 2;
 /** Below this many ms left, the learned ranker is skipped and the cheap fallback scorer is used. */

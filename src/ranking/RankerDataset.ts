@@ -1,8 +1,19 @@
 // Training examples for the learned ranker, accumulated request by request in flat growable arrays:
 // features (rows x F), a binary label per row, the request (group) each row came from, and the score the
-// retrieval order gave it (the baseline the ranker must beat).
+// retrieval order gave it (the baseline the ranker must beat), and its first-stage (listener-vector) score and
+// rank among ALL the request's candidates, for the cascade (src/ranking/cascade.ts).
 import type { CandidateSet, RequestContext } from '../pipeline/contracts.js';
-import { centerPerRequest, hydrateFeatures } from './features.js';
+import { centerPerRequest, embeddingScores, hydrateFeatures } from './features.js';
+
+/** Per candidate of a set, its 0-based rank by first-stage score (ties: lower row first). Training only. */
+export function firstStageRanks(ctx: RequestContext, set: CandidateSet): { scores: Float32Array; ranks: Int32Array } {
+  const scores = new Float32Array(set.count);
+  embeddingScores(ctx, set, scores);
+  const order = Int32Array.from({ length: set.count }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const ranks = new Int32Array(set.count);
+  for (let r = 0; r < order.length; r++) ranks[order[r]!] = r;
+  return { scores, ranks };
+}
 
 export class RankerDataset {
   rows = 0;
@@ -11,6 +22,8 @@ export class RankerDataset {
   labels: Uint8Array;
   group: Int32Array;
   baseline: Float32Array;
+  firstScore: Float32Array;
+  firstRank: Int32Array;
   private scratch = new Float32Array(0);
 
   constructor(
@@ -23,6 +36,8 @@ export class RankerDataset {
     this.labels = new Uint8Array(capacity);
     this.group = new Int32Array(capacity);
     this.baseline = new Float32Array(capacity);
+    this.firstScore = new Float32Array(capacity);
+    this.firstRank = new Int32Array(capacity);
   }
 
   private reserve(extra: number): void {
@@ -39,6 +54,8 @@ export class RankerDataset {
     this.labels = grow(this.labels, cap);
     this.group = grow(this.group, cap);
     this.baseline = grow(this.baseline, cap);
+    this.firstScore = grow(this.firstScore, cap);
+    this.firstRank = grow(this.firstRank, cap);
   }
 
   /**
@@ -50,6 +67,7 @@ export class RankerDataset {
     if (this.scratch.length < set.count * f) this.scratch = new Float32Array(set.count * f * 2);
     hydrateFeatures(ctx, set, this.featureNames, this.scratch);
     if (this.centered) centerPerRequest(this.scratch, set.count, f);
+    const first = firstStageRanks(ctx, set);
     let kept = 0;
     for (let i = 0; i < set.count; i++) if (labels[i] !== 255) kept++;
     this.reserve(kept);
@@ -62,6 +80,8 @@ export class RankerDataset {
       this.labels[r] = l;
       this.group[r] = g;
       this.baseline[r] = baseline[i]!;
+      this.firstScore[r] = first.scores[i]!;
+      this.firstRank[r] = first.ranks[i]!;
     }
     return kept;
   }

@@ -5,7 +5,8 @@
 import type { CandidateSet, RequestContext, Scorer } from '../pipeline/contracts.js';
 import type { RankerModel } from '../model/ModelBundle.js';
 import { EmbeddingBlendScorer } from '../pipeline/EmbeddingBlendScorer.js';
-import { centerPerRequest, hydrateFeatures } from './features.js';
+import { centerPerRequest, embeddingScores, hydrateFeatures } from './features.js';
+import { applyRerankDepth } from './cascade.js';
 
 export const RANKER_NAME = 'RankerScorer';
 /** Logistic regression on standardized features: a calibrated chance of playing to the end. */
@@ -14,13 +15,18 @@ export const RANKER_KIND = 'logistic-v1';
 export const RANKER_KIND_CENTERED = 'logistic-centered-v1';
 /** Linear scorer trained on pairs of one request (see fitRanker): orders tracks, not calibrated. */
 export const RANKER_KIND_PAIRWISE = 'pairwise-logistic-v1';
-export const RANKER_KINDS: readonly string[] = [RANKER_KIND, RANKER_KIND_CENTERED, RANKER_KIND_PAIRWISE];
+/** Linear scorer fitted listwise by coordinate ascent on NDCG@20 (see coordinateAscent.ts): orders tracks, not calibrated. */
+export const RANKER_KIND_LISTWISE = 'listwise-linear-v1';
+export const RANKER_KINDS: readonly string[] = [RANKER_KIND, RANKER_KIND_CENTERED, RANKER_KIND_PAIRWISE, RANKER_KIND_LISTWISE];
 
 export class RankerScorer implements Scorer {
   readonly name = RANKER_NAME;
   private readonly fallback = new EmbeddingBlendScorer();
   /** Grown on demand, reused across requests (the scorer is per process; the pipeline is single-threaded). */
   private buffer = new Float32Array(0);
+  /** First-stage (listener-vector) scores and quickselect scratch for the cascade, grown on demand. */
+  private emb = new Float32Array(0);
+  private scratch = new Float32Array(0);
   /** The candidate table the buffer was last hydrated for (hydrate() then score() on the same table). */
   private hydratedFor: CandidateSet | null = null;
   private hydratedCount = -1;
@@ -48,6 +54,15 @@ export class RankerScorer implements Scorer {
     if (this.hydratedFor !== set || this.hydratedCount !== set.count) this.fill(ctx, set, model);
     this.hydratedFor = null;
     scoreRows(model, this.buffer, set.count, out);
+    const depth = model.rerankDepth ?? 0;
+    if (depth > 0 && set.count > depth) {
+      if (this.emb.length < set.count) {
+        this.emb = new Float32Array(Math.max(set.count, this.emb.length * 2));
+        this.scratch = new Float32Array(this.emb.length);
+      }
+      embeddingScores(ctx, set, this.emb);
+      applyRerankDepth(out, this.emb, set.count, depth, this.scratch);
+    }
   }
 
   private fill(ctx: RequestContext, set: CandidateSet, model: RankerModel): void {

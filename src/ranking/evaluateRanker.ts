@@ -9,6 +9,8 @@ export interface RankingQuality {
   readonly requestAuc: number;
   readonly ndcg: number;
   readonly ndcgAt10: number;
+  /** Mean per-request NDCG@20: the head of the feed, what model selection and acceptance compare. */
+  readonly ndcgAt20: number;
 }
 
 /** Rows [0, rows) with `group` ids nondecreasing (rows of one request are contiguous). */
@@ -17,6 +19,7 @@ export function rankingQuality(scores: Float32Array, labels: Uint8Array, group: 
   const l = labels.subarray(0, rows);
   let ndcg = 0;
   let ndcg10 = 0;
+  let ndcg20 = 0;
   let groupAuc = 0;
   let groups = 0;
   let start = 0;
@@ -28,10 +31,11 @@ export function rankingQuality(scores: Float32Array, labels: Uint8Array, group: 
     if (pos > 0 && pos < end - start) {
       ndcg += listNdcg(s.subarray(start, end), l.subarray(start, end));
       ndcg10 += listNdcg(s.subarray(start, end), l.subarray(start, end), 10);
+      ndcg20 += listNdcg(s.subarray(start, end), l.subarray(start, end), 20);
       groupAuc += auc(s.subarray(start, end), l.subarray(start, end));
       groups++;
     }
     start = end;
   }
-  return { auc: auc(s, l), requestAuc: groups ? groupAuc / groups : NaN, ndcg: groups ? ndcg / groups : NaN, ndcgAt10: groups ? ndcg10 / groups : NaN };
+  return { auc: auc(s, l), requestAuc: groups ? groupAuc / groups : NaN, ndcg: groups ? ndcg / groups : NaN, ndcgAt10: groups ? ndcg10 / groups : NaN, ndcgAt20: groups ? ndcg20 / groups : NaN };
 }

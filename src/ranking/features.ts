@@ -29,6 +29,14 @@ export const BASE_FEATURE_NAMES = [
   'contentDistance', // squared distance of the track's content features to the history's mean (per-feature std units)
   'popularityGap', // |log popularity - mean log popularity of the history|: niche listeners stay niche
   'historyLogPopXLogPopularity', // crossed: mainstream listeners favour popular tracks, niche ones do not
+  // Issue 11 point 5: each candidate generator's score made comparable across requests and bundles. A ranker
+  // trained against one bundle serves with the next (more data, more iterations: larger dot products, larger
+  // co-listen sums), so the raw scores drift; their z-score among the request's candidates does not.
+  'embeddingZ', // (embeddingScore - request mean) / request std
+  'coListenZ', // (coListenScore - request mean) / request std: the item-to-item generator's score
+  'logPopularityInGenre', // logPopularity - the catalog's mean logPopularity in the track's leaf genre
+  'genreSkippedThisSession', // share of this session's skipped tracks in the track's leaf genre
+  'logHistoryXLogPopularity', // crossed: log1p(history size) x logPopularity (heavy listeners dig deeper)
 ] as const;
 
 /** Reciprocal-rank fusion constant, as in the retrieval order (EmbeddingBlendScorer). */
@@ -63,6 +71,9 @@ interface ListenerSummary {
   readonly meanLogPopularity: number;
   readonly artistLastPlayedMs: Map<number, number>;
   readonly skippedArtists: Set<number>;
+  /** Leaf genre -> session skips in it, and their total (the listener's skip history this session). */
+  readonly skippedGenres: Map<number, number>;
+  readonly skippedCount: number;
   readonly favouredArtists: Set<number>;
 }
 
@@ -93,6 +104,8 @@ function summarise(ctx: RequestContext, roots: Int32Array): ListenerSummary {
   for (let i = 0; i < h.length; i++) add(h[i]!);
   const artistLastPlayedMs = new Map<number, number>();
   const skippedArtists = new Set<number>();
+  const skippedGenres = new Map<number, number>();
+  let skippedCount = 0;
   const favouredArtists = new Set<number>();
   const st = ctx.state;
   if (st) {
@@ -111,7 +124,14 @@ function summarise(ctx: RequestContext, roots: Int32Array): ListenerSummary {
     }
     for (const a of st.followedArtists) favouredArtists.add(a);
     // Session fields only count while the session is open (same rule as SessionSkippedFilter).
-    if (sessionIsActive(st, ctx.nowMs)) for (const t of st.sessionSkipped) if (t >= 0 && t < n) skippedArtists.add(artist[t]!);
+    if (sessionIsActive(st, ctx.nowMs)) {
+      for (const t of st.sessionSkipped) {
+        if (t < 0 || t >= n) continue;
+        skippedArtists.add(artist[t]!);
+        skippedGenres.set(genre[t]!, (skippedGenres.get(genre[t]!) ?? 0) + 1);
+        skippedCount++;
+      }
+    }
   }
   const size = historySet.size;
   if (size > 0) for (let d = 0; d < fd; d++) contentMean[d] = contentMean[d]! / size;
@@ -125,6 +145,8 @@ function summarise(ctx: RequestContext, roots: Int32Array): ListenerSummary {
     meanLogPopularity: size > 0 ? sumLogPop / size : Math.log(1e-4),
     artistLastPlayedMs,
     skippedArtists,
+    skippedGenres,
+    skippedCount,
     favouredArtists,
   };
 }
@@ -133,6 +155,8 @@ function summarise(ctx: RequestContext, roots: Int32Array): ListenerSummary {
 interface CatalogStats {
   readonly roots: Int32Array;
   readonly featureScale: Float64Array;
+  /** Per leaf genre id, the mean log popularity of its tracks (strided sample; the catalog mean when empty). */
+  readonly genreMeanLogPop: Float64Array;
 }
 const catalogStats = new WeakMap<object, CatalogStats>();
 
@@ -174,9 +198,30 @@ function statsOf(ctx: RequestContext): CatalogStats {
       featureScale[d] = sd > 1e-9 ? 1 / sd : 0;
     }
   }
-  const s = { roots, featureScale };
+  const s = { roots, featureScale, genreMeanLogPop: genreMeanLogPopularity(cat, maxId) };
   catalogStats.set(cat, s);
   return s;
+}
+
+/** Mean log popularity per leaf genre over a strided sample of at most ~200k tracks (bounded at 8.2M tracks). */
+function genreMeanLogPopularity(cat: RequestContext['catalog'], maxGenre: number): Float64Array {
+  const { genre, popularity } = cat.columns;
+  let top = maxGenre;
+  const step = Math.max(1, Math.floor(cat.trackCount / 200_000));
+  for (let t = 0; t < cat.trackCount; t += step) if (genre[t]! > top) top = genre[t]!;
+  const sum = new Float64Array(top + 1);
+  const count = new Float64Array(top + 1);
+  let all = 0;
+  let n = 0;
+  for (let t = 0; t < cat.trackCount; t += step) {
+    const l = Math.log(popularity[t]! + 1e-4);
+    sum[genre[t]!]! += l;
+    count[genre[t]!]!++;
+    all += l;
+    n++;
+  }
+  const mean = n > 0 ? all / n : Math.log(1e-4);
+  return Float64Array.from(sum, (v, g) => (count[g]! > 0 ? v / count[g]! : mean));
 }
 
 /**
@@ -199,6 +244,60 @@ function layout(featureNames: readonly string[], sourceNames: readonly string[])
   return map;
 }
 
+/** listener vector . item vector per candidate into `out` (0 without a vector or for unknown tracks). */
+export function embeddingScores(ctx: RequestContext, set: CandidateSet, out: Float32Array | Float64Array): void {
+  const bundle = ctx.bundle;
+  const dim = bundle.dim;
+  const factors = bundle.itemFactors;
+  const v = ctx.userVector;
+  for (let i = 0; i < set.count; i++) {
+    const t = set.tracks[i]!;
+    let dot = 0;
+    if (v !== null && t >= 0 && t < bundle.trackCount) {
+      const o = t * dim;
+      for (let d = 0; d < dim; d++) dot += v[d]! * factors[o + d]!;
+    }
+    out[i] = dot;
+  }
+}
+
+/** Per-request scratch for the generator scores (grown on demand; the pipeline is single-threaded). */
+let dots = new Float64Array(0);
+let coListens = new Float64Array(0);
+
+/** Mean and 1 / std of a[0..n) (1 / std = 0 for a constant column, so its z-score is 0). */
+function moments(a: Float64Array, n: number): { mean: number; invStd: number } {
+  let sum = 0;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    sum += a[i]!;
+    sq += a[i]! * a[i]!;
+  }
+  const mean = n > 0 ? sum / n : 0;
+  const variance = n > 0 ? Math.max(0, sq / n - mean * mean) : 0;
+  return { mean, invStd: variance > 1e-12 ? 1 / Math.sqrt(variance) : 0 };
+}
+
+/** First pass: the embedding and co-listen generators' scores of every candidate (their request moments follow). */
+function generatorScores(ctx: RequestContext, set: CandidateSet, summary: ListenerSummary): void {
+  if (dots.length < set.count) {
+    dots = new Float64Array(Math.max(set.count, dots.length * 2));
+    coListens = new Float64Array(dots.length);
+  }
+  embeddingScores(ctx, set, dots);
+  const bundle = ctx.bundle;
+  const hist = summary.historySize;
+  for (let i = 0; i < set.count; i++) {
+    const t = set.tracks[i]!;
+    let coListen = 0;
+    if (hist > 0 && t >= 0 && t < bundle.trackCount) {
+      const nb = bundle.coListen.neighbours(t as never);
+      for (let q = 0; q < nb.tracks.length; q++) if (summary.historySet.has(nb.tracks[q]!)) coListen += nb.weights[q]!;
+    }
+    coListens[i] = coListen;
+  }
+}
+
 /**
  * Writes set.count rows of featureNames.length features into `out` (row-major). `out` must hold
  * set.count * featureNames.length floats (the caller keeps and grows it).
@@ -210,14 +309,14 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
   const cols = layout(featureNames, set.sourceNames);
   const stats = statsOf(ctx);
   const summary = summarise(ctx, stats.roots);
+  generatorScores(ctx, set, summary);
+  const emb = moments(dots, set.count);
+  const co = moments(coListens, set.count);
   const fd = ctx.catalog.featureDim;
   const hasFeatures = fd > 0 && ctx.catalog.columns.features.length >= ctx.catalog.trackCount * fd;
   const { columns } = ctx.catalog;
-  const bundle = ctx.bundle;
-  const dim = bundle.dim;
-  const factors = bundle.itemFactors;
-  const v = ctx.userVector;
   const hist = summary.historySize;
+  const logHist = Math.log1p(hist);
   const nowDay = ctx.nowMs / MS_PER_DAY;
   const hour = new Date(ctx.nowMs).getUTCHours() + new Date(ctx.nowMs).getUTCMinutes() / 60;
   const hourSin = Math.sin((2 * Math.PI * hour) / 24);
@@ -228,16 +327,6 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
   for (let i = 0; i < set.count; i++) {
     const t = set.tracks[i]!;
     const known = t >= 0 && t < ctx.catalog.trackCount;
-    let dot = 0;
-    if (v !== null && t >= 0 && t < bundle.trackCount) {
-      const o = t * dim;
-      for (let d = 0; d < dim; d++) dot += v[d]! * factors[o + d]!;
-    }
-    let coListen = 0;
-    if (hist > 0 && t >= 0 && t < bundle.trackCount) {
-      const nb = bundle.coListen.neighbours(t as never);
-      for (let q = 0; q < nb.tracks.length; q++) if (summary.historySet.has(nb.tracks[q]!)) coListen += nb.weights[q]!;
-    }
     let best = ABSENT_RANK;
     let count = 0;
     let fusion = 0;
@@ -255,8 +344,8 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     const pop = known ? columns.popularity[t]! : 0;
     const logPop = Math.log(pop + 1e-4);
     const last = summary.artistLastPlayedMs.get(a);
-    row[0] = dot;
-    row[1] = coListen;
+    row[0] = dots[i]!;
+    row[1] = coListens[i]!;
     row[2] = Math.log1p(best);
     row[3] = count;
     row[4] = hist > 0 ? (summary.artistCounts.get(a) ?? 0) / hist : 0;
@@ -273,23 +362,30 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     row[15] = fusion;
     const root = g >= 0 && g < stats.roots.length ? stats.roots[g]! : g;
     row[16] = hist > 0 ? (summary.rootGenreCounts.get(root) ?? 0) / hist : 0;
-    let dist = 0;
-    if (hist > 0 && known && hasFeatures) {
-      const o = t * fd;
-      for (let d = 0; d < fd; d++) {
-        const z = (columns.features[o + d]! - summary.contentMean[d]!) * stats.featureScale[d]!;
-        dist += z * z;
-      }
-    }
-    row[17] = dist;
+    row[17] = hist > 0 && known && hasFeatures ? contentDistance(columns.features, t * fd, fd, summary.contentMean, stats.featureScale) : 0;
     row[18] = hist > 0 ? Math.abs(logPop - summary.meanLogPopularity) : 0;
     row[19] = hist > 0 ? summary.meanLogPopularity * logPop : 0;
+    row[20] = (dots[i]! - emb.mean) * emb.invStd;
+    row[21] = (coListens[i]! - co.mean) * co.invStd;
+    row[22] = g >= 0 && g < stats.genreMeanLogPop.length ? logPop - stats.genreMeanLogPop[g]! : 0;
+    row[23] = summary.skippedCount > 0 ? (summary.skippedGenres.get(g) ?? 0) / summary.skippedCount : 0;
+    row[24] = logHist * logPop;
     const o = i * F;
     for (let j = 0; j < F; j++) {
       const src = cols[j]!;
       out[o + j] = src >= 0 ? row[src]! : ABSENT_LOG_RANK;
     }
   }
+}
+
+/** Squared distance, in per-feature std units, of one track's content features to the history's mean. */
+function contentDistance(features: Float32Array, o: number, fd: number, mean: Float64Array, scale: Float64Array): number {
+  let dist = 0;
+  for (let d = 0; d < fd; d++) {
+    const z = (features[o + d]! - mean[d]!) * scale[d]!;
+    dist += z * z;
+  }
+  return dist;
 }
 
 /**

@@ -12,20 +12,22 @@ import path from 'node:path';
 import type { ModelBundle, RankerModel } from '../model/ModelBundle.js';
 import { openWorld, type World } from '../world/World.js';
 import { loadBundle } from '../model/loadBundle.js';
-import { userRanges } from './confidence.js';
+import { userRanges, type UserRanges } from './confidence.js';
+import type { Catalog } from '../catalog/Catalog.js';
 import { defaultComponents } from '../pipeline/defaultComponents.js';
 import { EventType } from '../domain/events.js';
 import type { CandidateBatch, CandidateSource, RequestContext } from '../pipeline/contracts.js';
 import type { ListenerState } from '../storage/interfaces.js';
-import { emptyRows, type CandidateRows } from '../pipeline/CandidateRows.js';
+import { emptyRows, selectRows, type CandidateRows } from '../pipeline/CandidateRows.js';
 import { mergeBatches } from '../pipeline/mergeBatches.js';
 import { runSources } from '../pipeline/runSources.js';
+import { MIN_CANDIDATES_PER_SLOT } from '../pipeline/recommend.js';
 import { Trace } from '../pipeline/Trace.js';
 import { listenerVector } from '../pipeline/listenerVector.js';
 import { EmbeddingBlendScorer } from '../pipeline/EmbeddingBlendScorer.js';
 import { SURFACES } from '../surfaces/index.js';
 import { featureNamesFor } from '../ranking/features.js';
-import { RankerDataset } from '../ranking/RankerDataset.js';
+import { RankerDataset, firstStageRanks } from '../ranking/RankerDataset.js';
 import { seededRandom } from '../eval/rng.js';
 import { DEFAULT_RANKER_FIT, fitRanker, formatRankerReport, type RankerFitOptions, type RankerReport } from '../ranking/fitRanker.js';
 
@@ -49,10 +51,13 @@ export interface RankerTrainingOptions {
   /** Centre features per request (ranks within a request; see centerPerRequest). */
   readonly centered: boolean;
   /**
-   * Imported data: at most this many unplayed candidates per request are kept as negatives (a seeded
-   * sample): hundreds of candidates per listener would make the fit slow without teaching much more.
+   * Imported data: every unplayed candidate among the request's top `keepTopNegatives` by the first-stage
+   * (listener-vector) score is a negative (the near misses the cascade must order), and at most
+   * `maxNegativesPerRequest` of the others (a seeded sample): hundreds of far-down candidates per listener
+   * would make the fit slow without teaching much more.
    */
   readonly maxNegativesPerRequest: number;
+  readonly keepTopNegatives: number;
   readonly seed: number;
   /**
    * Synthetic worlds: give each logged play the session state just before it (skip streak, artists skipped
@@ -61,6 +66,13 @@ export interface RankerTrainingOptions {
    * never within a request, made up most of the measured NDCG gain (+0.044 with them, +0.017 without).
    */
   readonly perPlaySessionFeatures: boolean;
+  /**
+   * Synthetic worlds: also label the candidates the held-out session did NOT play as negatives (sampled as for
+   * imported data), and drop the played tracks no source retrieved, so the ranker learns the feed's decision
+   * (which candidates get played to the end) instead of "completed vs skipped among tracks already played".
+   * Off by default: an experiment for issue 9 point 1 (see the report of branch ranker).
+   */
+  readonly unplayedNegatives: boolean;
   /** Where progress lines go (stderr by default); null = silent. */
   readonly log: ((line: string) => void) | null;
 }
@@ -71,9 +83,11 @@ export const DEFAULT_RANKER_TRAINING: RankerTrainingOptions = {
   fit: DEFAULT_RANKER_FIT,
   stateTracks: 50,
   centered: true,
-  maxNegativesPerRequest: 120,
+  maxNegativesPerRequest: 60,
+  keepTopNegatives: 200,
   seed: 29,
   perPlaySessionFeatures: false,
+  unplayedNegatives: false,
   log: (line) => process.stderr.write(`${line}\n`),
 };
 
@@ -124,15 +138,15 @@ export async function trainRankerOn(
   const users = Math.min(world.users.count, ev.userStart.length - 1);
   const step = Math.max(1, Math.ceil(users / opts.maxUsers));
   const baselineScorer = new EmbeddingBlendScorer();
-  const catalog = world.catalog;
+  // The same split as the bundle (src/training/confidence.ts userRanges): the last session is held out
+  // when the listener has at least two; a single-session listener's events trained the embeddings.
+  const ranges = userRanges(ev, users);
+  const catalog = imported ? withTrainingPopularity(world.catalog, ev.track, ranges, users) : world.catalog;
   const col = (name: string): number => featureNames.indexOf(name);
   const cStreak = col('logSessionSkipStreak');
   const cStreakPop = col('skipStreakXLogPopularity');
   const cPop = col('logPopularity');
   const cSkippedArtist = col('artistSkippedThisSession');
-  // The same split as the bundle (src/training/confidence.ts userRanges): the last session is held out
-  // when the listener has at least two; a single-session listener's events trained the embeddings.
-  const ranges = userRanges(ev, users);
   const rand = seededRandom(opts.seed);
   let used = 0;
   const started = performance.now();
@@ -184,37 +198,23 @@ export async function trainRankerOn(
       bundle,
     };
     const trace = new Trace();
-    const outcomes = await runSources(ctx, slots, sources, 10_000, trace);
+    // The regular sources, and the fallbacks only when they bring too little, as the feed runs them
+    // (src/pipeline/recommend.ts): fallbacks that always ran in training gave popular tracks source ranks and
+    // a source count they never have online, a training/serving skew that cost NDCG@20 0.03 on MovieLens.
+    const outcomes = await runSources(ctx, surface.sources, sources, 10_000, trace);
     const batches: (CandidateBatch | null)[] = outcomes.map((o) => o.batch);
+    let fetched = 0;
+    for (const b of batches) fetched += b?.count ?? 0;
+    const fallbacks = fetched < ctx.limit * MIN_CANDIDATES_PER_SLOT ? await runSources(ctx, surface.fallbackSources, sources, 10_000, trace) : null;
+    for (let i = 0; i < surface.fallbackSources.length; i++) batches.push(fallbacks?.[i]?.batch ?? null);
     const merged = mergeBatches(sourceNames, batches, catalog.trackCount).rows;
-    const set = imported ? merged : withExtraTracks(merged, outcome.keys());
-    const labels = new Uint8Array(set.count).fill(LEAVE_OUT);
-    let positives = 0;
-    // Imported data: what the listener already had before the session is excluded, as `encore offline`
-    // excludes a listener's own rows (otherwise the ranker learns "already played = negative").
+    // Imported data: what the listener already had before the session is removed from the candidates, as
+    // `encore offline` excludes a listener's own rows before ranking (otherwise the ranker learns "already
+    // played = negative", and the first-stage ranks and per-request z-scores would count tracks the feed never ranks).
     const before = imported ? new Set<number>(ev.track.subarray(s, ss)) : null;
-    for (let i = 0; i < set.count; i++) {
-      const o = outcome.get(set.tracks[i]!);
-      if (before !== null) {
-        // Candidates the listener did not play in the session are negatives.
-        if (before.has(set.tracks[i]!)) continue;
-        labels[i] = o ? 1 : 0;
-        positives += labels[i]!;
-      } else if (o) {
-        labels[i] = o.label;
-        positives += o.label;
-      }
-    }
-    if (imported && positives === 0) continue;
-    if (imported) {
-      // Keep a random subset of the negatives (reservoir-style: each survives with probability cap / count).
-      let negatives = 0;
-      for (let i = 0; i < set.count; i++) if (labels[i] === 0) negatives++;
-      if (negatives > opts.maxNegativesPerRequest) {
-        const keep = opts.maxNegativesPerRequest / negatives;
-        for (let i = 0; i < set.count; i++) if (labels[i] === 0 && rand() >= keep) labels[i] = LEAVE_OUT;
-      }
-    }
+    const set = before !== null ? withoutTracks(merged, before) : opts.unplayedNegatives ? merged : withExtraTracks(merged, outcome.keys());
+    const labels = imported ? importedLabels(ctx, set, outcome, opts, rand) : opts.unplayedNegatives ? playedLabels(ctx, set, outcome, opts, rand) : syntheticLabels(set, outcome);
+    if (labels === null) continue;
     const baseline = new Float32Array(set.count);
     baselineScorer.score(ctx, set, baseline);
     const first = data.rows;
@@ -245,6 +245,72 @@ export async function trainRankerOn(
   const fitSeconds = (performance.now() - fitStarted) / 1000;
   const timing = `ranker: ${used} listeners' held-out sessions -> ${data.rows} examples in ${examplesSeconds.toFixed(1)} s; fit and evaluation ${fitSeconds.toFixed(1)} s`;
   return { model: fit.model, report: fit.report, message: `${timing}\n${formatRankerReport(fit.report)}` };
+}
+
+/**
+ * An imported world's catalog popularity counts every row of the file, the held-out sessions included, so
+ * the labels leaked into logPopularity (the ranker learned "popular = played", which the serving bundle,
+ * whose popularity holds no test rows, does not bear out). Training features use the training rows' counts,
+ * scaled as the importer scales them (count / max count); the catalog object is otherwise the same.
+ */
+function withTrainingPopularity(catalog: Catalog, track: Int32Array, ranges: UserRanges, users: number): Catalog {
+  const counts = new Float64Array(catalog.trackCount);
+  for (let u = 0; u < users; u++) {
+    for (let i = ranges.start[u]!; i < ranges.trainEnd[u]!; i++) {
+      const t = track[i]!;
+      if (t >= 0 && t < counts.length) counts[t]!++;
+    }
+  }
+  let max = 1;
+  for (let t = 0; t < counts.length; t++) if (counts[t]! > max) max = counts[t]!;
+  const popularity = Float32Array.from(counts, (c) => c / max);
+  return Object.create(catalog, { columns: { value: { ...catalog.columns, popularity } } }) as Catalog;
+}
+
+/** Synthetic worlds: label = played to the end, for the candidates the session logged; the rest left out. */
+function syntheticLabels(set: CandidateRows, outcome: ReadonlyMap<number, { label: number }>): Uint8Array {
+  const labels = new Uint8Array(set.count).fill(LEAVE_OUT);
+  for (let i = 0; i < set.count; i++) {
+    const o = outcome.get(set.tracks[i]!);
+    if (o) labels[i] = o.label;
+  }
+  return labels;
+}
+
+/** Synthetic worlds with unplayedNegatives: 1 = completed in the session; skipped and unplayed candidates 0. */
+function playedLabels(ctx: RequestContext, set: CandidateRows, outcome: ReadonlyMap<number, { label: number }>, opts: RankerTrainingOptions, rand: () => number): Uint8Array | null {
+  const completed = new Map<number, number>();
+  for (const [t, o] of outcome) if (o.label === 1) completed.set(t, 1);
+  return importedLabels(ctx, set, completed, opts, rand);
+}
+
+/**
+ * Imported data: label 1 = the listener played it in the held-out session, 0 = did not; negatives are all of the
+ * first stage's top `keepTopNegatives` and a seeded sample of the rest. Null when the session played none of them.
+ */
+function importedLabels(ctx: RequestContext, set: CandidateRows, outcome: ReadonlyMap<number, unknown>, opts: RankerTrainingOptions, rand: () => number): Uint8Array | null {
+  const labels = new Uint8Array(set.count);
+  const { ranks } = firstStageRanks(ctx, set);
+  let positives = 0;
+  let farNegatives = 0;
+  for (let i = 0; i < set.count; i++) {
+    labels[i] = outcome.has(set.tracks[i]!) ? 1 : 0;
+    positives += labels[i]!;
+    if (labels[i] === 0 && ranks[i]! >= opts.keepTopNegatives) farNegatives++;
+  }
+  if (positives === 0) return null;
+  if (farNegatives > opts.maxNegativesPerRequest) {
+    const keep = opts.maxNegativesPerRequest / farNegatives;
+    for (let i = 0; i < set.count; i++) if (labels[i] === 0 && ranks[i]! >= opts.keepTopNegatives && rand() >= keep) labels[i] = LEAVE_OUT;
+  }
+  return labels;
+}
+
+/** The candidate rows without the given tracks (the ExcludedTrackFilter's effect, for training). */
+function withoutTracks(rows: CandidateRows, drop: ReadonlySet<number>): CandidateRows {
+  const kept: number[] = [];
+  for (let i = 0; i < rows.count; i++) if (!drop.has(rows.tracks[i]!)) kept.push(i);
+  return selectRows(rows, Int32Array.from(kept));
 }
 
 /** Candidate rows plus rows for logged tracks no source returned (no source ranks). */
@@ -300,6 +366,19 @@ function stateBefore(world: World, u: number, s: number, ss: number, maxTracks: 
     dislikedTracks: disliked.slice(0, 100),
     bannedArtists: banned,
     followedArtists: followed,
+  };
+}
+
+/** The ranker as stored in the bundle's ranker.json (read back by src/model/loadBundle.ts). */
+export function rankerJson(r: RankerModel): Record<string, unknown> {
+  return {
+    kind: r.kind,
+    featureNames: r.featureNames,
+    weights: Array.from(r.weights),
+    bias: r.bias,
+    means: Array.from(r.means),
+    stds: Array.from(r.stds),
+    rerankDepth: r.rerankDepth ?? 0,
   };
 }
 

@@ -21,7 +21,7 @@ import { buildPopularity } from './popularity.js';
 import { buildArtistNewest } from './artistNewest.js';
 import { buildUserRecent } from './userRecent.js';
 import { fitColdStart } from './coldStartFit.js';
-import { trainRanker } from './ranker.js';
+import { rankerJson, trainRanker } from './ranker.js';
 import { DEFAULT_INDEX_PARAMS, GROUP_FILE, NORMS_FILE, ORDER_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
 import { buildTrackIndex } from '../retrieval/buildTrackIndex.js';
 import { carryColdBands } from './carryColdBands.js';
@@ -268,14 +268,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
       stats.rankerFailed = 1;
     }
     if (ranker) {
-      writeJson(tmp, BUNDLE_FILES.ranker, {
-        kind: ranker.kind,
-        featureNames: ranker.featureNames,
-        weights: Array.from(ranker.weights),
-        bias: ranker.bias,
-        means: Array.from(ranker.means),
-        stds: Array.from(ranker.stds),
-      });
+      writeJson(tmp, BUNDLE_FILES.ranker, rankerJson(ranker));
     }
     t = lap('ranker', t);
     writeManifest();

@@ -153,3 +153,61 @@ test('root-genre affinity and popularity match come from the listener history', 
   const meanLog = (Math.log(pop[50]! + 1e-4) + Math.log(pop[51]! + 1e-4)) / 2;
   assert.ok(Math.abs(row1[2]! - Math.abs(row1[3]! - meanLog)) < 1e-4);
 });
+
+test('generator scores as request z-scores, genre-relative popularity, genre skip share, history x popularity', () => {
+  const names = ['embeddingScore', 'coListenScore', 'embeddingZ', 'coListenZ', 'logPopularityInGenre', 'genreSkippedThisSession', 'logHistoryXLogPopularity', 'logPopularity'];
+  const set = candidates();
+  const x = new Float32Array(set.count * names.length);
+  // history 0, 1 (+ recent 2): three tracks; skipped this session: 16 and 250.
+  const ctx = ctxFor([0, 1], state({ recentTracks: [2], recentTimestamps: [NOW - HOUR], sessionSkipped: [16, 250] }));
+  hydrateFeatures(ctx, set, names, x);
+  const f = (row: number, name: string): number => x[row * names.length + names.indexOf(name)]!;
+  const z = (name: string, row: number): number => {
+    const v = [0, 1, 2].map((r) => f(r, name));
+    const mean = (v[0]! + v[1]! + v[2]!) / 3;
+    const sd = Math.sqrt(v.reduce((s, a) => s + (a - mean) ** 2, 0) / 3);
+    return sd > 0 ? (v[row]! - mean) / sd : 0;
+  };
+  for (let r = 0; r < 3; r++) {
+    assert.ok(Math.abs(f(r, 'embeddingZ') - z('embeddingScore', r)) < 1e-4, `embeddingZ row ${r}`);
+    assert.ok(Math.abs(f(r, 'coListenZ') - z('coListenScore', r)) < 1e-4, `coListenZ row ${r}`);
+  }
+  // genre-relative popularity: the track's log popularity minus the mean over its genre (400 tracks: every track sampled)
+  const { genre, popularity } = w.catalog.columns;
+  const g = genre[15]!;
+  let sum = 0;
+  let n = 0;
+  for (let t = 0; t < w.catalog.trackCount; t++) {
+    if (genre[t] === g) {
+      sum += Math.log(popularity[t]! + 1e-4);
+      n++;
+    }
+  }
+  assert.ok(Math.abs(f(1, 'logPopularityInGenre') - (Math.log(popularity[15]! + 1e-4) - sum / n)) < 1e-4);
+  // genre skip share: of the 2 session skips, how many are in the candidate's leaf genre
+  const skips = [16, 250];
+  for (let r = 0; r < 3; r++) {
+    const gr = genre[set.tracks[r]!]!;
+    const share = skips.filter((t) => genre[t] === gr).length / 2;
+    assert.ok(Math.abs(f(r, 'genreSkippedThisSession') - share) < 1e-6, `genre skip share row ${r}`);
+  }
+  assert.equal(f(1, 'genreSkippedThisSession'), genre[16] === genre[15] ? (genre[250] === genre[15] ? 1 : 0.5) : 0);
+  assert.ok(Math.abs(f(2, 'logHistoryXLogPopularity') - Math.log1p(3) * f(2, 'logPopularity')) < 1e-5, 'history of 3 distinct tracks');
+});
+
+test('RankerScorer applies the model\'s cascade depth: only the top candidates by embedding are reordered', () => {
+  // weight on artistAffinity only; depth 1: only the best-embedding candidate is "ranked", the others stay below it
+  const model: RankerModel = { kind: RANKER_KIND, featureNames: ['artistAffinity'], weights: Float32Array.from([3]), bias: 0, means: new Float32Array(1), stds: Float32Array.from([1]), rerankDepth: 1 };
+  const bundle = { ...w.bundle, ranker: model };
+  const set = candidates();
+  const out = new Float32Array(3);
+  const ctx = ctxFor([0], null, bundle);
+  new RankerScorer().score(ctx, set, out);
+  const emb = new Float32Array(3);
+  for (let i = 0; i < 3; i++) for (let d = 0; d < 4; d++) emb[i]! += w.bundle.userFactors[4 + d]! * w.bundle.itemFactors[set.tracks[i]! * 4 + d]!;
+  const top = emb.indexOf(Math.max(...emb));
+  for (let i = 0; i < 3; i++) {
+    if (i === top) assert.ok(out[i]! > 2, 'the top candidate gets 2 + its ranker probability');
+    else assert.ok(Math.abs(out[i]! - 1 / (1 + Math.exp(-emb[i]!))) < 1e-6, 'the others: sigmoid of the embedding score');
+  }
+});

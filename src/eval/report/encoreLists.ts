@@ -32,6 +32,8 @@ export interface EncoreRun {
   readonly lists: Lists;
   readonly seconds: number;
   readonly note: string;
+  /** The ranker pass's report (src/training/ranker.ts), for the table path. */
+  readonly rankerMessage?: string;
 }
 
 async function trainTwoPass(world: World, work: string, lambda: number | null): Promise<{ bundle: ModelBundle; note: string }> {
@@ -76,14 +78,14 @@ async function worldLists(data: EvalData, world: World, opts: EncoreOptions): Pr
   }
 }
 
-async function tableLists(data: EvalData & { encore: { kind: 'table' } }, opts: EncoreOptions): Promise<{ lists: Lists; note: string }> {
+async function tableLists(data: EvalData & { encore: { kind: 'table' } }, opts: EncoreOptions): Promise<{ lists: Lists; note: string; rankerMessage: string }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-eval-'));
   try {
     const out = path.join(work, 'recs.tsv');
     const lambda = opts.lambda ?? OFFLINE_TRAIN.lambda;
     const s = await runOffline({ ...DEFAULT_OFFLINE, trainFile: '(training rows)', k: opts.k, out, diversity: opts.diversity, quiet: true, train: { ...OFFLINE_TRAIN, lambda } }, data.encore.trainRows);
     const items = readRecsFile(out, { userIds: [...data.encore.userIds], itemIds: [...data.encore.itemIds] }, opts.k);
-    return { lists: { k: opts.k, items }, note: `encore offline path, λ = ${lambda}, ranker ${s.rankerAccepted ? s.rankerChoice : 'not used (retrieval order)'}` };
+    return { lists: { k: opts.k, items }, note: `encore offline path, λ = ${lambda}, ranker ${s.rankerAccepted ? s.rankerChoice : 'not used (retrieval order)'}`, rankerMessage: s.rankerMessage };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -114,5 +114,6 @@ export async function runEval(data: EvalData, opts: EvalOptions): Promise<EvalRe
     models: [encore.row, ...baselines.map((b) => b.row)],
     skipped,
     comparison: best ? compare(encore, best, opts) : null,
+    ...(run.rankerMessage ? { ranker: run.rankerMessage } : {}),
   };
 }

@@ -40,4 +40,6 @@ export interface EvalReport {
   readonly models: ModelRow[];
   readonly skipped: { readonly name: string; readonly reason: string }[];
   readonly comparison: PairedComparison | null;
+  /** The learned ranker's inner-split report (grid choice, ranker vs single scores), when Encore trained one. */
+  readonly ranker?: string;
 }
