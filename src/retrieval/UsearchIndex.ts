@@ -111,6 +111,7 @@ export class UsearchTrackIndex implements VectorIndex {
   private readonly maxK: number;
   private readonly exact: ReadonlyArray<{ readonly tracks: Int32Array; readonly vecs: Float32Array } | null>;
   private readonly cosineSlack: number;
+  private readonly query: Float32Array;
 
   private constructor(
     private readonly bands: readonly LoadedBand[],
@@ -123,6 +124,7 @@ export class UsearchTrackIndex implements VectorIndex {
   ) {
     this.size = norms.length;
     this.cosineSlack = cosineSlack;
+    this.query = new Float32Array(dim);
     // Small top bands are scanned exactly from contiguous copies of their vectors (cache-friendly, ~10k tracks).
     this.exact = bands.map((b) => {
       if (!vectors || !order || b.size > EXACT_BAND_MAX) return null;
@@ -219,19 +221,21 @@ export class UsearchTrackIndex implements VectorIndex {
       const ex = this.exact[b];
       if (ex) {
         // Small (top) band: exact scan, no graph.
-        const vecs = ex.vecs;
+        // Native SIMD brute force (usearch exactSearch, inner product: distance = 1 - dot): about 3x faster than a
+        // JS loop over the same 2,000-4,000 vectors here, and it hands back only the band's top k.
         const carried = band.group === 1 ? this.cold : null;
-        for (let i = 0; i < band.size; i++) {
-          if (carried && carried[ex.tracks[i]!] !== 1) continue;
-          let s = 0;
-          const o = i * dim;
-          for (let d = 0; d < dim; d++) s += vecs[o + d]! * q[d]!;
-          const yn = this.norms[ex.tracks[i]!]!;
-          if (yn > 0 && qn > 0 && s / (qn * yn) > bestCos) bestCos = s / (qn * yn);
-          ct[n] = ex.tracks[i]!;
-          cs[n] = s;
+        // (the query is copied first: exactSearch reads a typed array from the start of its buffer, not its offset)
+        this.query.set(q);
+        const r = usearch.exactSearch(ex.vecs, this.query, dim, Math.min(kk, band.size), usearch.MetricKind.IP, 1) as unknown as { keys: BigUint64Array; distances: Float32Array };
+        for (let i = 0; i < r.keys.length; i++) {
+          const t = ex.tracks[Number(r.keys[i])]!;
+          if (carried && carried[t] !== 1) continue;
+          const dot = 1 - r.distances[i]!;
+          const yn = this.norms[t]!;
+          if (yn > 0 && qn > 0 && dot / (qn * yn) > bestCos) bestCos = dot / (qn * yn);
+          ct[n] = t;
+          cs[n] = dot;
           n++;
-          if (n >= ct.length - 1) n = keepBest(ct, cs, n, kk);
         }
         if (n >= kk) {
           n = keepBest(ct, cs, n, kk);
