@@ -109,7 +109,7 @@ export class UsearchTrackIndex implements VectorIndex {
   private readonly candTracks: Int32Array;
   private readonly candScores: Float32Array;
   private readonly maxK: number;
-  private readonly exact: ReadonlyArray<{ readonly tracks: Int32Array; readonly vecs: Float32Array } | null>;
+  private readonly exact: ReadonlyArray<{ readonly tracks: Int32Array; readonly vecs: Float32Array; readonly fromCold: Uint8Array; readonly stale: number; readonly last: number } | null>;
   private readonly cosineSlack: number;
   private readonly query: Float32Array;
 
@@ -126,13 +126,34 @@ export class UsearchTrackIndex implements VectorIndex {
     this.cosineSlack = cosineSlack;
     this.query = new Float32Array(dim);
     // Small top bands are scanned exactly from contiguous copies of their vectors (cache-friendly, ~10k tracks).
-    this.exact = bands.map((b) => {
-      if (!vectors || !order || b.size > EXACT_BAND_MAX) return null;
-      const tracks = order.slice(b.start, b.start + b.size);
-      const vecs = new Float32Array(b.size * dim);
-      for (let i = 0; i < b.size; i++) vecs.set(vectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
-      return { tracks, vecs };
-    });
+    // Consecutive small bands (the top of the norm order) are scanned exactly as one run: one contiguous copy
+    // of their vectors and one native exact search per query for the whole run (~12k tracks at full scale).
+    const exact: Array<{ readonly tracks: Int32Array; readonly vecs: Float32Array; readonly fromCold: Uint8Array; readonly stale: number; readonly last: number } | null> = bands.map(() => null);
+    for (let b = 0; vectors && order && b < bands.length; ) {
+      if (bands[b]!.size > EXACT_BAND_MAX) {
+        b++;
+        continue;
+      }
+      let last = b;
+      while (last + 1 < bands.length && bands[last + 1]!.size <= EXACT_BAND_MAX) last++;
+      let size = 0;
+      for (let i = b; i <= last; i++) size += bands[i]!.size;
+      const tracks = new Int32Array(size);
+      const fromCold = new Uint8Array(size);
+      for (let i = b, w = 0; i <= last; i++) {
+        tracks.set(order.subarray(bands[i]!.start, bands[i]!.start + bands[i]!.size), w);
+        if (bands[i]!.group === 1) fromCold.fill(1, w, w + bands[i]!.size);
+        w += bands[i]!.size;
+      }
+      const vecs = new Float32Array(size * dim);
+      for (let i = 0; i < size; i++) vecs.set(vectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
+      // Carried cold entries trained since are skipped at search: ask for that many more hits.
+      let stale = 0;
+      for (let i = 0; i < size; i++) if (fromCold[i] === 1 && cold && cold[tracks[i]!] !== 1) stale++;
+      exact[b] = { tracks, vecs, fromCold, stale, last };
+      b = last + 1;
+    }
+    this.exact = exact;
     this.maxK = 10_000;
     this.candTracks = new Int32Array(this.maxK * (bands.length + 1));
     this.candScores = new Float32Array(this.maxK * (bands.length + 1));
@@ -220,16 +241,16 @@ export class UsearchTrackIndex implements VectorIndex {
       if (n >= kk && kth >= qn * band.maxNorm * Math.min(1, bestCos * slack)) break;
       const ex = this.exact[b];
       if (ex) {
-        // Small (top) band: exact scan, no graph.
-        // Native SIMD brute force (usearch exactSearch, inner product: distance = 1 - dot): about 3x faster than a
-        // JS loop over the same 2,000-4,000 vectors here, and it hands back only the band's top k.
-        const carried = band.group === 1 ? this.cold : null;
-        // (the query is copied first: exactSearch reads a typed array from the start of its buffer, not its offset)
+        // A run of small bands: exact scan, no graph, by usearch's native SIMD brute force (inner product:
+        // distance = 1 - dot), about 3x faster than a JS loop here, handing back only the run's top k. The query
+        // is copied first: exactSearch reads a typed array from the start of its buffer, not from its offset.
         this.query.set(q);
-        const r = usearch.exactSearch(ex.vecs, this.query, dim, Math.min(kk, band.size), usearch.MetricKind.IP, 1) as unknown as { keys: BigUint64Array; distances: Float32Array };
+        const r = usearch.exactSearch(ex.vecs, this.query, dim, Math.min(kk + ex.stale, ex.tracks.length), usearch.MetricKind.IP, 1) as unknown as { keys: BigUint64Array; distances: Float32Array };
+        const cold = this.cold;
         for (let i = 0; i < r.keys.length; i++) {
           const t = ex.tracks[Number(r.keys[i])]!;
-          if (carried && carried[t] !== 1) continue;
+          // A carried cold band's track trained since is served from its trained band.
+          if (cold && ex.fromCold[Number(r.keys[i])] === 1 && cold[t] !== 1) continue;
           const dot = 1 - r.distances[i]!;
           const yn = this.norms[t]!;
           if (yn > 0 && qn > 0 && dot / (qn * yn) > bestCos) bestCos = dot / (qn * yn);
@@ -241,6 +262,7 @@ export class UsearchTrackIndex implements VectorIndex {
           n = keepBest(ct, cs, n, kk);
           kth = minOf(cs, n);
         }
+        b = ex.last; // the run's other bands were scanned with it
         continue;
       }
       const m = band.index.search(q, Math.min(kk, band.size), 1);
