@@ -40,7 +40,7 @@ export interface IndexParams {
 }
 
 /** Tuned at 8.2M x 64 (see bench/results/retrieval.md). */
-export const DEFAULT_INDEX_PARAMS: IndexParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 256, bands: 40, bandRatio: 1.5, minBandSize: 0, maxBandSize: 500_000 };
+export const DEFAULT_INDEX_PARAMS: IndexParams = { connectivity: 16, expansionAdd: 64, expansionSearch: 256, bands: 40, bandRatio: 1.5, minBandSize: 0, maxBandSize: 500_000, cosineSlack: 1 };
 
 export interface BandInfo {
   readonly file: string;
