@@ -18,7 +18,7 @@ export interface IndexBuildStats {
   readonly norms: Float32Array;
   /** The tracks of every band, band after band (each band is a range of it). */
   readonly order: Int32Array;
-  /** Vectors added to new bands (the rest were carried over). */
+  /** Vectors added to new bands (the rest were carried over; zero vectors are in no band). */
   readonly indexed: number;
   readonly carried: number;
 }
@@ -111,7 +111,9 @@ export function buildTrackIndex(
     for (let t = 0, w = 0; t < n; t++) if (want(t)) out[w++] = t;
     return out;
   };
-  const trained = sortByNorm(norms, pick((t) => !cold || cold[t] !== 1));
+  // A zero vector (a track whose only evidence is negative: ALS's exact answer is 0) scores 0 against every
+  // query and can never beat the positive scores of the top k; it is left out of the index.
+  const trained = sortByNorm(norms, pick((t) => (!cold || cold[t] !== 1) && norms[t]! > 0));
   const freshCold = cold ? sortByNorm(norms, pick((t) => cold[t] === 1 && carried[t] === 0)) : new Int32Array(0);
   const total = trained.length + freshCold.length;
   const minBand = params.minBandSize > 0 ? params.minBandSize : Math.max(1000, Math.ceil(n / 4096));
