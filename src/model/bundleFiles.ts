@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Errors } from '../domain/errors.js';
-import { MAP_AT_LEAST, mapFile, sha256Mapped } from './mappedFile.js';
+import { MAP_AT_LEAST, mapFile } from './mappedFile.js';
+import { sha256OffThread } from './fileHash.js';
 
 export const BUNDLE_FORMAT = 'encore-bundle';
 /** 2: the listeners' id dictionary (user-ids.*) names the rows of user-factors. */
@@ -205,7 +206,7 @@ async function mapChecked(file: string, name: string, entry: BundleFileEntry, ve
   if (ab === null) return readChecked(file, name, entry, verify);
   const bytes = new Uint8Array(ab);
   if (bytes.length !== entry.bytes) throw Errors.bundleRejected(`${name}: ${bytes.length} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
-  if (verify && (await sha256Mapped(bytes)) !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
+  if (verify && (await sha256OffThread(file)) !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
   return bytes;
 }
 
@@ -238,19 +239,7 @@ async function readChecked(file: string, name: string, entry: BundleFileEntry, v
   return bytes;
 }
 
-/** sha256 of a file without blocking the event loop. */
-export async function sha256FileAsync(file: string): Promise<string> {
-  const h = createHash('sha256');
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(ASYNC_CHUNK);
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, ASYNC_CHUNK, null);
-      if (bytesRead === 0) break;
-      h.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await handle.close();
-  }
-  return h.digest('hex');
+/** sha256 of a file without blocking the event loop (in a worker thread). */
+export function sha256FileAsync(file: string): Promise<string> {
+  return sha256OffThread(file);
 }

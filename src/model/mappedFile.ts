@@ -1,7 +1,6 @@
 // Memory-mapped files (native/mmap, built by `npm install`): a bundle's large arrays are mapped, not read, so
 // the service's worker processes share one copy of the model in the OS page cache and a new bundle "loads"
 // without copying gigabytes. When the addon is not built (or ENCORE_MMAP=0), callers read files instead.
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 interface MmapAddon {
@@ -30,16 +29,3 @@ export function mapFile(file: string): ArrayBuffer | null {
 
 /** Files at least this large are mapped when possible (smaller ones are cheaper to read). */
 export const MAP_AT_LEAST = 1 << 20;
-
-/** 4 MiB of a mapping hashed per turn of the event loop: a few ms each, page faults included. */
-const HASH_CHUNK = 1 << 22;
-
-/** sha256 (hex) of mapped bytes, a chunk per turn of the event loop (this also pages the file in). */
-export async function sha256Mapped(bytes: Uint8Array): Promise<string> {
-  const h = createHash('sha256');
-  for (let off = 0; off < bytes.length; off += HASH_CHUNK) {
-    h.update(bytes.subarray(off, Math.min(bytes.length, off + HASH_CHUNK)));
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  return h.digest('hex');
-}
