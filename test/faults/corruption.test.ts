@@ -15,20 +15,13 @@ import { openWorld } from '../../src/world/World.js';
 import { cleanup, fixture } from '../training/fixture.js';
 import { record } from './report.js';
 import { faultsSkipReason, waitFor } from './servers.js';
+import { flipBits } from '../support/damage.js';
 
 const skip = faultsSkipReason();
 after(async () => {
   if (skip === false) cleanup(await fixture());
 });
 
-function flipByte(file: string, at: number): void {
-  const fd = fs.openSync(file, 'r+');
-  const b = Buffer.alloc(1);
-  fs.readSync(fd, b, 0, 1, at);
-  b[0] = b[0]! ^ 0x10;
-  fs.writeSync(fd, b, 0, 1, at);
-  fs.closeSync(fd);
-}
 
 /** Publishes a damaged copy of bundle `from` as version `to` (written aside, renamed in, as `encore train` does). */
 function publishDamaged(bundlesDir: string, from: string, to: string, damage: (dir: string) => void): void {
@@ -52,7 +45,7 @@ test('truncated and bit-flipped bundles are refused; the serving process keeps i
   try {
     const flipped = 'v99990101000000-1';
     const truncated = 'v99990101000000-2';
-    publishDamaged(f.bundlesDir, v1, flipped, (dir) => flipByte(path.join(dir, 'item-factors.f32'), 4096));
+    publishDamaged(f.bundlesDir, v1, flipped, (dir) => flipBits(path.join(dir, 'item-factors.f32'), 4096, 0x10));
     await waitFor('the bit-flipped bundle refused', () => lines.some((l) => l.includes(flipped)));
     publishDamaged(f.bundlesDir, v1, truncated, (dir) => fs.truncateSync(path.join(dir, 'user-factors.f32'), 1000));
     await waitFor('the truncated bundle refused', () => lines.some((l) => l.includes(truncated)));
@@ -92,7 +85,7 @@ test('a bit-flipped catalog column is refused at load with the file and the chec
   const copy = `${f.world.dir}-flipped`;
   fs.cpSync(f.world.dir, copy, { recursive: true });
   try {
-    flipByte(path.join(copy, 'catalog', 'features.bin'), 40_000);
+    flipBits(path.join(copy, 'catalog', 'features.bin'), 40_000, 0x10);
     const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
     await assert.rejects(openService({ worldDir: copy, bundlesDir: f.bundlesDir, stateUrl: 'memory://', eventsUrl: 'memory://', logger }), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'ENC_FORMAT');

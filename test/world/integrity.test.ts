@@ -15,6 +15,7 @@ import { openService } from '../../src/server/openService.js';
 import { generateWorld, openWorld, openWorldAsync } from '../../src/world/World.js';
 import { sealWorld } from '../../src/world/worldIntegrity.js';
 import { tempDir } from './helpers.js';
+import { flipBits } from '../support/damage.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/encore.js');
 const root = tempDir('integrity');
@@ -38,15 +39,6 @@ async function damagedCopy(name: string, damage: (dir: string) => void): Promise
   return copy;
 }
 
-/** Flips one bit of byte `at` of the file. */
-function flipBit(file: string, at: number): void {
-  const fd = fs.openSync(file, 'r+');
-  const b = Buffer.alloc(1);
-  fs.readSync(fd, b, 0, 1, at);
-  b[0] = b[0]! ^ 0x01;
-  fs.writeSync(fd, b, 0, 1, at);
-  fs.closeSync(fd);
-}
 
 const manifestOf = (dir: string): WorldManifest => JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as WorldManifest;
 const rewriteManifest = (dir: string, edit: (files: Record<string, ColumnSpec>) => Record<string, ColumnSpec>): void => {
@@ -77,7 +69,7 @@ test('an untouched world lists every file with its size and sha256, and loads (s
 });
 
 test('one flipped bit in a catalog column is refused at load, naming the file and the checksum', async () => {
-  const copy = await damagedCopy('flipped', (dir) => flipBit(path.join(dir, COLUMN), 1234));
+  const copy = await damagedCopy('flipped', (dir) => flipBits(path.join(dir, COLUMN), 1234));
   const why = /checksum mismatch: sha256 [0-9a-f]{64}, manifest says [0-9a-f]{64}: the file is damaged/;
   assert.throws(() => openWorld(copy), isFormat(COLUMN, why));
   await assert.rejects(openWorldAsync(copy), isFormat(COLUMN, why));
@@ -94,7 +86,7 @@ test('a truncated catalog column is refused at load with the sizes', async () =>
 });
 
 test('encore serve (and openService) refuse to start on a damaged world, with the message', async () => {
-  const copy = await damagedCopy('serve', (dir) => flipBit(path.join(dir, COLUMN), 77));
+  const copy = await damagedCopy('serve', (dir) => flipBits(path.join(dir, COLUMN), 77));
   const bundles = path.join(root, 'no-bundles');
   fs.mkdirSync(bundles, { recursive: true });
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
@@ -121,7 +113,7 @@ test('a world written before checksums opens with a warning; seal-world records 
   assert.equal(s.sealed, true);
   assert.deepEqual(manifestOf(old).files, manifestOf(worldDir).files, 'sealing gives the checksums the generator wrote');
   assert.equal(sealWorld(old).sealed, false, 'idempotent');
-  flipBit(path.join(old, COLUMN), 5);
+  flipBits(path.join(old, COLUMN), 5);
   assert.throws(() => openWorld(old), isFormat(COLUMN, /checksum mismatch/));
 
   const partial = await damagedCopy('partial', (dir) => rewriteManifest(dir, (files) => ({ ...files, [COLUMN]: { dtype: 'float32', length: 2000 } })));
