@@ -8,23 +8,38 @@ import type { CarriedBands } from '../retrieval/buildTrackIndex.js';
 import type { BundleMeta } from './trainBundle.js';
 
 export interface ColdCarry {
-  readonly bands: CarriedBands;
+  /** Null when the previous bundle has no cold bands to carry (its still-cold vectors are copied all the same). */
+  readonly bands: CarriedBands | null;
   /** Tracks that keep the previous bundle's vector (cold then and now). */
   readonly keep: number;
 }
 
 /**
- * Null when the previous bundle has no grouped bands. Otherwise copies the previous vector of every track
+ * Tracks cold in the previous bundle (its track-group.u8) that are still untrained: their vector will be kept,
+ * so the cold-start fill can skip them. Null when the previous bundle has no groups.
+ */
+export function stillColdTracks(prevDir: string, trained: Uint8Array): Uint8Array | null {
+  const m = readManifest(prevDir);
+  if (!m.files[GROUP_FILE]) return null;
+  const prevCold = readTyped(prevDir, m, GROUP_FILE, Uint8Array, false);
+  const keep = new Uint8Array(trained.length);
+  const n = Math.min(prevCold.length, trained.length);
+  for (let t = 0; t < n; t++) keep[t] = prevCold[t] === 1 && trained[t] !== 1 ? 1 : 0;
+  return keep;
+}
+
+/**
+ * Null when the previous bundle has no track groups. Otherwise copies the previous vector of every track
  * cold in both bundles into `itemFactors` and returns the bands to carry.
  */
 export function carryColdBands(prevDir: string, itemFactors: Float32Array, cold: Uint8Array, dim: number): ColdCarry | null {
   const m = readManifest(prevDir);
   if (!m.files[GROUP_FILE] || m.dim !== dim) return null;
   const meta = readJson<BundleMeta>(prevDir, m, BUNDLE_FILES.meta);
-  if (!meta.index.bands.some((b) => b.group === 1)) return null;
   const prevCold = readTyped(prevDir, m, GROUP_FILE, Uint8Array, false);
   const prevItems = readTyped(prevDir, m, BUNDLE_FILES.itemFactors, Float32Array, false);
   const order = readTyped(prevDir, m, ORDER_FILE, Int32Array, false);
+  // Copied whenever the previous bundle has groups: stillColdTracks() told the cold-start fill to skip these.
   let keep = 0;
   const n = Math.min(prevCold.length, cold.length);
   for (let t = 0; t < n; t++) {
@@ -32,5 +47,6 @@ export function carryColdBands(prevDir: string, itemFactors: Float32Array, cold:
     itemFactors.set(prevItems.subarray(t * dim, (t + 1) * dim), t * dim);
     keep++;
   }
-  return { bands: { dir: prevDir, bands: meta.index.bands, order }, keep };
+  const hasColdBands = meta.index.bands.some((b) => b.group === 1);
+  return { bands: hasColdBands ? { dir: prevDir, bands: meta.index.bands, order } : null, keep };
 }

@@ -33,6 +33,8 @@ export function fitColdStart(
   positiveListeners: Int32Array,
   trained: Uint8Array,
   opts: ColdStartFitOptions = DEFAULT_COLD_START_FIT,
+  /** Untrained tracks whose vector is kept from elsewhere (a warm retrain's still-cold tracks): not filled. */
+  keep: Uint8Array | null = null,
 ): ColdStartFitResult {
   const n = catalog.trackCount;
   const F = catalog.featureDim;
@@ -127,7 +129,7 @@ export function fitColdStart(
   const model: ColdStartModel = { inputDim, featureMeans, featureStds, genreSlots, weights, artistFactors, artistHasFactor, artistCount: A };
   let filled = 0;
   for (let t = 0; t < n; t++) {
-    if (trained[t]) continue;
+    if (trained[t] || (keep !== null && keep[t] === 1)) continue;
     coldStartInput(model, catalog, t, dim, z);
     applyColdStart(weights, z, dim, itemFactors, t * dim);
     filled++;

@@ -24,7 +24,7 @@ import { fitColdStart } from './coldStartFit.js';
 import { rankerJson, trainRanker } from './ranker.js';
 import { DEFAULT_INDEX_PARAMS, GROUP_FILE, NORMS_FILE, ORDER_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
 import { buildTrackIndex } from '../retrieval/buildTrackIndex.js';
-import { carryColdBands } from './carryColdBands.js';
+import { carryColdBands, stillColdTracks } from './carryColdBands.js';
 import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
 import { phaseProgress } from './progress.js';
 import { mergeEventLogIntoWorld } from '../storage/mergeEventLog.js';
@@ -167,7 +167,9 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     // gram = YtY + lambda I over the ALS item vectors only: what fold-in must use.
     const gram = gramOf(itemFactors, N, dim, opts.lambda, trained);
 
-    const cold = fitColdStart(catalog, itemFactors, dim, conf.positiveUsers, trained);
+    // A warm retrain keeps the previous vector of every still-cold track (below): only the others are filled.
+    const keepCold = warm && opts.warmStartFrom ? stillColdTracks(opts.warmStartFrom, trained) : null;
+    const cold = fitColdStart(catalog, itemFactors, dim, conf.positiveUsers, trained, undefined, keepCold);
     stats.coldStartFitRows = cold.fitRows;
     stats.coldStartFilled = cold.filled;
     // Cold-start tracks get bands of their own; a warm retrain keeps the vectors of tracks still cold, so the
