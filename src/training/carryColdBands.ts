@@ -3,9 +3,8 @@
 // still cold keep their previous content vector, so those bands stay exact for them; see
 // src/retrieval/buildTrackIndex.ts.
 import { BUNDLE_FILES, readJson, readManifest, readTyped } from '../model/bundleFiles.js';
-import { GROUP_FILE, ORDER_FILE } from '../retrieval/UsearchIndex.js';
+import { GROUP_FILE, ORDER_FILE, type BandInfo } from '../retrieval/UsearchIndex.js';
 import type { CarriedBands } from '../retrieval/buildTrackIndex.js';
-import type { BundleMeta } from './trainBundle.js';
 
 export interface ColdCarry {
   /** Null when the previous bundle has no cold bands to carry (its still-cold vectors are copied all the same). */
@@ -35,7 +34,8 @@ export function stillColdTracks(prevDir: string, trained: Uint8Array): Uint8Arra
 export function carryColdBands(prevDir: string, itemFactors: Float32Array, cold: Uint8Array, dim: number): ColdCarry | null {
   const m = readManifest(prevDir);
   if (!m.files[GROUP_FILE] || m.dim !== dim) return null;
-  const meta = readJson<BundleMeta>(prevDir, m, BUNDLE_FILES.meta);
+  // Only the bands of meta.json are read here (the rest of BundleMeta belongs to trainBundle.ts).
+  const meta = readJson<{ readonly index: { readonly bands: readonly BandInfo[] } }>(prevDir, m, BUNDLE_FILES.meta);
   const prevCold = readTyped(prevDir, m, GROUP_FILE, Uint8Array, false);
   const prevItems = readTyped(prevDir, m, BUNDLE_FILES.itemFactors, Float32Array, false);
   const order = readTyped(prevDir, m, ORDER_FILE, Int32Array, false);
