@@ -28,25 +28,21 @@ export function stillColdTracks(prevDir: string, trained: Uint8Array): Uint8Arra
 }
 
 /**
- * Null when the previous bundle has no track groups. Otherwise copies the previous vector of every track
- * cold in both bundles into `itemFactors` and returns the bands to carry.
+ * Copies the previous vector of every track in `keep` (stillColdTracks) into `itemFactors`, taking it from
+ * `prevItems` (the previous bundle's factors, already read for the warm start: rows past its tracks are zero),
+ * and returns the previous bundle's cold bands to carry (null bands when it has none).
  */
-export function carryColdBands(prevDir: string, itemFactors: Float32Array, cold: Uint8Array, dim: number): ColdCarry | null {
+export function carryColdBands(prevDir: string, keep: Uint8Array, prevItems: Float32Array, itemFactors: Float32Array, dim: number): ColdCarry {
   const m = readManifest(prevDir);
-  if (!m.files[GROUP_FILE] || m.dim !== dim) return null;
   // Only the bands of meta.json are read here (the rest of BundleMeta belongs to trainBundle.ts).
   const meta = readJson<{ readonly index: { readonly bands: readonly BandInfo[] } }>(prevDir, m, BUNDLE_FILES.meta);
-  const prevCold = readTyped(prevDir, m, GROUP_FILE, Uint8Array, false);
-  const prevItems = readTyped(prevDir, m, BUNDLE_FILES.itemFactors, Float32Array, false);
-  const order = readTyped(prevDir, m, ORDER_FILE, Int32Array, false);
-  // Copied whenever the previous bundle has groups: stillColdTracks() told the cold-start fill to skip these.
-  let keep = 0;
-  const n = Math.min(prevCold.length, cold.length);
-  for (let t = 0; t < n; t++) {
-    if (prevCold[t] !== 1 || cold[t] !== 1) continue;
+  let kept = 0;
+  for (let t = 0; t < keep.length; t++) {
+    if (keep[t] !== 1) continue;
     itemFactors.set(prevItems.subarray(t * dim, (t + 1) * dim), t * dim);
-    keep++;
+    kept++;
   }
   const hasColdBands = meta.index.bands.some((b) => b.group === 1);
-  return { bands: hasColdBands ? { dir: prevDir, bands: meta.index.bands, order } : null, keep };
+  const bands = hasColdBands ? { dir: prevDir, bands: meta.index.bands, order: readTyped(prevDir, m, ORDER_FILE, Int32Array, false) } : null;
+  return { bands, keep: kept };
 }

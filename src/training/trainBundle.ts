@@ -176,7 +176,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     // previous bundle's cold bands carry over unchanged.
     const coldMask = new Uint8Array(N);
     for (let i = 0; i < N; i++) coldMask[i] = trained[i] === 1 ? 0 : 1;
-    const carry = warm && opts.warmStartFrom ? carryColdBands(opts.warmStartFrom, itemFactors, coldMask, dim) : null;
+    const carry = warm && opts.warmStartFrom && keepCold && warm.itemFactors ? carryColdBands(opts.warmStartFrom, keepCold, warm.itemFactors, itemFactors, dim) : null;
     if (carry) stats.coldVectorsKept = carry.keep;
     t = lap('coldStart', t);
 
