@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Errors } from '../domain/errors.js';
 import { MAP_AT_LEAST, mapFile } from './mappedFile.js';
-import { sha256OffThread } from './fileHash.js';
+import { sha256Verified } from './fileHash.js';
 
 export const BUNDLE_FORMAT = 'encore-bundle';
 /** 2: the listeners' id dictionary (user-ids.*) names the rows of user-factors. */
@@ -206,7 +206,7 @@ async function mapChecked(file: string, name: string, entry: BundleFileEntry, ve
   if (ab === null) return readChecked(file, name, entry, verify);
   const bytes = new Uint8Array(ab);
   if (bytes.length !== entry.bytes) throw Errors.bundleRejected(`${name}: ${bytes.length} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
-  if (verify && (await sha256OffThread(file)) !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
+  if (verify && (await sha256Verified(file)) !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
   return bytes;
 }
 
@@ -239,7 +239,7 @@ async function readChecked(file: string, name: string, entry: BundleFileEntry, v
   return bytes;
 }
 
-/** sha256 of a file without blocking the event loop (in a worker thread). */
+/** sha256 of a file without blocking the event loop (in a worker thread, once per machine while unchanged). */
 export function sha256FileAsync(file: string): Promise<string> {
-  return sha256OffThread(file);
+  return sha256Verified(file);
 }

@@ -2,6 +2,7 @@
 // serving event loop's CPU in turns (a live swap under load shed requests while the main thread hashed). One
 // worker, started on first use; it keeps the process alive only while a hash is pending.
 import { Worker } from 'node:worker_threads';
+import { DigestCache } from './digestCache.js';
 
 let worker: Worker | null = null;
 let nextId = 0;
@@ -36,4 +37,15 @@ export function sha256OffThread(file: string): Promise<string> {
     w.ref();
     w.postMessage({ id, file });
   });
+}
+
+let cache: DigestCache | null = null;
+
+/**
+ * sha256 (hex) of the file, hashed off-thread at most once per machine while the file is unchanged
+ * (src/model/digestCache.ts): what every serving process uses to verify bundle and world files.
+ */
+export function sha256Verified(file: string): Promise<string> {
+  cache ??= new DigestCache();
+  return cache.sha256(file, sha256OffThread);
 }

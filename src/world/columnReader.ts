@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Errors } from '../domain/errors.js';
 import { MAP_AT_LEAST, mapFile } from '../model/mappedFile.js';
-import { sha256OffThread } from '../model/fileHash.js';
+import { sha256Verified } from '../model/fileHash.js';
 import { CTORS, assertLittleEndian, byteSize, type ArrayOf, type ColumnSource, type ColumnSpec, type DType } from './format.js';
 
 export type VerifyMode = 'full' | 'sizes';
@@ -131,7 +131,7 @@ async function mapFileAsync(dir: string, rel: string, spec: ColumnSpec, bytes: n
   checkSize(file, ab.byteLength, spec, bytes);
   const buf = Buffer.from(ab);
   if (verify && spec.sha256 !== undefined) {
-    checkDigest(file, await sha256OffThread(file), spec);
+    checkDigest(file, await sha256Verified(file), spec);
   }
   return buf;
 }
