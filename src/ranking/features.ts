@@ -6,6 +6,7 @@
 // over typed arrays, plus one co-listen neighbour scan per candidate.
 import type { CandidateSet, RequestContext } from '../pipeline/contracts.js';
 import { sessionIsActive } from '../storage/applyEvent.js';
+import { IntTable } from './IntTable.js';
 
 /** Features that do not depend on which candidate sources a surface runs. */
 export const BASE_FEATURE_NAMES = [
@@ -59,76 +60,83 @@ export function featureNamesFor(sourceNames: readonly string[]): string[] {
   return [...BASE_FEATURE_NAMES, ...sourceFeatureNames(sourceNames)];
 }
 
-/** Per-request summary of the listener's past, built once before the per-candidate loop. */
+/**
+ * Per-request summary of the listener's past, built once before the per-candidate loop. Its tables are
+ * module-level scratch, refilled by every summarise() (the pipeline and the ranker's training are
+ * single-threaded per process): a summary is only valid until the next one.
+ */
 interface ListenerSummary {
-  readonly historySet: Set<number>;
+  /** Tracks of the history (value unused). */
+  readonly historySet: IntTable;
   readonly historySize: number;
-  readonly artistCounts: Map<number, number>;
-  readonly genreCounts: Map<number, number>;
-  readonly rootGenreCounts: Map<number, number>;
+  /** Artist / leaf genre / root genre -> plays in the history. */
+  readonly artistCounts: IntTable;
+  readonly genreCounts: IntTable;
+  readonly rootGenreCounts: IntTable;
   /** Mean content features of the history (featureDim), and the catalog-wide scale used for distances. */
   readonly contentMean: Float64Array;
   readonly meanLogPopularity: number;
-  readonly artistLastPlayedMs: Map<number, number>;
-  readonly skippedArtists: Set<number>;
+  /** Artist -> latest recent play (ms). */
+  readonly artistLastPlayedMs: IntTable;
+  readonly skippedArtists: IntTable;
   /** Leaf genre -> session skips in it, and their total (the listener's skip history this session). */
-  readonly skippedGenres: Map<number, number>;
+  readonly skippedGenres: IntTable;
   readonly skippedCount: number;
-  readonly favouredArtists: Set<number>;
+  readonly favouredArtists: IntTable;
 }
+
+const scratch = {
+  historySet: new IntTable(),
+  artistCounts: new IntTable(),
+  genreCounts: new IntTable(),
+  rootGenreCounts: new IntTable(),
+  artistLastPlayedMs: new IntTable(),
+  skippedArtists: new IntTable(),
+  skippedGenres: new IntTable(),
+  favouredArtists: new IntTable(),
+};
 
 function summarise(ctx: RequestContext, roots: Int32Array): ListenerSummary {
   const { artist, genre, features, popularity } = ctx.catalog.columns;
   const fd = ctx.catalog.featureDim;
   const hasFeatures = fd > 0 && features.length >= ctx.catalog.trackCount * fd;
   const n = ctx.catalog.trackCount;
-  const historySet = new Set<number>();
-  const artistCounts = new Map<number, number>();
-  const genreCounts = new Map<number, number>();
-  const rootGenreCounts = new Map<number, number>();
+  const st = ctx.state;
+  const expected = ctx.history.length + (st ? st.recentTracks.length + st.likedTracks.length : 0);
+  const { historySet, artistCounts, genreCounts, rootGenreCounts, artistLastPlayedMs, skippedArtists, skippedGenres, favouredArtists } = scratch;
+  for (const t of [historySet, artistCounts, genreCounts, rootGenreCounts, artistLastPlayedMs]) t.reset(expected);
+  for (const t of [skippedArtists, skippedGenres, favouredArtists]) t.reset();
   const contentMean = new Float64Array(fd);
   let sumLogPop = 0;
   const add = (t: number): void => {
-    if (t < 0 || t >= n || historySet.has(t)) return;
-    historySet.add(t);
-    const a = artist[t]!;
-    artistCounts.set(a, (artistCounts.get(a) ?? 0) + 1);
+    if (t < 0 || t >= n || !historySet.put(t)) return;
+    artistCounts.add(artist[t]!, 1);
     const g = genre[t]!;
-    genreCounts.set(g, (genreCounts.get(g) ?? 0) + 1);
-    const r = g < roots.length ? roots[g]! : g;
-    rootGenreCounts.set(r, (rootGenreCounts.get(r) ?? 0) + 1);
+    genreCounts.add(g, 1);
+    rootGenreCounts.add(g < roots.length ? roots[g]! : g, 1);
     if (hasFeatures) for (let d = 0; d < fd; d++) contentMean[d]! += features[t * fd + d]!;
     sumLogPop += Math.log(popularity[t]! + 1e-4);
   };
   const h = ctx.history;
   for (let i = 0; i < h.length; i++) add(h[i]!);
-  const artistLastPlayedMs = new Map<number, number>();
-  const skippedArtists = new Set<number>();
-  const skippedGenres = new Map<number, number>();
   let skippedCount = 0;
-  const favouredArtists = new Set<number>();
-  const st = ctx.state;
   if (st) {
     for (let i = 0; i < st.recentTracks.length; i++) {
       const t = st.recentTracks[i]!;
       add(t);
-      if (t >= 0 && t < n) {
-        const a = artist[t]!;
-        const ts = st.recentTimestamps[i] ?? 0;
-        if (ts > (artistLastPlayedMs.get(a) ?? -Infinity)) artistLastPlayedMs.set(a, ts);
-      }
+      if (t >= 0 && t < n) artistLastPlayedMs.max(artist[t]!, st.recentTimestamps[i] ?? 0);
     }
     for (const t of st.likedTracks) {
       add(t);
-      if (t >= 0 && t < n) favouredArtists.add(artist[t]!);
+      if (t >= 0 && t < n) favouredArtists.put(artist[t]!);
     }
-    for (const a of st.followedArtists) favouredArtists.add(a);
+    for (const a of st.followedArtists) if (a >= 0) favouredArtists.put(a);
     // Session fields only count while the session is open (same rule as SessionSkippedFilter).
     if (sessionIsActive(st, ctx.nowMs)) {
       for (const t of st.sessionSkipped) {
         if (t < 0 || t >= n) continue;
-        skippedArtists.add(artist[t]!);
-        skippedGenres.set(genre[t]!, (skippedGenres.get(genre[t]!) ?? 0) + 1);
+        skippedArtists.put(artist[t]!);
+        skippedGenres.add(genre[t]!, 1);
         skippedCount++;
       }
     }
@@ -343,13 +351,13 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     const g = known ? columns.genre[t]! : -1;
     const pop = known ? columns.popularity[t]! : 0;
     const logPop = Math.log(pop + 1e-4);
-    const last = summary.artistLastPlayedMs.get(a);
+    const last = summary.artistLastPlayedMs.has(a) ? summary.artistLastPlayedMs.get(a) : undefined;
     row[0] = dots[i]!;
     row[1] = coListens[i]!;
     row[2] = Math.log1p(best);
     row[3] = count;
-    row[4] = hist > 0 ? (summary.artistCounts.get(a) ?? 0) / hist : 0;
-    row[5] = hist > 0 ? (summary.genreCounts.get(g) ?? 0) / hist : 0;
+    row[4] = hist > 0 ? summary.artistCounts.get(a) / hist : 0;
+    row[5] = hist > 0 ? summary.genreCounts.get(g) / hist : 0;
     row[6] = last === undefined ? NEVER_HOURS_LOG : Math.log1p(Math.max(0, ctx.nowMs - last) / MS_PER_HOUR);
     row[7] = logPop;
     row[8] = known ? Math.log1p(Math.max(0, nowDay - columns.releaseDay[t]!)) : 0;
@@ -361,14 +369,14 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     row[14] = summary.favouredArtists.has(a) ? 1 : 0;
     row[15] = fusion;
     const root = g >= 0 && g < stats.roots.length ? stats.roots[g]! : g;
-    row[16] = hist > 0 ? (summary.rootGenreCounts.get(root) ?? 0) / hist : 0;
+    row[16] = hist > 0 ? summary.rootGenreCounts.get(root) / hist : 0;
     row[17] = hist > 0 && known && hasFeatures ? contentDistance(columns.features, t * fd, fd, summary.contentMean, stats.featureScale) : 0;
     row[18] = hist > 0 ? Math.abs(logPop - summary.meanLogPopularity) : 0;
     row[19] = hist > 0 ? summary.meanLogPopularity * logPop : 0;
     row[20] = (dots[i]! - emb.mean) * emb.invStd;
     row[21] = (coListens[i]! - co.mean) * co.invStd;
     row[22] = g >= 0 && g < stats.genreMeanLogPop.length ? logPop - stats.genreMeanLogPop[g]! : 0;
-    row[23] = summary.skippedCount > 0 ? (summary.skippedGenres.get(g) ?? 0) / summary.skippedCount : 0;
+    row[23] = summary.skippedCount > 0 ? summary.skippedGenres.get(g) / summary.skippedCount : 0;
     row[24] = logHist * logPop;
     const o = i * F;
     for (let j = 0; j < F; j++) {
