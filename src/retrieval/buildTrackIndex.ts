@@ -68,7 +68,7 @@ export function sortByNorm(norms: Float32Array, tracks: Int32Array): Int32Array 
 }
 
 /** Band cuts over tracks sorted by norm: geometric (bandRatio), at least minBand, at most maxBandSize. */
-function cutBands(sorted: Int32Array, norms: Float32Array, params: IndexParams, maxBands: number, minBand: number): number[] {
+export function cutBands(sorted: Int32Array, norms: Float32Array, params: IndexParams, maxBands: number, minBand: number): number[] {
   const n = sorted.length;
   const cuts = [0];
   while (cuts[cuts.length - 1]! < n) {
@@ -79,9 +79,11 @@ function cutBands(sorted: Int32Array, norms: Float32Array, params: IndexParams, 
       hi = lo;
       while (hi < n && norms[sorted[hi]!]! >= floor) hi++;
       hi = Math.min(n, Math.max(hi, lo + minBand));
-      const cap = params.maxBandSize ?? 0;
-      if (cap > 0) hi = Math.min(hi, lo + Math.max(cap, minBand));
     }
+    // The cap holds for the last band too (past maxBands it takes the rest in cap-sized pieces): opening a band
+    // is one synchronous call linear in its size, and a 1.7M-track tail band stalled a live swap.
+    const cap = params.maxBandSize ?? 0;
+    if (cap > 0) hi = Math.min(hi, lo + Math.max(cap, minBand));
     cuts.push(hi);
   }
   return cuts;
