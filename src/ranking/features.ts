@@ -269,9 +269,67 @@ export function embeddingScores(ctx: RequestContext, set: CandidateSet, out: Flo
   }
 }
 
-/** Per-request scratch for the generator scores (grown on demand; the pipeline is single-threaded). */
+/**
+ * Per-request scratch (grown on demand; the pipeline is single-threaded): the generator scores and each
+ * candidate's catalog columns, gathered in tight loops before the per-candidate feature loop. At 8.2M tracks
+ * every column read of a candidate is a cache (and TLB) miss; a loop that only gathers keeps many misses in
+ * flight at once, where the long feature loop waited for them one candidate at a time (measured: the column
+ * reads were half of FeatureHydration).
+ */
 let dots = new Float64Array(0);
 let coListens = new Float64Array(0);
+let artists = new Int32Array(0);
+let genres = new Int32Array(0);
+let pops = new Float64Array(0);
+let releaseDays = new Float64Array(0);
+/** Sink of the touch passes (a load whose value is used cannot be dropped by the compiler). */
+let touched = 0;
+
+function growScratch(n: number): void {
+  if (dots.length >= n) return;
+  const size = Math.max(n, dots.length * 2);
+  dots = new Float64Array(size);
+  coListens = new Float64Array(size);
+  artists = new Int32Array(size);
+  genres = new Int32Array(size);
+  pops = new Float64Array(size);
+  releaseDays = new Float64Array(size);
+}
+
+/** artist, genre, popularity and release day of every candidate (-1 / 0 for unknown tracks). */
+function gatherColumns(ctx: RequestContext, set: CandidateSet): void {
+  const { artist, genre, popularity, releaseDay } = ctx.catalog.columns;
+  const n = ctx.catalog.trackCount;
+  const tracks = set.tracks;
+  for (let i = 0; i < set.count; i++) {
+    const t = tracks[i]!;
+    artists[i] = t >= 0 && t < n ? artist[t]! : -1;
+  }
+  for (let i = 0; i < set.count; i++) {
+    const t = tracks[i]!;
+    genres[i] = t >= 0 && t < n ? genre[t]! : -1;
+  }
+  for (let i = 0; i < set.count; i++) {
+    const t = tracks[i]!;
+    pops[i] = t >= 0 && t < n ? popularity[t]! : 0;
+  }
+  for (let i = 0; i < set.count; i++) {
+    const t = tracks[i]!;
+    releaseDays[i] = t >= 0 && t < n ? releaseDay[t]! : 0;
+  }
+}
+
+/** Reads one value of each 64-byte line of every candidate's `stride`-float row (pulls the rows into cache). */
+function touchRows(values: Float32Array, stride: number, set: CandidateSet, limit: number): void {
+  let sink = 0;
+  for (let i = 0; i < set.count; i++) {
+    const t = set.tracks[i]!;
+    if (t < 0 || t >= limit) continue;
+    const o = t * stride;
+    for (let d = 0; d < stride; d += 16) sink += values[o + d]!;
+  }
+  touched = sink;
+}
 
 /** Mean and 1 / std of a[0..n) (1 / std = 0 for a constant column, so its z-score is 0). */
 function moments(a: Float64Array, n: number): { mean: number; invStd: number } {
@@ -288,10 +346,8 @@ function moments(a: Float64Array, n: number): { mean: number; invStd: number } {
 
 /** First pass: the embedding and co-listen generators' scores of every candidate (their request moments follow). */
 function generatorScores(ctx: RequestContext, set: CandidateSet, summary: ListenerSummary): void {
-  if (dots.length < set.count) {
-    dots = new Float64Array(Math.max(set.count, dots.length * 2));
-    coListens = new Float64Array(dots.length);
-  }
+  growScratch(set.count);
+  if (ctx.userVector !== null) touchRows(ctx.bundle.itemFactors, ctx.bundle.dim, set, ctx.bundle.trackCount);
   embeddingScores(ctx, set, dots);
   const bundle = ctx.bundle;
   const hist = summary.historySize;
@@ -318,10 +374,12 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
   const stats = statsOf(ctx);
   const summary = summarise(ctx, stats.roots);
   generatorScores(ctx, set, summary);
+  gatherColumns(ctx, set);
   const emb = moments(dots, set.count);
   const co = moments(coListens, set.count);
   const fd = ctx.catalog.featureDim;
   const hasFeatures = fd > 0 && ctx.catalog.columns.features.length >= ctx.catalog.trackCount * fd;
+  if (hasFeatures && summary.historySize > 0) touchRows(ctx.catalog.columns.features, fd, set, ctx.catalog.trackCount);
   const { columns } = ctx.catalog;
   const hist = summary.historySize;
   const logHist = Math.log1p(hist);
@@ -347,9 +405,9 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
         row[B + c] = Math.log1p(r);
       } else row[B + c] = ABSENT_LOG_RANK;
     }
-    const a = known ? columns.artist[t]! : -1;
-    const g = known ? columns.genre[t]! : -1;
-    const pop = known ? columns.popularity[t]! : 0;
+    const a = artists[i]!;
+    const g = genres[i]!;
+    const pop = pops[i]!;
     const logPop = Math.log(pop + 1e-4);
     const last = summary.artistLastPlayedMs.has(a) ? summary.artistLastPlayedMs.get(a) : undefined;
     row[0] = dots[i]!;
@@ -360,7 +418,7 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     row[5] = hist > 0 ? summary.genreCounts.get(g) / hist : 0;
     row[6] = last === undefined ? NEVER_HOURS_LOG : Math.log1p(Math.max(0, ctx.nowMs - last) / MS_PER_HOUR);
     row[7] = logPop;
-    row[8] = known ? Math.log1p(Math.max(0, nowDay - columns.releaseDay[t]!)) : 0;
+    row[8] = known ? Math.log1p(Math.max(0, nowDay - releaseDays[i]!)) : 0;
     row[9] = hourSin;
     row[10] = hourCos;
     row[11] = skipStreak;
