@@ -283,7 +283,7 @@ let genres = new Int32Array(0);
 let pops = new Float64Array(0);
 let releaseDays = new Float64Array(0);
 /** Sink of the touch passes (a load whose value is used cannot be dropped by the compiler). */
-let touched = 0;
+let _touchSink = 0;
 
 function growScratch(n: number): void {
   if (dots.length >= n) return;
@@ -328,7 +328,7 @@ function touchRows(values: Float32Array, stride: number, set: CandidateSet, limi
     const o = t * stride;
     for (let d = 0; d < stride; d += 16) sink += values[o + d]!;
   }
-  touched = sink;
+  _touchSink = sink;
 }
 
 /** Mean and 1 / std of a[0..n) (1 / std = 0 for a constant column, so its z-score is 0). */

@@ -9,7 +9,8 @@ export class EventLoopLoad implements LoadSignal {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly lagThresholdMs = 20,
+    // 40 ms: several requests queued at ~3 ms each, well before the 100 ms queue deadline of the load shedder.
+    private readonly lagThresholdMs = 40,
     tickMs = 5,
   ) {
     let expected = performance.now() + tickMs;

@@ -7,7 +7,7 @@ export const radio: SurfaceConfig = {
   requiresSeed: true,
   sources: [
     { name: 'CoListenSource', limit: 300, budgetMs: 40, failOpen: true },
-    { name: 'AnnSource', limit: 120, budgetMs: 50, failOpen: true, shedAfterMs: 25 },
+    { name: 'AnnSource', limit: 120, budgetMs: 50, failOpen: true, shedAfterMs: 40 }, // see home.ts (budget 150 ms)
     { name: 'ColdStartSource', limit: 100, budgetMs: 40, failOpen: true },
   ],
   fallbackSources: [{ name: 'LastResortPopular', limit: 300, budgetMs: 20, failOpen: true }],
