@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     };
     indexDir = fs.mkdtempSync(path.join(fs.existsSync('/work/data') ? '/work/data' : os.tmpdir(), 'bench-index-'));
     const groups = m.files[GROUP_FILE] ? readTyped(dir, m, GROUP_FILE, Uint8Array, false) : null;
-    const st = buildTrackIndex(items, N, dim, indexDir, params, 2, (d, t) => {
+    const st = await buildTrackIndex(items, N, dim, indexDir, params, 2, (d, t) => {
       if (d % 1_048_576 < 65_536) process.stderr.write(`  index build ${d}/${t}\n`);
     }, { cold: groups, carry: null });
     bands = st.bands;

@@ -29,7 +29,7 @@ const get = (name: string): string | undefined => {
 
 interface Design {
   readonly name: string;
-  readonly build: () => { search: (q: Float32Array, k: number) => Int32Array; seconds: number; bytes: number };
+  readonly build: () => Promise<{ search: (q: Float32Array, k: number) => Int32Array; seconds: number; bytes: number }>;
 }
 
 function quantile(sorted: Float64Array, q: number): number {
@@ -75,17 +75,17 @@ async function main(): Promise<void> {
   const designs: Design[] = [
     {
       name: 'bands (trained / cold groups, cosine i8 per norm band)',
-      build: () => {
+      build: async () => {
         const d = path.join(tmpRoot, 'bands');
         fs.mkdirSync(d);
-        const st = buildTrackIndex(items, n, dim, d, params, 2, undefined, { cold: coldAll ? cold : null, carry: null });
+        const st = await buildTrackIndex(items, n, dim, d, params, 2, undefined, { cold: coldAll ? cold : null, carry: null });
         const idx = UsearchTrackIndex.open(d, st.bands, dim, st.norms, items, n, params, st.order, coldAll ? cold : null);
         return { search: (q, kk) => idx.search(q, kk).tracks, seconds: st.seconds, bytes: dirBytes(d) };
       },
     },
     ...(['i8', 'f16'] as const).map((quant) => ({
       name: `one index, MIPS -> cosine transform (dim + 1), ${quant}`,
-      build: () => mipsIndex(items, n, dim, quant, path.join(tmpRoot, `mips-${quant}.usearch`)),
+      build: async () => mipsIndex(items, n, dim, quant, path.join(tmpRoot, `mips-${quant}.usearch`)),
     })),
   ];
   const lines: string[] = [];
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   say('| design | build | index bytes | recall@k | p50 | p99 |');
   say('|---|---|---|---|---|---|');
   for (const design of designs) {
-    const built = design.build();
+    const built = await design.build();
     let recall = 0;
     for (let i = 0; i < Q; i++) {
       const truth = new Set<number>();

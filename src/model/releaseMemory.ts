@@ -14,3 +14,12 @@ export function collectReleasedMemory(): void {
   }
   gc();
 }
+
+/**
+ * A full collection, then one turn of the event loop: native objects (a usearch index) free their memory in
+ * finalizers that Node runs after the collection, not during it, so a synchronous loop never sees it back.
+ */
+export async function collectNativeMemory(): Promise<void> {
+  collectReleasedMemory();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}

@@ -8,6 +8,7 @@
 // hold tracks trained since; search skips those (their trained vector is in a trained band).
 import fs from 'node:fs';
 import path from 'node:path';
+import { collectNativeMemory } from '../model/releaseMemory.js';
 import { Errors } from '../domain/errors.js';
 import { newIndex, type BandInfo, type IndexParams } from './UsearchIndex.js';
 
@@ -90,7 +91,7 @@ export function cutBands(sorted: Int32Array, norms: Float32Array, params: IndexP
 }
 
 /** Builds the index over rows [0, n) of `vectors` into `dir` (one file per band). */
-export function buildTrackIndex(
+export async function buildTrackIndex(
   vectors: Float32Array,
   n: number,
   dim: number,
@@ -99,7 +100,7 @@ export function buildTrackIndex(
   threads: number,
   onProgress?: (done: number, total: number) => void,
   layout: IndexLayout = { cold: null, carry: null },
-): IndexBuildStats {
+): Promise<IndexBuildStats> {
   if (n >= 2 ** 24) throw Errors.badRequest(`index: ${n} tracks exceed the 2^24 supported by the norm sort`);
   const t0 = performance.now();
   const norms = vectorNorms(vectors, n, dim);
@@ -125,31 +126,38 @@ export function buildTrackIndex(
   let done = 0;
   const batch = new Float32Array(ADD_BATCH * dim);
   const keys = new BigUint64Array(ADD_BATCH);
-  const buildGroup = (sorted: Int32Array, group: number, maxBands: number): void => {
+  /** One band's graph, built from `members` and saved to `file`; the index object is dropped on return. */
+  const buildBand = (members: Int32Array, file: string): void => {
+    const index = newIndex(dim, params);
+    for (let s = 0; s < members.length; s += ADD_BATCH) {
+      const count = Math.min(ADD_BATCH, members.length - s);
+      for (let i = 0; i < count; i++) {
+        const t = members[s + i]!;
+        batch.set(vectors.subarray(t * dim, (t + 1) * dim), i * dim);
+        keys[i] = BigInt(t);
+      }
+      index.add(count === ADD_BATCH ? keys : keys.subarray(0, count), count === ADD_BATCH ? batch : batch.subarray(0, count * dim), threads);
+      done += count;
+      onProgress?.(done, total);
+    }
+    index.save(file);
+  };
+  const buildGroup = async (sorted: Int32Array, group: number, maxBands: number): Promise<void> => {
     const cuts = cutBands(sorted, norms, params, maxBands, minBand);
     for (let b = 0; b + 1 < cuts.length; b++) {
       const lo = cuts[b]!;
       const hi = cuts[b + 1]!;
-      const index = newIndex(dim, params);
-      for (let s = lo; s < hi; s += ADD_BATCH) {
-        const count = Math.min(ADD_BATCH, hi - s);
-        for (let i = 0; i < count; i++) {
-          const t = sorted[s + i]!;
-          batch.set(vectors.subarray(t * dim, (t + 1) * dim), i * dim);
-          keys[i] = BigInt(t);
-        }
-        index.add(count === ADD_BATCH ? keys : keys.subarray(0, count), count === ADD_BATCH ? batch : batch.subarray(0, count * dim), threads);
-        done += count;
-        onProgress?.(done, total);
-      }
       const file = bandFileName(bands.length);
-      index.save(path.join(dir, file));
+      buildBand(sorted.subarray(lo, hi), path.join(dir, file));
+      // A built band's graph is native memory that V8 does not see (usearch reports no external memory), so
+      // without a collection every band of the build stayed allocated to the end (+1.65 GB at 8.2M tracks).
+      await collectNativeMemory();
       bands.push({ file, size: hi - lo, maxNorm: norms[sorted[lo]!]!, start, ...(group ? { group } : {}) });
       parts.push(sorted.subarray(lo, hi));
       start += hi - lo;
     }
   };
-  buildGroup(trained, 0, params.bands);
+  await buildGroup(trained, 0, params.bands);
   if (layout.carry && cold) {
     for (const band of layout.carry.bands) {
       if ((band.group ?? 0) !== 1) continue;
@@ -163,7 +171,7 @@ export function buildTrackIndex(
       start += band.size;
     }
   }
-  if (freshCold.length > 0) buildGroup(freshCold, 1, Math.max(2, Math.ceil(params.bands / 2)));
+  if (freshCold.length > 0) await buildGroup(freshCold, 1, Math.max(2, Math.ceil(params.bands / 2)));
   const order = new Int32Array(start);
   let w = 0;
   for (const p of parts) {

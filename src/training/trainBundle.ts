@@ -29,6 +29,7 @@ import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, desc
 import { phaseProgress } from './progress.js';
 import { mergeEventLogIntoWorld } from '../storage/mergeEventLog.js';
 import { Errors } from '../domain/errors.js';
+import { collectNativeMemory } from '../model/releaseMemory.js';
 
 export interface TrainBundleOptions {
   readonly worldDir: string;
@@ -126,11 +127,13 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
   const lap = (name: string, since: number): number => {
     const now = performance.now();
     stats[`${name}Seconds`] = Math.round((now - since) / 100) / 10;
+    // Peak RSS so far at the end of each phase: the phase where it jumps is the one that sets the peak.
+    stats[`${name}PeakRssMb`] = Math.round(process.resourceUsage().maxRSS / 1024);
     return now;
   };
   let t = t0;
   const world = await mergeEventLog(opts.world ?? openWorld(opts.worldDir), opts.eventsLog, stats);
-  const { catalog, users, events } = world;
+  const { catalog, users } = world;
   t = lap('load', t);
   fs.mkdirSync(opts.bundlesDir, { recursive: true });
   // Leftovers of crashed builds are never visible; clean them up.
@@ -140,106 +143,24 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
   const finalDir = path.join(opts.bundlesDir, version);
   fs.mkdirSync(tmp);
   try {
-    const dim = opts.factors;
-    const U = users.count;
-    const N = catalog.trackCount;
-    const ranges = userRanges(events, U, opts.holdOut ?? true);
-    const conf = buildConfidence(events, ranges, U, N);
-    stats.entries = conf.matrix.indptr[U] ?? 0;
-    t = lap('confidence', t);
-
-    const warm = opts.warmStartFrom ? readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
-    if (warm) stats.warmStartUsersMatched = warm.usersMatched;
-    const als = opts.reuseEmbeddingsFrom
-      ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
-      : await trainAls(
-          conf.matrix,
-          { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
-          (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
-          warm ?? {},
-        );
-    t = lap('als', t);
-    const itemFactors = als.itemFactors;
-    // Tracks with ALS evidence (any entry in the confidence matrix); the rest get cold-start vectors.
-    const trained = new Uint8Array(N);
-    const nnz = conf.matrix.indptr[U] ?? 0;
-    for (let j = 0; j < nnz; j++) trained[conf.matrix.indices[j]!] = 1;
-    // gram = YtY + lambda I over the ALS item vectors only: what fold-in must use.
-    const gram = gramOf(itemFactors, N, dim, opts.lambda, trained);
-
-    // A warm retrain keeps the previous vector of every still-cold track (below): only the others are filled.
-    const keepCold = warm && opts.warmStartFrom ? stillColdTracks(opts.warmStartFrom, trained) : null;
-    const cold = fitColdStart(catalog, itemFactors, dim, conf.positiveUsers, trained, undefined, keepCold);
-    stats.coldStartFitRows = cold.fitRows;
-    stats.coldStartFilled = cold.filled;
-    // Cold-start tracks get bands of their own; a warm retrain keeps the vectors of tracks still cold, so the
-    // previous bundle's cold bands carry over unchanged.
-    const coldMask = new Uint8Array(N);
-    for (let i = 0; i < N; i++) coldMask[i] = trained[i] === 1 ? 0 : 1;
-    const carry = warm && opts.warmStartFrom && keepCold && warm.itemFactors ? carryColdBands(opts.warmStartFrom, keepCold, warm.itemFactors, itemFactors, dim) : null;
-    if (carry) stats.coldVectorsKept = carry.keep;
-    t = lap('coldStart', t);
-
-    writeTyped(tmp, BUNDLE_FILES.itemFactors, itemFactors);
-    writeTyped(tmp, BUNDLE_FILES.userFactors, als.userFactors);
-    users.ids.save(tmp, BUNDLE_FILES.userIds, {});
-    writeTyped(tmp, BUNDLE_FILES.gram, gram);
-    writeTyped(tmp, BUNDLE_FILES.coldStartWeights, cold.model.weights);
-    writeTyped(tmp, BUNDLE_FILES.artistFactors, cold.model.artistFactors);
-    writeTyped(tmp, 'artist-has-factor.u8', cold.model.artistHasFactor);
-
-    const co = buildCoListen(events, ranges, U, N, undefined, (d, total) => bar.onProgress('co-listening', d, total));
-    writeTyped(tmp, BUNDLE_FILES.coListenIndptr, co.indptr);
-    writeTyped(tmp, BUNDLE_FILES.coListenTracks, co.tracks);
-    writeTyped(tmp, BUNDLE_FILES.coListenWeights, co.weights);
-    stats.coListenPairs = co.tracks.length;
-    t = lap('coListen', t);
-
-    const pop = buildPopularity(events, ranges, users.market, catalog, world.manifest.nowMs);
-    writeTyped(tmp, BUNDLE_FILES.popMarketIndptr, pop.marketIndptr);
-    writeTyped(tmp, BUNDLE_FILES.popMarketTracks, pop.marketTracks);
-    writeTyped(tmp, BUNDLE_FILES.popGenreIndptr, pop.genreIndptr);
-    writeTyped(tmp, BUNDLE_FILES.popGenreTracks, pop.genreTracks);
-    const newest = buildArtistNewest(catalog);
-    writeTyped(tmp, BUNDLE_FILES.artistNewestIndptr, newest.indptr);
-    writeTyped(tmp, BUNDLE_FILES.artistNewestTracks, newest.tracks);
-    const recent = buildUserRecent(events, ranges, U);
-    writeTyped(tmp, BUNDLE_FILES.userRecentIndptr, recent.indptr);
-    writeTyped(tmp, BUNDLE_FILES.userRecentTracks, recent.tracks);
-    writeTyped(tmp, BUNDLE_FILES.heldoutStart, ranges.trainEnd);
-    writeTyped(tmp, BUNDLE_FILES.heldoutEnd, ranges.end);
-    t = lap('tables', t);
-
-    const idx = buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total), {
-      cold: coldMask,
-      carry: carry?.bands ?? null,
-    });
-    stats.indexVectorsBuilt = idx.indexed;
-    stats.indexVectorsCarried = idx.carried;
-    writeTyped(tmp, NORMS_FILE, idx.norms);
-    writeTyped(tmp, ORDER_FILE, idx.order);
-    writeTyped(tmp, GROUP_FILE, coldMask);
-    t = lap('index', t);
+    // The embeddings, tables and index are built in a function of their own: its gigabytes of arrays are
+    // garbage once it returns, and are collected before the ranker loads the written bundle (at 8.2M tracks
+    // the item factors alone are 2.1 GB, which the ranker would otherwise hold twice: in memory and mapped).
+    const built = await buildModelFiles(world, opts, tmp, stats, bar, lap, t);
+    t = built.t;
+    await collectNativeMemory();
     bar.stop();
 
     const meta: BundleMeta = {
       lambda: opts.lambda,
-      factors: dim,
+      factors: opts.factors,
       iterations: opts.iterations,
       seed: opts.seed,
-      rootGenres: Array.from(pop.roots),
-      index: { ...opts.index, bands: idx.bands, buildSeconds: Math.round(idx.seconds * 10) / 10 },
-      coldStart: {
-        inputDim: cold.model.inputDim,
-        genreSlots: cold.model.genreSlots,
-        featureMeans: Array.from(cold.model.featureMeans),
-        featureStds: Array.from(cold.model.featureStds),
-        artistCount: cold.model.artistCount,
-        fitRows: cold.fitRows,
-        filled: cold.filled,
-      },
+      rootGenres: Array.from(built.rootGenres),
+      index: { ...opts.index, bands: built.bands, buildSeconds: Math.round(built.indexSeconds * 10) / 10 },
+      coldStart: built.coldStart,
       heldout: 'heldout.start.i32/heldout.end.i32: per user [start, end) indices into the world events of the held-out last session',
-      ...(warm ? { warmStartFrom: warm.fromVersion } : {}),
+      ...(built.warmStartFrom !== null ? { warmStartFrom: built.warmStartFrom } : {}),
       stats,
     };
     writeJson(tmp, BUNDLE_FILES.meta, meta);
@@ -249,9 +170,9 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
         format: BUNDLE_FORMAT,
         version: BUNDLE_FORMAT_VERSION,
         bundleVersion: version,
-        dim,
-        trackCount: N,
-        userCount: U,
+        dim: opts.factors,
+        trackCount: catalog.trackCount,
+        userCount: users.count,
         worldManifestHash,
         createdAt: new Date().toISOString(),
         files: describeFiles(tmp),
@@ -285,6 +206,128 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
   void t;
   const seconds = (performance.now() - t0) / 1000;
   return { version, dir: finalDir, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stats };
+}
+
+interface BuiltModel {
+  readonly t: number;
+  readonly bands: readonly BandInfo[];
+  readonly indexSeconds: number;
+  readonly rootGenres: ArrayLike<number>;
+  readonly coldStart: BundleMeta['coldStart'];
+  readonly warmStartFrom: string | null;
+}
+
+/**
+ * Confidence matrix, ALS (warm-started when asked), cold-start vectors, co-listening, popularity and history
+ * tables and the vector index, each written into `tmp` as it is done; returns only what the meta file needs.
+ */
+async function buildModelFiles(
+  world: World,
+  opts: TrainBundleOptions,
+  tmp: string,
+  stats: Record<string, number>,
+  bar: ReturnType<typeof phaseProgress>,
+  lap: (name: string, since: number) => number,
+  since: number,
+): Promise<BuiltModel> {
+  const { catalog, users, events } = world;
+  let t = since;
+  const dim = opts.factors;
+  const U = users.count;
+  const N = catalog.trackCount;
+  const ranges = userRanges(events, U, opts.holdOut ?? true);
+  const conf = buildConfidence(events, ranges, U, N);
+  stats.entries = conf.matrix.indptr[U] ?? 0;
+  t = lap('confidence', t);
+
+  const warm = opts.warmStartFrom ? readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
+  if (warm) stats.warmStartUsersMatched = warm.usersMatched;
+  const als = opts.reuseEmbeddingsFrom
+    ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
+    : await trainAls(
+        conf.matrix,
+        { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
+        (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
+        warm ?? {},
+      );
+  t = lap('als', t);
+  const itemFactors = als.itemFactors;
+  // Tracks with ALS evidence (any entry in the confidence matrix); the rest get cold-start vectors.
+  const trained = new Uint8Array(N);
+  const nnz = conf.matrix.indptr[U] ?? 0;
+  for (let j = 0; j < nnz; j++) trained[conf.matrix.indices[j]!] = 1;
+  // gram = YtY + lambda I over the ALS item vectors only: what fold-in must use.
+  const gram = gramOf(itemFactors, N, dim, opts.lambda, trained);
+
+  // A warm retrain keeps the previous vector of every still-cold track (below): only the others are filled.
+  const keepCold = warm && opts.warmStartFrom ? stillColdTracks(opts.warmStartFrom, trained) : null;
+  const cold = fitColdStart(catalog, itemFactors, dim, conf.positiveUsers, trained, undefined, keepCold);
+  stats.coldStartFitRows = cold.fitRows;
+  stats.coldStartFilled = cold.filled;
+  // Cold-start tracks get bands of their own; a warm retrain keeps the vectors of tracks still cold, so the
+  // previous bundle's cold bands carry over unchanged.
+  const coldMask = new Uint8Array(N);
+  for (let i = 0; i < N; i++) coldMask[i] = trained[i] === 1 ? 0 : 1;
+  const carry = warm && opts.warmStartFrom && keepCold && warm.itemFactors ? carryColdBands(opts.warmStartFrom, keepCold, warm.itemFactors, itemFactors, dim) : null;
+  if (carry) stats.coldVectorsKept = carry.keep;
+  t = lap('coldStart', t);
+
+  writeTyped(tmp, BUNDLE_FILES.itemFactors, itemFactors);
+  writeTyped(tmp, BUNDLE_FILES.userFactors, als.userFactors);
+  users.ids.save(tmp, BUNDLE_FILES.userIds, {});
+  writeTyped(tmp, BUNDLE_FILES.gram, gram);
+  writeTyped(tmp, BUNDLE_FILES.coldStartWeights, cold.model.weights);
+  writeTyped(tmp, BUNDLE_FILES.artistFactors, cold.model.artistFactors);
+  writeTyped(tmp, 'artist-has-factor.u8', cold.model.artistHasFactor);
+
+  const co = buildCoListen(events, ranges, U, N, undefined, (d, total) => bar.onProgress('co-listening', d, total));
+  writeTyped(tmp, BUNDLE_FILES.coListenIndptr, co.indptr);
+  writeTyped(tmp, BUNDLE_FILES.coListenTracks, co.tracks);
+  writeTyped(tmp, BUNDLE_FILES.coListenWeights, co.weights);
+  stats.coListenPairs = co.tracks.length;
+  t = lap('coListen', t);
+
+  const pop = buildPopularity(events, ranges, users.market, catalog, world.manifest.nowMs);
+  writeTyped(tmp, BUNDLE_FILES.popMarketIndptr, pop.marketIndptr);
+  writeTyped(tmp, BUNDLE_FILES.popMarketTracks, pop.marketTracks);
+  writeTyped(tmp, BUNDLE_FILES.popGenreIndptr, pop.genreIndptr);
+  writeTyped(tmp, BUNDLE_FILES.popGenreTracks, pop.genreTracks);
+  const newest = buildArtistNewest(catalog);
+  writeTyped(tmp, BUNDLE_FILES.artistNewestIndptr, newest.indptr);
+  writeTyped(tmp, BUNDLE_FILES.artistNewestTracks, newest.tracks);
+  const recent = buildUserRecent(events, ranges, U);
+  writeTyped(tmp, BUNDLE_FILES.userRecentIndptr, recent.indptr);
+  writeTyped(tmp, BUNDLE_FILES.userRecentTracks, recent.tracks);
+  writeTyped(tmp, BUNDLE_FILES.heldoutStart, ranges.trainEnd);
+  writeTyped(tmp, BUNDLE_FILES.heldoutEnd, ranges.end);
+  t = lap('tables', t);
+
+  const idx = await buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total), {
+    cold: coldMask,
+    carry: carry?.bands ?? null,
+  });
+  stats.indexVectorsBuilt = idx.indexed;
+  stats.indexVectorsCarried = idx.carried;
+  writeTyped(tmp, NORMS_FILE, idx.norms);
+  writeTyped(tmp, ORDER_FILE, idx.order);
+  writeTyped(tmp, GROUP_FILE, coldMask);
+  t = lap('index', t);
+  return {
+    t,
+    bands: idx.bands,
+    indexSeconds: idx.seconds,
+    rootGenres: pop.roots,
+    coldStart: {
+      inputDim: cold.model.inputDim,
+      genreSlots: cold.model.genreSlots,
+      featureMeans: Array.from(cold.model.featureMeans),
+      featureStds: Array.from(cold.model.featureStds),
+      artistCount: cold.model.artistCount,
+      fitRows: cold.fitRows,
+      filled: cold.filled,
+    },
+    warmStartFrom: warm ? warm.fromVersion : null,
+  };
 }
 
 function fsyncDir(dir: string): void {
