@@ -13,6 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { FsBundleStore } from '../src/storage/FsBundleStore.js';
 import { readWorldManifest } from '../src/catalog/ColumnarCatalog.js';
+import { IdDictionary } from '../src/catalog/IdDictionary.js';
+import { USER_FILES } from '../src/world/generateUsers.js';
+import { columnsOf } from '../src/world/columnReader.js';
 import { mulberry32 } from '../src/rerank/rng.js';
 import { openLoop } from './loadgen/openLoop.js';
 import { percentiles } from './loadgen/stats.js';
@@ -96,7 +99,9 @@ async function main(): Promise<void> {
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
   const rnd = mulberry32(7);
-  const pathFor = (): string => `/v1/users/u${Math.floor(rnd() * users)}/feed?surface=home&limit=30`;
+  // The world's own listener ids (generated `u123` or imported UUIDs): known listeners, as bench:feed asks for.
+  const userIds = IdDictionary.read(columnsOf(path.resolve(world), manifest.files), USER_FILES.ids);
+  const pathFor = (): string => `/v1/users/${encodeURIComponent(userIds.idAt(Math.floor(rnd() * users)))}/feed?surface=home&limit=30`;
   const base = { host: '127.0.0.1', port: ready.port, agent, path: pathFor };
   await openLoop({ ...base, rate: 100, durationS: 5 });
   const rssBefore = rssOf(proc.pid!);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { toCsr, type Csr } from '../../src/eval/interactions.js';
 import { fitPopularity } from '../../src/eval/baselines/popularity.js';
 import { fitItemKnn } from '../../src/eval/baselines/itemKnn.js';
-import { fitEase } from '../../src/eval/baselines/ease.js';
+import { fitEase, fitEaseDual, fitEasePrimal } from '../../src/eval/baselines/ease.js';
 import { invertSpdInPlace } from '../../src/eval/cholesky.js';
 import { topKDense } from '../../src/eval/topk.js';
 
@@ -68,4 +68,30 @@ test('topKDense returns the best k in order and skips exclusions', () => {
   assert.equal(n, 3);
   assert.deepEqual(Array.from(out), [3, 2, 4]);
   assert.equal(scores[1], 0.9, 'exclusions are restored');
+});
+
+test('EASE in its listeners x listeners (dual) form ranks exactly as the items x items form', () => {
+  let seed = 7;
+  const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const users = 15;
+  const items = 40;
+  const u: number[] = [];
+  const i: number[] = [];
+  for (let a = 0; a < users; a++) for (let b = 0; b < items; b++) if (rnd() < 0.2) {
+    u.push(a);
+    i.push(b);
+  }
+  const train = toCsr(users, items, Int32Array.from(u), Int32Array.from(i), new Float32Array(u.length).fill(1));
+  for (const lambda of [1, 10]) {
+    const primal = fitEasePrimal(train, lambda);
+    const dual = fitEaseDual(train, lambda);
+    for (let user = 0; user < users; user++) {
+      const none = new Int32Array(0);
+      const a = new Int32Array(10);
+      const b = new Int32Array(10);
+      primal.recommend(user, 10, none, a);
+      dual.recommend(user, 10, none, b);
+      assert.deepEqual(Array.from(b), Array.from(a), `user ${user}, lambda ${lambda}`);
+    }
+  }
 });

@@ -24,7 +24,7 @@ export function registerEval(program: Command): void {
     .option('--seed <n>', 'random split seed', String(DEFAULT_SPLIT.seed))
     .option('--no-diversity', "Encore without the re-ranking rules")
     .option('--no-tune', 'skip the inner-validation tuning (defaults for every model)')
-    .option('--ease-max-items <n>', 'run EASE only when the items with training data are at most this many', String(DEFAULT_EVAL.easeMaxItems))
+    .option('--ease-max-items <n>', 'run EASE only when min(items, listeners) with training data is at most this many (the side of its dense inverse; catalogs up to 50k items)', String(DEFAULT_EVAL.easeMaxItems))
     .option('--resamples <n>', 'bootstrap resamples (>= 1000)', String(DEFAULT_BOOTSTRAP.resamples))
     .option('--out <dir>', 'write report.json and report.html here')
     .option('--quiet', 'no progress lines')

@@ -30,6 +30,9 @@ export function activeItems(train: Csr): number {
   return n;
 }
 
+/** EASE runs on catalogs of at most this many items with training data (issue 9), in either form. */
+export const EASE_MAX_CATALOG = 50_000;
+
 export function baselineSpecs(easeMaxItems: number): BaselineSpec[] {
   return [
     { name: 'popularity', parameter: null, grid: [], defaultValue: 0, skipReason: () => null, fit: (t) => fitPopularity(t) },
@@ -49,7 +52,10 @@ export function baselineSpecs(easeMaxItems: number): BaselineSpec[] {
       defaultValue: 500,
       skipReason: (t) => {
         const n = activeItems(t);
-        return n > easeMaxItems ? `${n} items with training data > --ease-max-items ${easeMaxItems} (an items x items dense inverse)` : null;
+        if (n > EASE_MAX_CATALOG) return `${n} items with training data > ${EASE_MAX_CATALOG} (EASE is a baseline for catalogs of at most 50k items)`;
+        // The dense inverse is min(items, listeners) on a side: listeners x listeners when there are fewer of them.
+        const side = Math.min(n, t.rows);
+        return side > easeMaxItems ? `min(${n} items, ${t.rows} listeners) = ${side} > --ease-max-items ${easeMaxItems} (a ${side} x ${side} dense inverse)` : null;
       },
       fit: (t, v) => compactColumns(t, (c) => fitEase(c, v)),
     },
