@@ -20,6 +20,8 @@ import { percentiles } from './loadgen/stats.js';
 import { servicePeakRss, startService, stopService } from './loadgen/service.js';
 
 const BUDGET_MS = 200;
+/** The small world made on first use (full scale: --world /work/data/world-8m --bundles ... --workers 2). */
+const DEFAULT_WORLD = '/tmp/encore-overload-world';
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : '-');
 
@@ -81,7 +83,7 @@ function decisionNs(): number {
 }
 
 async function main(): Promise<void> {
-  const world = arg('world', '/tmp/encore-overload-world');
+  const world = arg('world', DEFAULT_WORLD);
   const bundles = arg('bundles', '/tmp/encore-overload-bundles');
   const ramp = arg('ramp', '25,50,75,100,150,200,250,300,400,500').split(',').map(Number);
   const step = Number(arg('step', '8'));
@@ -168,7 +170,7 @@ function writeReport(out: string, r: { date: string; machine: string; world: str
     `- date: ${r.date}`,
     `- command: \`npm run bench:overload -- ${process.argv.slice(2).join(' ')}\``.replace(' -- `', '`'),
     `- machine: ${r.machine} (service and load generator share it)`,
-    `- inputs: world ${r.world} (${r.tracks} tracks, ${r.users} listeners; \`encore world --tracks 50000 --users 2000 --seed 7\`, \`encore train\`), 10 % new listeners, 10 % radio; \`encore serve --workers ${r.workers} --rate-limit 0\`, embedded LMDB; open-loop load over loopback, latency from the scheduled send time, client timeout 5 s`,
+    `- inputs: world ${r.world} (${r.tracks} tracks, ${r.users} listeners${r.world === DEFAULT_WORLD ? '; `encore world --tracks 50000 --users 2000 --seed 7`, `encore train`' : ''}), 10 % new listeners, 10 % radio; \`encore serve --workers ${r.workers} --rate-limit 0\`, embedded LMDB; open-loop load over loopback, latency from the scheduled send time, client timeout 5 s`,
     '',
     `## Capacity (ramp, ${r.step} s a step, shedding off as in bench:feed)`,
     '',

@@ -4,6 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { warmPageCache } from './pageCache.js';
 import { fileURLToPath } from 'node:url';
 
 export interface Ready {
@@ -29,6 +30,8 @@ export async function startService(
   world: string, bundles: string, workers: number, tmp: string, watchMs = 0, extra: { args?: readonly string[]; port?: number } = {},
 ): Promise<{ proc: ChildProcess; ready: Ready }> {
   const port = extra.port ?? (await freePort());
+  const warm = warmPageCache(world, bundles);
+  console.log(`page cache: read the world and the newest bundle once (${(warm.bytes / 2 ** 30).toFixed(2)} GiB in ${warm.seconds.toFixed(1)} s) before the service starts`);
   const cli = fileURLToPath(new URL('../../src/cli/encore.js', import.meta.url));
   const args = ['serve', '--world', world, '--bundles', bundles, '--port', String(port), '--workers', String(workers), '--watch-ms', String(watchMs),
     '--state', `lmdb://${path.join(tmp, 'state')}`, '--events', `lmdb://${path.join(tmp, 'events')}`, ...(extra.args ?? [])];
