@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EncoreError } from '../../src/domain/errors.js';
+import { home } from '../../src/surfaces/home.js';
 import { recommend, type RecommendDeps } from '../../src/pipeline/recommend.js';
 import { profilesFromUsers } from '../../src/pipeline/UserProfiles.js';
 import { makeTestWorld, testComponents, US } from '../feed/fixtures.js';
@@ -55,7 +56,8 @@ test('a request that queued past its budget skips the sources and is served from
 });
 
 test('load shedding: a request that queued past AnnSource.shedAfterMs skips it, the cheaper sources still answer', async () => {
-  const r = await recommend(deps, { userId: 'u9', surface: 'home', limit: 30, receivedAt: performance.now() - 40 });
+  const shedAfter = home.sources.find((s) => s.name === 'AnnSource')!.shedAfterMs!;
+  const r = await recommend(deps, { userId: 'u9', surface: 'home', limit: 30, receivedAt: performance.now() - (shedAfter + 15) });
   assert.equal(r.items.length, 30);
   const ann = r.trace.stages.find((s) => s.name === 'AnnSource')!;
   assert.equal(ann.status, 'skipped');
