@@ -19,6 +19,10 @@ export interface VectorIndex {
 /** Co-listening neighbours of a track (CSR rows), strongest first. */
 export interface CoListenTable {
   neighbours(t: TrackIndex): { readonly tracks: Int32Array; readonly weights: Float32Array };
+  /** The same lists as one CSR table (track t's are [indptr[t], indptr[t + 1])): for loops over many tracks. */
+  readonly indptr: Int32Array;
+  readonly tracks: Int32Array;
+  readonly weights: Float32Array;
 }
 
 /** Popularity lists (track indices, most popular first) computed from recent listening. */

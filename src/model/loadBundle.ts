@@ -62,6 +62,9 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   checkCsr('co-listening', coIndptr, N, coTracks.length);
   if (coWeights.length !== coTracks.length) throw Errors.bundleRejected('co-listening: weights and tracks differ in length');
   const coListen: CoListenTable = {
+    indptr: coIndptr,
+    tracks: coTracks,
+    weights: coWeights,
     neighbours(t) {
       if (!(t >= 0 && t < N)) return { tracks: EMPTY, weights: EMPTY_F };
       const s = coIndptr[t]!;

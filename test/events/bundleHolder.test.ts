@@ -26,7 +26,7 @@ function fakeBundle(version: string, over: { dim?: number; trackCount?: number; 
     gram: new Float32Array(dim * dim),
     lambda: 1,
     index: { size: trackCount, dim, search: () => ({ tracks: new Int32Array(0), scores: new Float32Array(0), count: 0 }), close: () => undefined },
-    coListen: { neighbours: () => ({ tracks: new Int32Array(0), weights: new Float32Array(0) }) },
+    coListen: { neighbours: () => ({ tracks: new Int32Array(0), weights: new Float32Array(0) }), indptr: new Int32Array(trackCount + 1), tracks: new Int32Array(0), weights: new Float32Array(0) },
     popularity: { inMarket: () => new Int32Array(0), inMarketGenre: () => new Int32Array(0) },
     artistTracks: { newest: () => new Int32Array(0) },
     userHistory: { recentPositives: () => new Int32Array(0) },

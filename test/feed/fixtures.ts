@@ -142,17 +142,7 @@ export function makeTestWorld(opts: { tracks?: number; users?: number; dim?: num
       },
       close: () => undefined,
     },
-    coListen: {
-      neighbours(t: TrackIndex) {
-        const a = columns.artist[t]!;
-        const out: number[] = [];
-        for (let i = 0; i < TRACKS_PER_ARTIST * 3; i++) {
-          const u = (a * TRACKS_PER_ARTIST + i) % n;
-          if (u !== t) out.push(u);
-        }
-        return { tracks: Int32Array.from(out), weights: Float32Array.from(out, (_, i) => 1 / (1 + i)) };
-      },
-    },
+    coListen: coListenTable(columns.artist, n),
     popularity: { inMarket, inMarketGenre: (m: number) => inMarket(m) },
     artistTracks: {
       newest(a: number) {
@@ -267,5 +257,33 @@ export function testDeps(world: TestWorld = makeTestWorld(), overrides: readonly
     metrics: new Registry(),
     logger: silentLogger,
     components: testComponents(overrides),
+  };
+}
+
+/** Co-listening in the test world: a track's neighbours are the tracks of its artist and the next two artists. */
+function coListenTable(artist: Int32Array, n: number): ModelBundle['coListen'] {
+  const lists: Int32Array[] = [];
+  const indptr = new Int32Array(n + 1);
+  for (let t = 0; t < n; t++) {
+    const a = artist[t]!;
+    const out: number[] = [];
+    for (let i = 0; i < TRACKS_PER_ARTIST * 3; i++) {
+      const u = (a * TRACKS_PER_ARTIST + i) % n;
+      if (u !== t) out.push(u);
+    }
+    lists.push(Int32Array.from(out));
+    indptr[t + 1] = indptr[t]! + out.length;
+  }
+  const tracks = new Int32Array(indptr[n]!);
+  const weights = new Float32Array(indptr[n]!);
+  lists.forEach((l, t) => {
+    tracks.set(l, indptr[t]!);
+    weights.set(Float32Array.from(l, (_, i) => 1 / (1 + i)), indptr[t]!);
+  });
+  return {
+    indptr,
+    tracks,
+    weights,
+    neighbours: (t: TrackIndex) => (t >= 0 && t < n ? { tracks: tracks.subarray(indptr[t]!, indptr[t + 1]!), weights: weights.subarray(indptr[t]!, indptr[t + 1]!) } : { tracks: new Int32Array(0), weights: new Float32Array(0) }),
   };
 }
