@@ -193,7 +193,7 @@ export async function readTypedAsync<T extends Typed>(dir: string, manifest: Bun
 
 /**
  * The file memory-mapped (shared between processes, no copy), its size checked and, when `verify`, its sha256
- * computed over the mapping chunk by chunk with a yield to the event loop in between (this also pages it in).
+ * checked (hashed in a worker thread, once per machine while the file is unchanged: src/model/digestCache.ts).
  * Falls back to reading when mapping is not available.
  */
 async function mapChecked(file: string, name: string, entry: BundleFileEntry, verify: boolean): Promise<Uint8Array> {
@@ -239,7 +239,3 @@ async function readChecked(file: string, name: string, entry: BundleFileEntry, v
   return bytes;
 }
 
-/** sha256 of a file without blocking the event loop (in a worker thread, once per machine while unchanged). */
-export function sha256FileAsync(file: string): Promise<string> {
-  return sha256Verified(file);
-}

@@ -9,7 +9,8 @@ import { IdDictionary, idDictionaryFiles } from '../catalog/IdDictionary.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
-import { BUNDLE_FILES, readJson, readManifest, readTyped, readTypedAsync, sha256FileAsync, type BundleManifest } from './bundleFiles.js';
+import { BUNDLE_FILES, readJson, readManifest, readTyped, readTypedAsync, type BundleManifest } from './bundleFiles.js';
+import { sha256Verified } from './fileHash.js';
 import type { BundleMeta } from '../training/trainBundle.js';
 import { GROUP_FILE, NORMS_FILE, ORDER_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
 import { Errors } from '../domain/errors.js';
@@ -120,8 +121,8 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     ranker = { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds), rerankDepth: r.rerankDepth ?? 0 };
   }
 
-  // Index bands: sizes were checked with every other file; checksums are checked by streaming each band once
-  // (it is memory-mapped, not read). A truncated band is refused before usearch sees it.
+  // Index bands: sizes were checked with every other file; checksums as for the mapped arrays (sha256Verified:
+  // off-thread, once per machine). A truncated band is refused before usearch sees it.
   for (const band of meta.index.bands) {
     const entry = m.files[band.file];
     if (!entry) throw Errors.bundleRejected(`${band.file} is not listed in the manifest`);
@@ -133,7 +134,7 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
       throw Errors.bundleRejected(`${band.file}: ${(e as Error).message}`);
     }
     if (size !== entry.bytes) throw Errors.bundleRejected(`${band.file}: ${size} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
-    if (verify && (await sha256FileAsync(file)) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
+    if (verify && (await sha256Verified(file)) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
   }
   const params = { ...meta.index, bands: meta.index.bands.length };
   const norms = await f32(NORMS_FILE, N);

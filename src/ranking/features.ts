@@ -300,7 +300,10 @@ function growScratch(n: number): void {
   listEnd = new Int32Array(size);
 }
 
-/** artist, genre, popularity and release day of every candidate (-1 / 0 for unknown tracks). */
+/**
+ * artist, genre, popularity and release day of every candidate (-1 / 0 for unknown tracks): one loop per column,
+ * not one generic helper, so each loop reads one array type (monomorphic element access).
+ */
 function gatherColumns(ctx: RequestContext, set: CandidateSet): void {
   const { artist, genre, popularity, releaseDay } = ctx.catalog.columns;
   const n = ctx.catalog.trackCount;
@@ -429,14 +432,14 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
     const g = genres[i]!;
     const pop = pops[i]!;
     const logPop = Math.log(pop + 1e-4);
-    const last = summary.artistLastPlayedMs.has(a) ? summary.artistLastPlayedMs.get(a) : undefined;
+    const last = summary.artistLastPlayedMs.get(a, NaN); // NaN: no recent play of this artist
     row[0] = dots[i]!;
     row[1] = coListens[i]!;
     row[2] = Math.log1p(best);
     row[3] = count;
     row[4] = hist > 0 ? summary.artistCounts.get(a) / hist : 0;
     row[5] = hist > 0 ? summary.genreCounts.get(g) / hist : 0;
-    row[6] = last === undefined ? NEVER_HOURS_LOG : Math.log1p(Math.max(0, ctx.nowMs - last) / MS_PER_HOUR);
+    row[6] = Number.isNaN(last) ? NEVER_HOURS_LOG : Math.log1p(Math.max(0, ctx.nowMs - last) / MS_PER_HOUR);
     row[7] = logPop;
     row[8] = known ? Math.log1p(Math.max(0, nowDay - releaseDays[i]!)) : 0;
     row[9] = hourSin;

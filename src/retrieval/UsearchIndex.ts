@@ -90,6 +90,52 @@ function viewBand(dir: string, band: BandInfo, dim: number, params: IndexParams)
   return { index, maxNorm: band.maxNorm, size: band.size, start: band.start, group: band.group ?? 0 };
 }
 
+/** Consecutive small bands searched as one exact scan (see exactRuns). */
+interface ExactRun {
+  /** The run's tracks, band after band, and their float32 vectors copied contiguously. */
+  readonly tracks: Int32Array;
+  readonly vecs: Float32Array;
+  /** 1 where the track came from a carried cold band. */
+  readonly fromCold: Uint8Array;
+  /** Carried cold entries trained since (skipped at search): the search asks for that many more hits. */
+  readonly stale: number;
+  /** Index of the run's last band. */
+  readonly last: number;
+}
+
+/**
+ * Small top bands are scanned exactly from contiguous copies of their vectors (cache-friendly): consecutive
+ * small bands (the top of the norm order) form one run, one native exact search per query for the whole run
+ * (~12k tracks at full scale). Indexed by the run's first band; null elsewhere.
+ */
+function exactRuns(bands: readonly LoadedBand[], order: Int32Array, vectors: Float32Array, cold: Uint8Array | null, dim: number): Array<ExactRun | null> {
+  const exact: Array<ExactRun | null> = bands.map(() => null);
+  for (let b = 0; b < bands.length; ) {
+    if (bands[b]!.size > EXACT_BAND_MAX) {
+      b++;
+      continue;
+    }
+    let last = b;
+    while (last + 1 < bands.length && bands[last + 1]!.size <= EXACT_BAND_MAX) last++;
+    let size = 0;
+    for (let i = b; i <= last; i++) size += bands[i]!.size;
+    const tracks = new Int32Array(size);
+    const fromCold = new Uint8Array(size);
+    for (let i = b, w = 0; i <= last; i++) {
+      tracks.set(order.subarray(bands[i]!.start, bands[i]!.start + bands[i]!.size), w);
+      if (bands[i]!.group === 1) fromCold.fill(1, w, w + bands[i]!.size);
+      w += bands[i]!.size;
+    }
+    const vecs = new Float32Array(size * dim);
+    for (let i = 0; i < size; i++) vecs.set(vectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
+    let stale = 0;
+    for (let i = 0; i < size; i++) if (fromCold[i] === 1 && cold && cold[tracks[i]!] !== 1) stale++;
+    exact[b] = { tracks, vecs, fromCold, stale, last };
+    b = last + 1;
+  }
+  return exact;
+}
+
 export function newIndex(dim: number, p: IndexParams): Index {
   return new usearch.Index({
     dimensions: dim,
@@ -115,7 +161,8 @@ export class UsearchTrackIndex implements VectorIndex {
   private readonly candTracks: Int32Array;
   private readonly candScores: Float32Array;
   private readonly maxK: number;
-  private readonly exact: ReadonlyArray<{ readonly tracks: Int32Array; readonly vecs: Float32Array; readonly fromCold: Uint8Array; readonly stale: number; readonly last: number } | null>;
+  /** Per band: the exact run that starts at it (null for graph bands and the run's later bands). */
+  private readonly exact: ReadonlyArray<ExactRun | null>;
   private readonly cosineSlack: number;
   private readonly query: Float32Array;
 
@@ -131,35 +178,7 @@ export class UsearchTrackIndex implements VectorIndex {
     this.size = norms.length;
     this.cosineSlack = cosineSlack;
     this.query = new Float32Array(dim);
-    // Small top bands are scanned exactly from contiguous copies of their vectors (cache-friendly, ~10k tracks).
-    // Consecutive small bands (the top of the norm order) are scanned exactly as one run: one contiguous copy
-    // of their vectors and one native exact search per query for the whole run (~12k tracks at full scale).
-    const exact: Array<{ readonly tracks: Int32Array; readonly vecs: Float32Array; readonly fromCold: Uint8Array; readonly stale: number; readonly last: number } | null> = bands.map(() => null);
-    for (let b = 0; vectors && order && b < bands.length; ) {
-      if (bands[b]!.size > EXACT_BAND_MAX) {
-        b++;
-        continue;
-      }
-      let last = b;
-      while (last + 1 < bands.length && bands[last + 1]!.size <= EXACT_BAND_MAX) last++;
-      let size = 0;
-      for (let i = b; i <= last; i++) size += bands[i]!.size;
-      const tracks = new Int32Array(size);
-      const fromCold = new Uint8Array(size);
-      for (let i = b, w = 0; i <= last; i++) {
-        tracks.set(order.subarray(bands[i]!.start, bands[i]!.start + bands[i]!.size), w);
-        if (bands[i]!.group === 1) fromCold.fill(1, w, w + bands[i]!.size);
-        w += bands[i]!.size;
-      }
-      const vecs = new Float32Array(size * dim);
-      for (let i = 0; i < size; i++) vecs.set(vectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
-      // Carried cold entries trained since are skipped at search: ask for that many more hits.
-      let stale = 0;
-      for (let i = 0; i < size; i++) if (fromCold[i] === 1 && cold && cold[tracks[i]!] !== 1) stale++;
-      exact[b] = { tracks, vecs, fromCold, stale, last };
-      b = last + 1;
-    }
-    this.exact = exact;
+    this.exact = vectors && order ? exactRuns(bands, order, vectors, cold, dim) : bands.map(() => null);
     this.maxK = 10_000;
     this.candTracks = new Int32Array(this.maxK * (bands.length + 1));
     this.candScores = new Float32Array(this.maxK * (bands.length + 1));

@@ -52,7 +52,7 @@ export function fitEasePrimal(train: Csr, lambda: number): BatchRecommender {
  * EASE through the push-through identity, for catalogs with more items than listeners (U < n):
  * P = (1/lambda)(I - X^T K^-1 X) with K = X X^T + lambda I (U x U). For a training row u, x_u P = (K^-1)_u X,
  * and diag(P)_j = (1/lambda)(1 - X_j^T K^-1 X_j) over item j's listeners; so a score, x_u B = x_u - (x_u P) / diag(P),
- * costs O(nnz) per listener and the only dense matrix is U x U. Equal to the primal form (test/eval/ease.test.ts).
+ * costs O(nnz) per listener and the only dense matrix is U x U. Equal to the primal form (test/eval/baselines.test.ts).
  */
 export function fitEaseDual(train: Csr, lambda: number): BatchRecommender {
   const U = train.rows;
