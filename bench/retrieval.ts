@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import usearch from 'usearch';
 import { FsBundleStore } from '../src/storage/FsBundleStore.js';
 import { BUNDLE_FILES, readManifest, readTyped } from '../src/model/bundleFiles.js';
-import { openBundleIndex } from '../src/model/loadBundle.js';
+import { loadItemVectors, openBundleIndex } from '../src/model/loadBundle.js';
 import { DEFAULT_INDEX_PARAMS, GROUP_FILE, NORMS_FILE, ORDER_FILE, UsearchTrackIndex, type BandInfo, type IndexParams } from '../src/retrieval/UsearchIndex.js';
 import { buildTrackIndex } from '../src/retrieval/buildTrackIndex.js';
 import { annQueryK } from '../src/sources/AnnSource.js';
@@ -128,7 +128,11 @@ async function main(): Promise<void> {
     order = rebuilt.order;
   }
   const cold = m.files[GROUP_FILE] ? readTyped(dir, m, GROUP_FILE, Uint8Array, false) : null;
-  const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, items, N, params, order, cold);
+  // Hits are re-scored with the vectors the service serves with (int8 + scale in current bundles); the exact
+  // search below, the recall reference, uses the float32 vectors ALS wrote.
+  const served = await loadItemVectors(dir, m, N, dim, false);
+  const index = UsearchTrackIndex.open(indexDir, bands, dim, norms, served, N, params, order, cold);
+  say(`- re-scoring vectors: ${served.kind === 'i8' ? 'int8 with a scale per track (as served)' : 'float32 (a bundle without int8 vectors)'}; recall reference: exact float32 search`);
   say(`- index: ${bands.length} norm bands (cosine, i8; ratio ${params.bandRatio}, min ${params.minBandSize}, max ${params.maxBandSize ?? 0}), connectivity ${params.connectivity}, expansion_add ${params.expansionAdd}, expansion_search ${params.expansionSearch}, cosine slack ${params.cosineSlack ?? DEFAULT_INDEX_PARAMS.cosineSlack ?? 'none (exact bound)'}; band sizes ${bands.map((b) => b.size).join(' / ')}`);
   say('');
   say(`| figure | value |`);

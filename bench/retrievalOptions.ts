@@ -15,6 +15,7 @@ import path from 'node:path';
 import usearch, { type Index } from 'usearch';
 import { FsBundleStore } from '../src/storage/FsBundleStore.js';
 import { BUNDLE_FILES, readManifest, readTyped } from '../src/model/bundleFiles.js';
+import { Int8ItemVectors, quantizeRows } from '../src/model/ItemVectors.js';
 import { DEFAULT_INDEX_PARAMS, GROUP_FILE, UsearchTrackIndex, keepTop } from '../src/retrieval/UsearchIndex.js';
 import { buildTrackIndex } from '../src/retrieval/buildTrackIndex.js';
 import { annQueryK } from '../src/sources/AnnSource.js';
@@ -79,7 +80,8 @@ async function main(): Promise<void> {
         const d = path.join(tmpRoot, 'bands');
         fs.mkdirSync(d);
         const st = await buildTrackIndex(items, n, dim, d, params, 2, undefined, { cold: coldAll ? cold : null, carry: null });
-        const idx = UsearchTrackIndex.open(d, st.bands, dim, st.norms, items, n, params, st.order, coldAll ? cold : null);
+        const q8 = quantizeRows(items, dim); // re-scored as the service does (src/model/ItemVectors.ts)
+        const idx = UsearchTrackIndex.open(d, st.bands, dim, st.norms, new Int8ItemVectors(q8.codes, q8.scales, dim), n, params, st.order, coldAll ? cold : null);
         return { search: (q, kk) => idx.search(q, kk).tracks, seconds: st.seconds, bytes: dirBytes(d) };
       },
     },

@@ -44,13 +44,13 @@ interface Held {
 /** Structural checks every bundle must pass before it may serve (cheap: sizes, a sample for NaN). */
 export function checkBundle(b: ModelBundle, catalog?: Catalog): string | null {
   if (!(Number.isInteger(b.dim) && b.dim > 0)) return `dim ${b.dim} is not a positive integer`;
-  if (b.itemFactors.length !== b.trackCount * b.dim) return `item factors hold ${b.itemFactors.length} values, expected ${b.trackCount} x ${b.dim}`;
+  if (b.itemVectors.count !== b.trackCount || b.itemVectors.dim !== b.dim) return `item vectors hold ${b.itemVectors.count} x ${b.itemVectors.dim}, expected ${b.trackCount} x ${b.dim}`;
   if (b.userFactors.length !== b.userCount * b.dim) return `user factors hold ${b.userFactors.length} values, expected ${b.userCount} x ${b.dim}`;
   if (b.gram.length !== b.dim * b.dim) return `gram holds ${b.gram.length} values, expected ${b.dim} x ${b.dim}`;
   if (b.index.dim !== b.dim) return `vector index has dim ${b.index.dim}, bundle has ${b.dim}`;
   if (catalog !== undefined && b.trackCount > catalog.trackCount) return `bundle knows ${b.trackCount} tracks, the catalog only ${catalog.trackCount} (built for another world?)`;
-  const sample = Math.min(b.itemFactors.length, 4096);
-  for (let i = 0; i < sample; i++) if (!Number.isFinite(b.itemFactors[i]!)) return `item factor ${i} is not finite`;
+  const bad = b.itemVectors.firstNonFinite(4096);
+  if (bad >= 0) return `item factor ${bad} is not finite`;
   return null;
 }
 

@@ -1,4 +1,5 @@
 import type { IdDictionary } from '../catalog/IdDictionary.js';
+import type { ItemVectors } from './ItemVectors.js';
 import type { TrackIndex, UserIndex } from '../domain/ids.js';
 
 /** Result of a nearest-neighbour query; `count` entries of `tracks`/`scores` are valid, best first. */
@@ -84,8 +85,8 @@ export interface ModelBundle {
   readonly dim: number;
   readonly trackCount: number;
   readonly userCount: number;
-  /** trackCount x dim, row-major. Cold-start tracks have content-derived vectors in the same space. */
-  readonly itemFactors: Float32Array;
+  /** trackCount vectors of dim (int8 + scale in served bundles). Cold-start tracks have content-derived vectors in the same space. */
+  readonly itemVectors: ItemVectors;
   /** userCount x dim, row-major. */
   readonly userFactors: Float32Array;
   /** The listeners' ids: row i of userFactors is userIds.idAt(i) (absent in hand-made test bundles). */

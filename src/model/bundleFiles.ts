@@ -34,6 +34,9 @@ export interface BundleManifest {
 export const BUNDLE_FILES = {
   meta: 'meta.json',
   itemFactors: 'item-factors.f32',
+  /** What the service maps instead (src/model/ItemVectors.ts): int8 codes, trackCount x dim, and one scale per track. */
+  itemCodes: 'item-factors.i8',
+  itemScales: 'item-scales.f32',
   userFactors: 'user-factors.f32',
   gram: 'gram.f32',
   /** Vector index bands: tracks.b<i>.usearch, listed in meta.json (index.bands). */
@@ -58,7 +61,7 @@ export const BUNDLE_FILES = {
   userIds: 'user-ids',
 } as const;
 
-type Typed = Int32Array | Uint32Array | Float32Array | Uint8Array | Float64Array;
+type Typed = Int32Array | Uint32Array | Float32Array | Uint8Array | Int8Array | Float64Array;
 const CHUNK = 1 << 26;
 
 export function writeTyped(dir: string, name: string, a: Typed): void {

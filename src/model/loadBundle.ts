@@ -1,8 +1,9 @@
 // Loads a model bundle written by `encore train` (src/training/trainBundle.ts) into flat typed arrays.
 //
 // Verification: the manifest's format and version must match; every file must exist with exactly the byte
-// size the manifest lists; every file is checked against its sha256. Files read into memory are hashed as
-// they are read (no second pass); the vector index, which is memory-mapped rather than read, is hashed by
+// size the manifest lists; every file the service reads is checked against its sha256 (the float32 item
+// vectors, which only training reads back, are not: the service maps their int8 form). Files read into memory
+// are hashed as they are read (no second pass); the vector index, which is memory-mapped rather than read, is hashed by
 // streaming it once (about a second per GB: the OS page cache then serves the mapping). `verify: 'sizes'`
 // skips the checksums for tests and quick tools. Anything wrong -> Errors.bundleRejected, nothing half-loaded.
 import { IdDictionary, idDictionaryFiles } from '../catalog/IdDictionary.js';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
 import { BUNDLE_FILES, readJson, readManifest, readTyped, readTypedAsync, type BundleManifest } from './bundleFiles.js';
 import { sha256Verified } from './fileHash.js';
+import { Float32ItemVectors, Int8ItemVectors, type ItemVectors } from './ItemVectors.js';
 import type { BundleMeta } from '../training/trainBundle.js';
 import { GROUP_FILE, NORMS_FILE, ORDER_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
 import { Errors } from '../domain/errors.js';
@@ -33,9 +35,42 @@ function checkCsr(name: string, indptr: Int32Array, rows: number, values: number
   if (indptr[0] !== 0 || indptr[rows] !== values) throw Errors.bundleRejected(`${name}: offsets do not match ${values} values`);
 }
 
+/**
+ * The item vectors to serve with: the int8 codes and scales when the bundle has them (every bundle trained since
+ * issue 11 point 3), else the float32 vectors of older bundles. Only one of the two is mapped.
+ */
+export async function loadItemVectors(dir: string, m: BundleManifest, N: number, dim: number, verify: boolean): Promise<ItemVectors> {
+  if (m.files[BUNDLE_FILES.itemCodes] && m.files[BUNDLE_FILES.itemScales]) {
+    const codes = await readTypedAsync(dir, m, BUNDLE_FILES.itemCodes, Int8Array, verify);
+    const scales = await readTypedAsync(dir, m, BUNDLE_FILES.itemScales, Float32Array, verify);
+    if (codes.length !== N * dim || scales.length !== N) throw Errors.bundleRejected(`${BUNDLE_FILES.itemCodes}: ${codes.length} codes and ${scales.length} scales, expected ${N} x ${dim} and ${N}`);
+    return new Int8ItemVectors(codes, scales, dim);
+  }
+  const values = await readTypedAsync(dir, m, BUNDLE_FILES.itemFactors, Float32Array, verify);
+  if (values.length !== N * dim) throw Errors.bundleRejected(`${BUNDLE_FILES.itemFactors}: ${values.length} values, expected ${N * dim}`);
+  return new Float32ItemVectors(values, dim);
+}
+
+/**
+ * Every file the manifest lists exists with its size, the ones the service does not read included (the next
+ * warm start reads them): a truncated file is refused before anything is mapped.
+ */
+function checkFileSizes(dir: string, m: BundleManifest): void {
+  for (const [name, entry] of Object.entries(m.files)) {
+    let size: number;
+    try {
+      size = fs.statSync(path.join(dir, name)).size;
+    } catch (e) {
+      throw Errors.bundleRejected(`${name}: ${(e as Error).message}`);
+    }
+    if (size !== entry.bytes) throw Errors.bundleRejected(`${name}: ${size} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
+  }
+}
+
 export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Promise<ModelBundle> {
   const verify = opts.verify !== 'sizes';
   const m: BundleManifest = readManifest(dir);
+  checkFileSizes(dir, m);
   const meta = readJson<BundleMeta>(dir, m, BUNDLE_FILES.meta);
   const { dim, trackCount: N, userCount: U } = m;
   // Reads are chunked and asynchronous: the service keeps answering while a new bundle loads.
@@ -45,7 +80,7 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     return a;
   };
   const i32 = (name: string): Promise<Int32Array> => readTypedAsync(dir, m, name, Int32Array, verify);
-  const itemFactors = await f32(BUNDLE_FILES.itemFactors, N * dim);
+  const itemVectors = await loadItemVectors(dir, m, N, dim, verify);
   const userFactors = await f32(BUNDLE_FILES.userFactors, U * dim);
   const gram = await f32(BUNDLE_FILES.gram, dim * dim);
   const ids = idDictionaryFiles(BUNDLE_FILES.userIds);
@@ -121,27 +156,19 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     ranker = { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds), rerankDepth: r.rerankDepth ?? 0 };
   }
 
-  // Index bands: sizes were checked with every other file; checksums as for the mapped arrays (sha256Verified:
+  // Index bands: sizes were checked with every other file (checkFileSizes); checksums as for the mapped arrays (sha256Verified:
   // off-thread, once per machine). A truncated band is refused before usearch sees it.
   for (const band of meta.index.bands) {
     const entry = m.files[band.file];
     if (!entry) throw Errors.bundleRejected(`${band.file} is not listed in the manifest`);
-    const file = path.join(dir, band.file);
-    let size: number;
-    try {
-      size = fs.statSync(file).size;
-    } catch (e) {
-      throw Errors.bundleRejected(`${band.file}: ${(e as Error).message}`);
-    }
-    if (size !== entry.bytes) throw Errors.bundleRejected(`${band.file}: ${size} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
-    if (verify && (await sha256Verified(file)) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
+    if (verify && (await sha256Verified(path.join(dir, band.file))) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
   }
   const params = { ...meta.index, bands: meta.index.bands.length };
   const norms = await f32(NORMS_FILE, N);
   const order = await i32(ORDER_FILE);
   // Bundles since the trained/cold split record each track's group (older ones have one group of bands).
   const cold = m.files[GROUP_FILE] ? await readTypedAsync(dir, m, GROUP_FILE, Uint8Array, verify) : null;
-  const index: VectorIndex = await UsearchTrackIndex.openAsync(dir, meta.index.bands, dim, norms, itemFactors, N, params, order, cold);
+  const index: VectorIndex = await UsearchTrackIndex.openAsync(dir, meta.index.bands, dim, norms, itemVectors, N, params, order, cold);
 
   return {
     version: m.bundleVersion,
@@ -149,7 +176,7 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     dim,
     trackCount: N,
     userCount: U,
-    itemFactors,
+    itemVectors,
     userFactors,
     userIds,
     gram,
@@ -166,10 +193,10 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
 }
 
 /**
- * Opens only the vector index of a bundle (norms + memory-mapped bands), without the float32 vectors:
+ * Opens only the vector index of a bundle (norms + memory-mapped bands), without the item vectors (or with them, for re-scoring):
  * what an index-only process holds. Used by the retrieval benchmark to measure the index's own memory.
  */
-export function openBundleIndex(dir: string, vectors: Float32Array | null = null): VectorIndex {
+export function openBundleIndex(dir: string, vectors: ItemVectors | null = null): VectorIndex {
   const m = readManifest(dir);
   const meta = readJson<BundleMeta>(dir, m, BUNDLE_FILES.meta);
   const norms = readTyped(dir, m, NORMS_FILE, Float32Array, false);

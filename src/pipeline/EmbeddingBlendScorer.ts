@@ -10,9 +10,7 @@ export class EmbeddingBlendScorer implements Scorer {
   readonly name = 'EmbeddingBlendScorer';
   score(ctx: RequestContext, set: CandidateSet, out: Float32Array): void {
     const v = ctx.userVector;
-    const bundle = ctx.bundle;
-    const dim = bundle.dim;
-    const f = bundle.itemFactors;
+    const items = ctx.bundle.itemVectors;
     const s = set.sourceNames.length;
     for (let i = 0; i < set.count; i++) {
       let fusion = 0;
@@ -20,12 +18,7 @@ export class EmbeddingBlendScorer implements Scorer {
         const r = set.sourceRanks[i * s + c]!;
         if (r >= 0) fusion += 1 / (RRF_K + r);
       }
-      let dot = 0;
-      const t = set.tracks[i]!;
-      if (v !== null && t < bundle.trackCount) {
-        const o = t * dim;
-        for (let d = 0; d < dim; d++) dot += v[d]! * f[o + d]!;
-      }
+      const dot = v !== null ? items.dot(set.tracks[i]!, v) : 0;
       out[i] = dot + FUSION_WEIGHT * fusion;
     }
   }

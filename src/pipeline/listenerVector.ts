@@ -72,7 +72,8 @@ export function listenerVector(
     normalise(v);
     for (let d = 0; d < dim; d++) v[d]! *= TASTE_ON_RADIO;
   }
-  const seedVec = bundle.itemFactors.slice(seedTrack * dim, (seedTrack + 1) * dim);
+  const seedVec = new Float32Array(dim);
+  bundle.itemVectors.copyRow(seedTrack, seedVec);
   normalise(seedVec);
   for (let d = 0; d < dim; d++) v[d]! += seedVec[d]!;
   return v;

@@ -254,19 +254,9 @@ function layout(featureNames: readonly string[], sourceNames: readonly string[])
 
 /** listener vector . item vector per candidate into `out` (0 without a vector or for unknown tracks). */
 export function embeddingScores(ctx: RequestContext, set: CandidateSet, out: Float32Array | Float64Array): void {
-  const bundle = ctx.bundle;
-  const dim = bundle.dim;
-  const factors = bundle.itemFactors;
   const v = ctx.userVector;
-  for (let i = 0; i < set.count; i++) {
-    const t = set.tracks[i]!;
-    let dot = 0;
-    if (v !== null && t >= 0 && t < bundle.trackCount) {
-      const o = t * dim;
-      for (let d = 0; d < dim; d++) dot += v[d]! * factors[o + d]!;
-    }
-    out[i] = dot;
-  }
+  if (v === null) out.fill(0, 0, set.count);
+  else ctx.bundle.itemVectors.dots(set.tracks, set.count, v, out);
 }
 
 /**
@@ -354,7 +344,7 @@ function moments(a: Float64Array, n: number): { mean: number; invStd: number } {
 /** First pass: the embedding and co-listen generators' scores of every candidate (their request moments follow). */
 function generatorScores(ctx: RequestContext, set: CandidateSet, summary: ListenerSummary): void {
   growScratch(set.count);
-  if (ctx.userVector !== null) touchRows(ctx.bundle.itemFactors, ctx.bundle.dim, set, ctx.bundle.trackCount);
+  if (ctx.userVector !== null) ctx.bundle.itemVectors.touch(set.tracks, set.count);
   embeddingScores(ctx, set, dots);
   coListenScores(ctx, set, summary);
 }

@@ -8,13 +8,14 @@
 // NeurIPS 2018), tracks are sorted by norm and split into `bands` equal-count bands; inside a band norms are
 // similar, so the cosine order is close to the inner-product order, and each band gets a cosine index with i8
 // quantization (usearch normalises i8 vectors, which is exactly right for cosine). A query searches the bands
-// from the longest vectors down, re-scores every hit with the exact float32 dot product, and stops early when
+// from the longest vectors down, re-scores every hit with the item vectors' dot product (float32, or int8 x scale: src/model/ItemVectors.ts), and stops early when
 // a band's largest norm times |q| cannot beat the current k-th score.
 import fs from 'node:fs';
 import usearch, { type Index } from 'usearch';
 import type { VectorHits, VectorIndex } from '../model/ModelBundle.js';
 import { Errors } from '../domain/errors.js';
 import { collectNativeMemory } from '../model/releaseMemory.js';
+import type { ItemVectors } from '../model/ItemVectors.js';
 
 export interface IndexParams {
   readonly connectivity: number;
@@ -59,7 +60,7 @@ export interface BandInfo {
   readonly group?: number;
 }
 
-/** Bands this small are scanned exactly (when the float32 vectors are at hand): cheaper than a k = 500 graph search. */
+/** Bands this small are scanned exactly (when the item vectors are at hand): cheaper than a k = 500 graph search. */
 export const EXACT_BAND_MAX = 4096;
 export const ORDER_FILE = 'track-norm-order.i32';
 /** Band vectors released per event-loop turn when an index is closed (see releaseBands). */
@@ -92,7 +93,7 @@ function viewBand(dir: string, band: BandInfo, dim: number, params: IndexParams)
 
 /** Consecutive small bands searched as one exact scan (see exactRuns). */
 interface ExactRun {
-  /** The run's tracks, band after band, and their float32 vectors copied contiguously. */
+  /** The run's tracks, band after band, and their vectors copied contiguously as float32. */
   readonly tracks: Int32Array;
   readonly vecs: Float32Array;
   /** 1 where the track came from a carried cold band. */
@@ -108,7 +109,7 @@ interface ExactRun {
  * small bands (the top of the norm order) form one run, one native exact search per query for the whole run
  * (~12k tracks at full scale). Indexed by the run's first band; null elsewhere.
  */
-function exactRuns(bands: readonly LoadedBand[], order: Int32Array, vectors: Float32Array, cold: Uint8Array | null, dim: number): Array<ExactRun | null> {
+function exactRuns(bands: readonly LoadedBand[], order: Int32Array, vectors: ItemVectors, cold: Uint8Array | null, dim: number): Array<ExactRun | null> {
   const exact: Array<ExactRun | null> = bands.map(() => null);
   for (let b = 0; b < bands.length; ) {
     if (bands[b]!.size > EXACT_BAND_MAX) {
@@ -127,7 +128,7 @@ function exactRuns(bands: readonly LoadedBand[], order: Int32Array, vectors: Flo
       w += bands[i]!.size;
     }
     const vecs = new Float32Array(size * dim);
-    for (let i = 0; i < size; i++) vecs.set(vectors.subarray(tracks[i]! * dim, (tracks[i]! + 1) * dim), i * dim);
+    for (let i = 0; i < size; i++) vectors.copyRow(tracks[i]!, vecs, i * dim);
     let stale = 0;
     for (let i = 0; i < size; i++) if (fromCold[i] === 1 && cold && cold[tracks[i]!] !== 1) stale++;
     exact[b] = { tracks, vecs, fromCold, stale, last };
@@ -149,8 +150,8 @@ export function newIndex(dim: number, p: IndexParams): Index {
 }
 
 /**
- * The loaded (memory-mapped) banded index. `search` returns up to k tracks, best first. With the float32
- * vectors (`vectors`, the bundle's itemFactors) hits are re-scored with the exact dot product; without them
+ * The loaded (memory-mapped) banded index. `search` returns up to k tracks, best first. With the item
+ * vectors (`vectors`, the bundle's itemVectors) hits are re-scored with their dot product; without them
  * (an index-only process) the score is the band's cosine x |q| x |y| from the stored norms, which keeps the
  * index's own memory small (i8 vectors + graph + norms). Scratch buffers are allocated once per index
  * (search is synchronous, so one set suffices).
@@ -171,7 +172,7 @@ export class UsearchTrackIndex implements VectorIndex {
     private readonly order: Int32Array | null,
     readonly dim: number,
     private readonly norms: Float32Array,
-    private readonly vectors: Float32Array | null,
+    private readonly vectors: ItemVectors | null,
     private readonly cold: Uint8Array | null,
     cosineSlack: number,
   ) {
@@ -189,7 +190,7 @@ export class UsearchTrackIndex implements VectorIndex {
     bands: readonly BandInfo[],
     dim: number,
     norms: Float32Array,
-    vectors: Float32Array | null,
+    vectors: ItemVectors | null,
     trackCount: number,
     params: IndexParams = DEFAULT_INDEX_PARAMS,
     order: Int32Array | null = null,
@@ -206,7 +207,7 @@ export class UsearchTrackIndex implements VectorIndex {
     bands: readonly BandInfo[],
     dim: number,
     norms: Float32Array,
-    vectors: Float32Array | null,
+    vectors: ItemVectors | null,
     trackCount: number,
     params: IndexParams = DEFAULT_INDEX_PARAMS,
     order: Int32Array | null = null,
@@ -225,7 +226,7 @@ export class UsearchTrackIndex implements VectorIndex {
     loaded: LoadedBand[],
     dim: number,
     norms: Float32Array,
-    vectors: Float32Array | null,
+    vectors: ItemVectors | null,
     trackCount: number,
     order: Int32Array | null,
     cold: Uint8Array | null,
@@ -294,8 +295,8 @@ export class UsearchTrackIndex implements VectorIndex {
       for (let i = 0; i < m.keys.length; i++) {
         const t = Number(m.keys[i]);
         if (carried && carried[t] !== 1) continue; // trained since this cold band was built: its trained vector is elsewhere
-        // Band cosine (i8) x |q| x |y|: merging bands this way avoids a random read of every hit's float32
-        // vector; only the final k are re-scored exactly (below).
+        // Band cosine (i8) x |q| x |y|: merging bands this way avoids a random read of every hit's item
+        // vector; only the final k are re-scored (below).
         ct[n] = t;
         const cos = 1 - m.distances[i]!;
         if (cos > bestCos) bestCos = cos;
@@ -309,14 +310,7 @@ export class UsearchTrackIndex implements VectorIndex {
     }
     const count = Math.min(n, kk);
     keepBest(ct, cs, n, count);
-    if (v) {
-      for (let i = 0; i < count; i++) {
-        const o = ct[i]! * dim;
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += v[o + d]! * q[d]!;
-        cs[i] = s;
-      }
-    }
+    if (v) v.dots(ct, count, q, cs);
     keepTop(ct, cs, count, count);
     return { tracks: ct.slice(0, count), scores: cs.slice(0, count), count };
   }

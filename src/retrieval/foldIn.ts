@@ -7,9 +7,9 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { ModelBundle } from '../model/ModelBundle.js';
 
-export function foldInUser(bundle: Pick<ModelBundle, 'dim' | 'gram' | 'itemFactors' | 'trackCount'>, tracks: Int32Array, weights: Float32Array): Float32Array {
+export function foldInUser(bundle: Pick<ModelBundle, 'dim' | 'gram' | 'itemVectors' | 'trackCount'>, tracks: Int32Array, weights: Float32Array): Float32Array {
   const f = bundle.dim;
-  const Y = bundle.itemFactors;
+  const y = new Float32Array(f);
   const A = new Float64Array(f * f);
   for (let i = 0; i < f * f; i++) A[i] = bundle.gram[i]!;
   const b = new Float64Array(f);
@@ -20,13 +20,13 @@ export function foldInUser(bundle: Pick<ModelBundle, 'dim' | 'gram' | 'itemFacto
     let c = weights[j] ?? 1;
     const positive = c > 0;
     if (!positive) c = Math.max(1, -c);
-    const o = t * f;
+    bundle.itemVectors.copyRow(t, y);
     for (let a = 0; a < f; a++) {
-      const ya = Y[o + a]!;
+      const ya = y[a]!;
       if (positive) b[a]! += c * ya;
       const w = (c - 1) * ya;
       if (w === 0) continue;
-      for (let k = 0; k < f; k++) A[a * f + k]! += w * Y[o + k]!;
+      for (let k = 0; k < f; k++) A[a * f + k]! += w * y[k]!;
     }
     used++;
   }

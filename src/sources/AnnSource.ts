@@ -23,7 +23,10 @@ export class AnnSource implements CandidateSource {
     const dim = b.dim;
     let query: Float32Array | null;
     const seed = ctx.seedTrack;
-    if (seed !== null && seed >= 0 && seed < b.trackCount) query = b.itemFactors.subarray(seed * dim, (seed + 1) * dim);
+    if (seed !== null && seed >= 0 && seed < b.trackCount) {
+      query = new Float32Array(dim);
+      b.itemVectors.copyRow(seed, query);
+    }
     else query = ctx.userVector;
     if (!query || limit <= 0) return emptyBatch(this.name);
     // A (near-)zero vector (a listener without positive evidence: ALS leaves |x| < 1e-6) ranks by noise.
@@ -51,14 +54,11 @@ export class AnnSource implements CandidateSource {
     if (seed !== null) becauseOf.fill(seed);
     else {
       const recent = recentTracks(ctx, EXPLAIN_WITH).filter((t) => t >= 0 && t < b.trackCount);
-      const Y = b.itemFactors;
+      const Y = b.itemVectors;
       for (let i = 0; i < count; i++) {
-        const o = tracks[i]! * dim;
         let best = -Infinity;
         for (const h of recent) {
-          let s = 0;
-          const ho = h * dim;
-          for (let d = 0; d < dim; d++) s += Y[o + d]! * Y[ho + d]!;
+          const s = Y.dotRows(tracks[i]!, h);
           if (s > best) {
             best = s;
             becauseOf[i] = h;

@@ -30,6 +30,7 @@ import { phaseProgress } from './progress.js';
 import { mergeEventLogIntoWorld } from '../storage/mergeEventLog.js';
 import { Errors } from '../domain/errors.js';
 import { collectNativeMemory, collectReleasedMemory } from '../model/releaseMemory.js';
+import { quantizeRows } from '../model/ItemVectors.js';
 
 export interface TrainBundleOptions {
   readonly worldDir: string;
@@ -318,6 +319,7 @@ async function buildModelFiles(
   t = lap('coldStart', t);
 
   writeTyped(tmp, BUNDLE_FILES.itemFactors, itemFactors);
+  writeQuantizedItems(tmp, itemFactors, dim);
   writeTyped(tmp, BUNDLE_FILES.userFactors, als.userFactors);
   users.ids.save(tmp, BUNDLE_FILES.userIds, {});
   writeTyped(tmp, BUNDLE_FILES.gram, gram);
@@ -362,6 +364,13 @@ function fsyncDir(dir: string): void {
   } catch {
     // Some file systems refuse fsync on directories; the rename is still atomic.
   }
+}
+
+/** The int8 item vectors the service maps (src/model/ItemVectors.ts), beside the float32 ones training reads back. */
+function writeQuantizedItems(tmp: string, itemFactors: Float32Array, dim: number): void {
+  const q = quantizeRows(itemFactors, dim);
+  writeTyped(tmp, BUNDLE_FILES.itemCodes, q.codes);
+  writeTyped(tmp, BUNDLE_FILES.itemScales, q.scales);
 }
 
 function readEmbeddings(dir: string, N: number, U: number, dim: number): { itemFactors: Float32Array; userFactors: Float32Array } {

@@ -5,6 +5,7 @@ import type { ModelBundle } from '../../src/model/ModelBundle.js';
 import { Errors } from '../../src/domain/errors.js';
 import type { BundleStore } from '../../src/storage/interfaces.js';
 import { tinyCatalog } from './tinyCatalog.js';
+import { Float32ItemVectors } from '../../src/model/ItemVectors.js';
 
 interface FakeBundle extends ModelBundle {
   closed: boolean;
@@ -21,7 +22,7 @@ function fakeBundle(version: string, over: { dim?: number; trackCount?: number; 
     dim,
     trackCount,
     userCount: 10,
-    itemFactors,
+    itemVectors: new Float32ItemVectors(itemFactors, dim),
     userFactors: new Float32Array(10 * dim),
     gram: new Float32Array(dim * dim),
     lambda: 1,

@@ -14,6 +14,7 @@ import { silentLogger, type AppDeps } from '../../src/server/deps.js';
 import { marketSetsFromMasks, sequentialIds } from '../support/catalogIds.js';
 import { MemoryEventLog } from '../../src/storage/MemoryEventLog.js';
 import { MemoryListenerState } from '../../src/storage/MemoryListenerState.js';
+import { Float32ItemVectors } from '../../src/model/ItemVectors.js';
 
 export const TRACKS_PER_ARTIST = 10;
 export const TRACKS_PER_ALBUM = 5;
@@ -120,7 +121,7 @@ export function makeTestWorld(opts: { tracks?: number; users?: number; dim?: num
     dim,
     trackCount: n,
     userCount,
-    itemFactors,
+    itemVectors: new Float32ItemVectors(itemFactors, dim),
     userFactors,
     gram,
     lambda,

@@ -60,7 +60,7 @@ test('hydration writes named features per candidate row', () => {
   const f = (row: number, name: string): number => x[row * names.length + names.indexOf(name)]!;
   // embedding score = user vector . item vector
   let dot = 0;
-  for (let d = 0; d < 4; d++) dot += w.bundle.userFactors[4 + d]! * w.bundle.itemFactors[3 * 4 + d]!;
+  dot += w.bundle.itemVectors.dot(3, w.bundle.userFactors.subarray(4, 8));
   assert.ok(Math.abs(f(0, 'embeddingScore') - dot) < 1e-5);
   assert.ok(Math.abs(f(0, 'artistAffinity') - 1) < 1e-6, 'the whole history (0, 1, 2) is by artist 0');
   assert.equal(f(1, 'artistAffinity'), 0);
@@ -204,7 +204,7 @@ test('RankerScorer applies the model\'s cascade depth: only the top candidates b
   const ctx = ctxFor([0], null, bundle);
   new RankerScorer().score(ctx, set, out);
   const emb = new Float32Array(3);
-  for (let i = 0; i < 3; i++) for (let d = 0; d < 4; d++) emb[i]! += w.bundle.userFactors[4 + d]! * w.bundle.itemFactors[set.tracks[i]! * 4 + d]!;
+  for (let i = 0; i < 3; i++) emb[i] = w.bundle.itemVectors.dot(set.tracks[i]!, w.bundle.userFactors.subarray(4, 8));
   const top = emb.indexOf(Math.max(...emb));
   for (let i = 0; i < 3; i++) {
     if (i === top) assert.ok(out[i]! > 2, 'the top candidate gets 2 + its ranker probability');

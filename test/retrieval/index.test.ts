@@ -10,6 +10,7 @@ import { context, withRecentlyAdded } from '../sources/context.js';
 import type { Catalog } from '../../src/catalog/Catalog.js';
 import type { ModelBundle } from '../../src/model/ModelBundle.js';
 import type { CandidateSource } from '../../src/pipeline/contracts.js';
+import { storedItemFactors } from '../model/storedFactors.js';
 
 after(async () => cleanup(await fixture()));
 
@@ -17,9 +18,10 @@ function exactTop(b: ModelBundle, q: Float32Array, k: number): Set<number> {
   const n = b.trackCount;
   const d = b.dim;
   const s = new Float64Array(n);
+  const y = storedItemFactors(b);
   for (let t = 0; t < n; t++) {
     let x = 0;
-    for (let i = 0; i < d; i++) x += b.itemFactors[t * d + i]! * q[i]!;
+    for (let i = 0; i < d; i++) x += y[t * d + i]! * q[i]!;
     s[t] = x;
   }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, c) => s[c]! - s[a]!);
@@ -59,7 +61,8 @@ test('a track nobody has played is retrievable: cold-start vector in the index a
   for (let t = b.trackCount - 1; t >= 0 && unplayed < 0; t--) if (!played[t]) unplayed = t;
   assert.ok(unplayed >= 0);
   const v = coldStartVector(b, f.world.catalog, unplayed);
-  for (let k = 0; k < b.dim; k++) assert.ok(Math.abs(v[k]! - b.itemFactors[unplayed * b.dim + k]!) < 1e-4);
+  const y = storedItemFactors(b);
+  for (let k = 0; k < b.dim; k++) assert.ok(Math.abs(v[k]! - y[unplayed * b.dim + k]!) < 1e-4);
   // It is in the index: a query for which it is among the exact top k (inner product) gets it back.
   const own = v.map((x) => x);
   let rank = 0;
@@ -67,7 +70,7 @@ test('a track nobody has played is retrievable: cold-start vector in the index a
   for (let k = 0; k < b.dim; k++) self += own[k]! * v[k]!;
   for (let t = 0; t < b.trackCount; t++) {
     let s = 0;
-    for (let k = 0; k < b.dim; k++) s += b.itemFactors[t * b.dim + k]! * own[k]!;
+    for (let k = 0; k < b.dim; k++) s += y[t * b.dim + k]! * own[k]!;
     if (s > self) rank++;
   }
   if (rank + 100 <= 10_000) {

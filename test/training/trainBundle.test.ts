@@ -8,6 +8,7 @@ import { loadBundle } from '../../src/model/loadBundle.js';
 import { BUNDLE_FILES, readManifest } from '../../src/model/bundleFiles.js';
 import { FsBundleStore } from '../../src/storage/FsBundleStore.js';
 import { EncoreError } from '../../src/domain/errors.js';
+import { storedItemFactors } from '../model/storedFactors.js';
 
 after(async () => cleanup(await fixture()));
 
@@ -24,7 +25,9 @@ test('encore train writes a complete bundle with a checksummed manifest and no t
   assert.deepEqual(fs.readdirSync(f.bundlesDir).filter((n) => n.startsWith('.')), []);
   const b = await loadBundle(f.summary.dir);
   assert.equal(b.index.size, 20000);
-  assert.equal(b.itemFactors.length, 20000 * 32);
+  assert.equal(b.itemVectors.count, 20000);
+  assert.equal(b.itemVectors.kind, 'i8', 'the service maps the int8 vectors');
+  const y = storedItemFactors(b);
   // Every unplayed track has a vector from the cold-start mapping; a played track's is ALS's (exactly zero
   // when all its evidence is negative: skipped, never completed).
   const played = new Uint8Array(b.trackCount);
@@ -34,7 +37,7 @@ test('encore train writes a complete bundle with a checksummed manifest and no t
   let playedCount = 0;
   for (let t = 0; t < b.trackCount; t++) {
     let nz = false;
-    for (let k = 0; k < 32; k++) if (b.itemFactors[t * 32 + k] !== 0) nz = true;
+    for (let k = 0; k < 32; k++) if (y[t * 32 + k] !== 0) nz = true;
     if (played[t]) playedCount++;
     if (!nz && played[t]) zeroPlayed++;
     else if (!nz) zeroUnplayed++;
@@ -108,9 +111,9 @@ test('corrupt, truncated or incompatible bundles are rejected with a coded error
     return copy;
   };
   const rejected = (e: unknown): boolean => e instanceof EncoreError && e.code === 'ENC_BUNDLE_REJECTED';
-  // Flipped byte.
+  // Flipped byte in the item vectors the service maps.
   let dir = fresh();
-  const file = path.join(dir, BUNDLE_FILES.itemFactors);
+  const file = path.join(dir, BUNDLE_FILES.itemCodes);
   const bytes = fs.readFileSync(file);
   bytes[1000] = bytes[1000]! ^ 0xff;
   fs.writeFileSync(file, bytes);

@@ -9,12 +9,14 @@ import { readJson, readManifest, BUNDLE_FILES } from '../../src/model/bundleFile
 import { chooseWarmStart } from '../../src/training/chooseWarmStart.js';
 import type { BundleMeta } from '../../src/training/trainBundle.js';
 import type { ModelBundle } from '../../src/model/ModelBundle.js';
+import { storedItemFactors } from '../model/storedFactors.js';
 
 after(async () => cleanup(await fixture()));
 
 /** Mean recall@k over listeners with a vector (|x| ~ 0: no positive evidence, the exact top k is noise). */
 function recallAt(b: ModelBundle, k: number, queries: number): number {
   let total = 0;
+  const y = storedItemFactors(b); // the exact reference: float32, as ALS wrote it
   for (let q = 0, u = 0; q < queries; u += 37) {
     const x = b.userFactors.subarray(u * b.dim, (u + 1) * b.dim);
     let norm2 = 0;
@@ -24,7 +26,7 @@ function recallAt(b: ModelBundle, k: number, queries: number): number {
     const s = new Float64Array(b.trackCount);
     for (let t = 0; t < b.trackCount; t++) {
       let v = 0;
-      for (let d = 0; d < b.dim; d++) v += b.itemFactors[t * b.dim + d]! * x[d]!;
+      for (let d = 0; d < b.dim; d++) v += y[t * b.dim + d]! * x[d]!;
       s[t] = v;
     }
     const truth = new Set(Array.from(s.keys()).sort((a, c) => s[c]! - s[a]!).slice(0, k));
@@ -55,12 +57,14 @@ test('a warm retrain starts from the current bundle, carries its cold bands over
   const prev = await loadBundle(f.summary.dir, { verify: 'sizes' });
   // Still-cold tracks keep their vector; every track is served from exactly one band.
   const cold = fs.readFileSync(path.join(warm.dir, 'track-group.u8'));
+  const y = storedItemFactors(b);
+  const yPrev = storedItemFactors(prev);
   let same = 0;
   let coldCount = 0;
   for (let t = 0; t < b.trackCount; t++) {
     if (cold[t] !== 1) continue;
     coldCount++;
-    if (b.itemFactors[t * b.dim] === prev.itemFactors[t * b.dim]) same++;
+    if (y[t * b.dim] === yPrev[t * b.dim]) same++;
   }
   assert.equal(same, coldCount);
   const hits = b.index.search(b.userFactors.subarray(0, b.dim), 500);
