@@ -16,6 +16,7 @@ import type { VectorHits, VectorIndex } from '../model/ModelBundle.js';
 import { Errors } from '../domain/errors.js';
 import { collectNativeMemory } from '../model/releaseMemory.js';
 import type { ItemVectors } from '../model/ItemVectors.js';
+import { openBand, type BandSearcher } from './bandView.js';
 
 export interface IndexParams {
   readonly connectivity: number;
@@ -70,7 +71,7 @@ export const NORMS_FILE = 'track-norms.f32';
 /** Per track: 1 when its vector is a cold-start (content) vector, 0 when trained. */
 export const GROUP_FILE = 'track-group.u8';
 
-type LoadedBand = { index: Index; maxNorm: number; size: number; start: number; group: number };
+type LoadedBand = { index: BandSearcher; maxNorm: number; size: number; start: number; group: number };
 
 function checkNorms(norms: Float32Array, trackCount: number): void {
   if (norms.length !== trackCount) throw Errors.bundleRejected(`index norms hold ${norms.length} tracks, expected ${trackCount}`);
@@ -80,9 +81,9 @@ function checkNorms(norms: Float32Array, trackCount: number): void {
 function viewBand(dir: string, band: BandInfo, dim: number, params: IndexParams): LoadedBand {
   const file = `${dir}/${band.file}`;
   if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
-  const index = newIndex(dim, params);
+  let index: BandSearcher;
   try {
-    index.view(file);
+    index = openBand(file, dim, params.expansionSearch, () => newIndex(dim, params));
   } catch (e) {
     throw Errors.bundleRejected(`index band ${band.file}: ${(e as Error).message}`);
   }
@@ -166,6 +167,9 @@ export class UsearchTrackIndex implements VectorIndex {
   private readonly exact: ReadonlyArray<ExactRun | null>;
   private readonly cosineSlack: number;
   private readonly query: Float32Array;
+  /** One band's hits (keys, cosine distances), reused by every band search. */
+  private readonly hitKeys: Uint32Array;
+  private readonly hitDistances: Float32Array;
 
   private constructor(
     private readonly bands: LoadedBand[],
@@ -182,6 +186,8 @@ export class UsearchTrackIndex implements VectorIndex {
     this.exact = vectors && order ? exactRuns(bands, order, vectors, cold, dim) : bands.map(() => null);
     this.maxK = 10_000;
     this.candTracks = new Int32Array(this.maxK * (bands.length + 1));
+    this.hitKeys = new Uint32Array(this.maxK);
+    this.hitDistances = new Float32Array(this.maxK);
     this.candScores = new Float32Array(this.maxK * (bands.length + 1));
   }
 
@@ -259,6 +265,8 @@ export class UsearchTrackIndex implements VectorIndex {
     let bestCos = 0; // best cosine between q and any hit so far
     const slack = this.cosineSlack;
     const q = query.length === dim ? query : query.subarray(0, dim);
+    // Native searches read a typed array from the start of its buffer, not from its offset: a copy of its own.
+    this.query.set(q);
     for (let b = 0; b < this.bands.length; b++) {
       const band = this.bands[b]!;
       if (band.size === 0) continue;
@@ -267,9 +275,7 @@ export class UsearchTrackIndex implements VectorIndex {
       const ex = this.exact[b];
       if (ex) {
         // A run of small bands: exact scan, no graph, by usearch's native SIMD brute force (inner product:
-        // distance = 1 - dot), about 3x faster than a JS loop here, handing back only the run's top k. The query
-        // is copied first: exactSearch reads a typed array from the start of its buffer, not from its offset.
-        this.query.set(q);
+        // distance = 1 - dot), about 3x faster than a JS loop here, handing back only the run's top k.
         const r = usearch.exactSearch(ex.vecs, this.query, dim, Math.min(kk + ex.stale, ex.tracks.length), usearch.MetricKind.IP, 1) as unknown as { keys: BigUint64Array; distances: Float32Array };
         const cold = this.cold;
         for (let i = 0; i < r.keys.length; i++) {
@@ -290,15 +296,15 @@ export class UsearchTrackIndex implements VectorIndex {
         b = ex.last; // the run's other bands were scanned with it
         continue;
       }
-      const m = band.index.search(q, Math.min(kk, band.size), 1);
+      const got = band.index.search(this.query, Math.min(kk, band.size), this.hitKeys, this.hitDistances);
       const carried = band.group === 1 ? this.cold : null;
-      for (let i = 0; i < m.keys.length; i++) {
-        const t = Number(m.keys[i]);
+      for (let i = 0; i < got; i++) {
+        const t = this.hitKeys[i]!;
         if (carried && carried[t] !== 1) continue; // trained since this cold band was built: its trained vector is elsewhere
         // Band cosine (i8) x |q| x |y|: merging bands this way avoids a random read of every hit's item
         // vector; only the final k are re-scored (below).
         ct[n] = t;
-        const cos = 1 - m.distances[i]!;
+        const cos = 1 - this.hitDistances[i]!;
         if (cos > bestCos) bestCos = cos;
         cs[n] = cos * qn * this.norms[t]!;
         n++;
