@@ -26,6 +26,7 @@ class BandView : public Napi::ObjectWrap<BandView> {
                                               InstanceMethod("dimensions", &BandView::Dimensions),
                                               InstanceMethod("memoryUsage", &BandView::MemoryUsage),
                                               InstanceMethod("search", &BandView::Search),
+                                              InstanceMethod("close", &BandView::Close),
                                           });
         exports.Set("BandView", ctor);
         return exports;
@@ -64,6 +65,10 @@ class BandView : public Napi::ObjectWrap<BandView> {
     std::unique_ptr<index_dense_t> index_;
     std::size_t dimensions_ = 0;
     std::vector<index_dense_t::vector_key_t> keys_;
+
+    // Frees the graph's tables and unmaps the file now, instead of when the collector finalises this object
+    // (a forced full collection under load stalls the event loop for tens of ms). Searching afterwards throws.
+    void Close(Napi::CallbackInfo const&) { index_.reset(); }
 
     Napi::Value Size(Napi::CallbackInfo const& ctx) {
         return Napi::Number::New(ctx.Env(), index_ ? static_cast<double>(index_->size()) : 0.0);

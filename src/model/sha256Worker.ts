@@ -1,16 +1,32 @@
-// Worker side of sha256OffThread (src/model/fileHash.ts): reads a file and hashes it, off the event loop.
+// Worker side of sha256OffThread (src/model/fileHash.ts): reads a file and hashes it, off the event loop, at
+// most `bytesPerSecond` when that is set (a live swap: the serving processes keep the cores).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 
 const buf = Buffer.allocUnsafe(1 << 24);
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-parentPort?.on('message', (m: { readonly id: number; readonly file: string }) => {
+/** Blocks this worker thread (never the event loop) until `bytes` fit under the rate since `startedMs`. */
+function pace(bytes: number, startedMs: number, bytesPerSecond: number): void {
+  if (!(bytesPerSecond > 0)) return;
+  const due = startedMs + (bytes / bytesPerSecond) * 1000;
+  const wait = due - performance.now();
+  if (wait > 0) Atomics.wait(sleeper, 0, 0, wait);
+}
+
+parentPort?.on('message', (m: { readonly id: number; readonly file: string; readonly bytesPerSecond: number }) => {
   try {
     const h = createHash('sha256');
     const fd = fs.openSync(m.file, 'r');
+    const started = performance.now();
+    let done = 0;
     try {
-      for (let n = fs.readSync(fd, buf, 0, buf.length, null); n > 0; n = fs.readSync(fd, buf, 0, buf.length, null)) h.update(buf.subarray(0, n));
+      for (let n = fs.readSync(fd, buf, 0, buf.length, null); n > 0; n = fs.readSync(fd, buf, 0, buf.length, null)) {
+        h.update(buf.subarray(0, n));
+        done += n;
+        pace(done, started, m.bytesPerSecond);
+      }
     } finally {
       fs.closeSync(fd);
     }

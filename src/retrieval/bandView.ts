@@ -12,12 +12,18 @@ export interface BandSearcher {
   dimensions(): number;
   /** Writes up to k hits (keys, cosine distances, best first) into the buffers; returns how many. */
   search(query: Float32Array, k: number, keys: Uint32Array, distances: Float32Array): number;
+  /**
+   * Releases the band's memory now when it can (native views); false when only a collection frees it
+   * (usearch's own view has no release: its finalizer runs once the object is collected).
+   */
+  close(): boolean;
 }
 
 interface NativeBandView {
   size(): number;
   dimensions(): number;
   search(query: Float32Array, k: number, keys: Uint32Array, distances: Float32Array): number;
+  close(): void;
 }
 type NativeBandViewCtor = new (file: string, dimensions: number, expansionSearch: number) => NativeBandView;
 
@@ -55,6 +61,27 @@ class UsearchBand implements BandSearcher {
     }
     return n;
   }
+  close(): boolean {
+    return false;
+  }
+}
+
+/** The native view, behind the same interface. */
+class NativeBand implements BandSearcher {
+  constructor(private readonly view: NativeBandView) {}
+  size(): number {
+    return this.view.size();
+  }
+  dimensions(): number {
+    return this.view.dimensions();
+  }
+  search(query: Float32Array, k: number, keys: Uint32Array, distances: Float32Array): number {
+    return this.view.search(query, k, keys, distances);
+  }
+  close(): boolean {
+    this.view.close();
+    return true;
+  }
 }
 
 /**
@@ -62,7 +89,7 @@ class UsearchBand implements BandSearcher {
  * and metric parameters are the bundle's). Throws what the view throws (the caller maps it to a rejection).
  */
 export function openBand(file: string, dim: number, expansionSearch: number, fallback: () => Index): BandSearcher {
-  if (BandView) return new BandView(file, dim, expansionSearch);
+  if (BandView) return new NativeBand(new BandView(file, dim, expansionSearch));
   const index = fallback();
   index.view(file);
   return new UsearchBand(index);

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { nativeBandViews, openBand } from '../../src/retrieval/bandView.js';
+import { DEFAULT_INDEX_PARAMS, newIndex } from '../../src/retrieval/UsearchIndex.js';
+import { mulberry32 } from '../../src/rerank/rng.js';
+
+const DIM = 16;
+const N = 3000;
+
+function bandFile(): string {
+  const rnd = mulberry32(3);
+  const v = Float32Array.from({ length: N * DIM }, () => rnd() * 2 - 1);
+  const index = newIndex(DIM, DEFAULT_INDEX_PARAMS);
+  index.add(BigUint64Array.from({ length: N }, (_, i) => BigInt(i)), v, 1);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'encore-band-')), 'band.usearch');
+  index.save(file);
+  return file;
+}
+
+test('the native band view finds what usearch finds in the same file, and frees itself on close', { skip: nativeBandViews ? false : 'native/usearch-view not built' }, () => {
+  const file = bandFile();
+  try {
+    const native = openBand(file, DIM, DEFAULT_INDEX_PARAMS.expansionSearch, () => newIndex(DIM, DEFAULT_INDEX_PARAMS));
+    const reference = newIndex(DIM, DEFAULT_INDEX_PARAMS);
+    reference.view(file);
+    assert.equal(native.size(), N);
+    assert.equal(native.dimensions(), DIM);
+    const rnd = mulberry32(11);
+    const keys = new Uint32Array(50);
+    const distances = new Float32Array(50);
+    let same = 0;
+    for (let q = 0; q < 20; q++) {
+      const query = Float32Array.from({ length: DIM }, () => rnd() * 2 - 1);
+      const n = native.search(query, 50, keys, distances);
+      assert.equal(n, 50);
+      for (let i = 1; i < n; i++) assert.ok(distances[i]! >= distances[i - 1]! - 1e-6, 'best first');
+      const ref = reference.search(query, 50, 1);
+      const want = new Set(Array.from(ref.keys, Number));
+      for (let i = 0; i < n; i++) if (want.has(keys[i]!)) same++;
+      // The closest hit is as close (the graph walk may end at another equally good node).
+      assert.ok(distances[0]! <= ref.distances[0]! + 0.02, `best ${distances[0]} vs ${ref.distances[0]}`);
+    }
+    assert.ok(same / (20 * 50) > 0.95, `overlap ${same / 1000}`);
+    assert.equal(native.close(), true);
+    assert.throws(() => native.search(new Float32Array(DIM), 5, keys, distances), /not open/);
+    assert.throws(() => openBand(path.join(path.dirname(file), 'missing.usearch'), DIM, 64, () => newIndex(DIM, DEFAULT_INDEX_PARAMS)));
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
+test('a stored vector finds itself through the band view', { skip: nativeBandViews ? false : 'native/usearch-view not built' }, () => {
+  const file = bandFile();
+  try {
+    const native = openBand(file, DIM, 512, () => newIndex(DIM, DEFAULT_INDEX_PARAMS));
+    // Query with a stored vector: it is its own nearest neighbour.
+    const rnd = mulberry32(3);
+    const v = Float32Array.from({ length: N * DIM }, () => rnd() * 2 - 1);
+    const keys = new Uint32Array(1);
+    const distances = new Float32Array(1);
+    let found = 0;
+    for (const t of [0, 17, 999, 2999]) {
+      native.search(v.subarray(t * DIM, (t + 1) * DIM).slice(), 1, keys, distances);
+      if (keys[0] === t) found++;
+    }
+    assert.ok(found >= 3, `${found} of 4 found themselves`);
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
