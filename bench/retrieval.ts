@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   const L = Number(get('--latency') ?? 1000);
   const onlyIndex = UsearchTrackIndex.open(indexDir, bands, dim, norms, null, N, params, null, cold);
   for (const [label, idx] of [
-    [`query k=${K}, one thread, exact re-scoring (service), after 300 warm-up queries`, index],
+    [`query k=${K}, one thread, re-scored with the served item vectors (service), after 300 warm-up queries`, index],
     [`query k=${K}, one thread, index only, after 300 warm-up queries`, onlyIndex],
   ] as const) {
     // Warm-up (page in the memory-mapped bands as a serving process would have), then measure.
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     const idxRss = (out.rss - (out.userFactorsBytes ?? 0)) / GiB;
     say(`| RSS, index-only process after 300 queries | ${(out.rss / GiB).toFixed(2)} GiB (of which ${((out.userFactorsBytes ?? 0) / GiB).toFixed(2)} GiB query vectors: index ≈ ${idxRss.toFixed(2)} GiB) |`);
   } else say(`| RSS, index-only process | child failed: ${r.stderr.slice(-300)} |`);
-  say(`| RSS, this process (index + float32 item and user factors) | ${(process.memoryUsage().rss / GiB).toFixed(2)} GiB |`);
+  say(`| RSS, this process (index, served item vectors, float32 item factors for the exact reference, user factors) | ${(process.memoryUsage().rss / GiB).toFixed(2)} GiB |`);
 
   // Filter survival: listeners of the market with the fewest available tracks, explicit content off.
   const worldDir = get('--world') ?? '/work/data/world-8m';
