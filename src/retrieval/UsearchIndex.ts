@@ -8,8 +8,9 @@
 // NeurIPS 2018), tracks are sorted by norm and split into `bands` equal-count bands; inside a band norms are
 // similar, so the cosine order is close to the inner-product order, and each band gets a cosine index with i8
 // quantization (usearch normalises i8 vectors, which is exactly right for cosine). A query searches the bands
-// from the longest vectors down, re-scores every hit with the item vectors' dot product (float32, or int8 x scale: src/model/ItemVectors.ts), and stops early when
-// a band's largest norm times |q| cannot beat the current k-th score.
+// from the longest vectors down, re-scores every hit with the item vectors' dot product (float32, or int8 x
+// scale: src/model/ItemVectors.ts), and stops early when a band's largest norm times |q| cannot beat the current
+// k-th score.
 import fs from 'node:fs';
 import usearch, { type Index } from 'usearch';
 import type { VectorHits, VectorIndex } from '../model/ModelBundle.js';
