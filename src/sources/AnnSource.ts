@@ -26,8 +26,7 @@ export class AnnSource implements CandidateSource {
     if (seed !== null && seed >= 0 && seed < b.trackCount) {
       query = new Float32Array(dim);
       b.itemVectors.copyRow(seed, query);
-    }
-    else query = ctx.userVector;
+    } else query = ctx.userVector;
     if (!query || limit <= 0) return emptyBatch(this.name);
     // A (near-)zero vector (a listener without positive evidence: ALS leaves |x| < 1e-6) ranks by noise.
     let norm = 0;
