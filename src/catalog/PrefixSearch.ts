@@ -184,6 +184,31 @@ export class PrefixSearch {
     return n === 0 || this.hi[r]! >>> shift === h >>> shift;
   }
 
+  /**
+   * Entries 0..size-1 whose name starts with `query` (the same match as find()), in entry order, at most `limit`,
+   * by one pass over the names without an index: what answers while the index is still being built (about 50 ms
+   * over 8.2M titles, against tens of seconds of build).
+   */
+  static scan(source: NameSource, size: number, query: string, limit: number, accept: (i: number) => boolean = () => true): number[] {
+    const q = Buffer.from(query, 'utf8');
+    for (let k = 0; k < q.length; k++) q[k] = lowerByte(q[k]!);
+    const { offsets, blob } = source.table;
+    const tableCount = Math.max(0, offsets.length - 1);
+    const out: number[] = [];
+    const changed = source.changed;
+    for (let i = 0; i < size && out.length < limit; i++) {
+      const renamed = changed.size > 0 ? changed.get(i) : undefined;
+      if (renamed === undefined && i >= tableCount) continue;
+      const b = renamed === undefined ? blob : Buffer.from(renamed, 'utf8');
+      const st = renamed === undefined ? offsets[i]! : 0;
+      const len = renamed === undefined ? offsets[i + 1]! - st : b.length;
+      let match = len >= q.length;
+      for (let k = 0; match && k < q.length; k++) if (lowerByte(b[st + k]!) !== q[k]) match = false;
+      if (match && accept(i)) out.push(i);
+    }
+    return out;
+  }
+
   private startsWith(i: number, q: Uint8Array): boolean {
     const [b, s, e] = this.names.span(i);
     if (e - s < q.length) return false;

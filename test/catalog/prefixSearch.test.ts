@@ -30,7 +30,11 @@ test('prefix search returns exactly the names starting with the query, at any le
     const want = names.flatMap((n, i) => (asciiLower(n).startsWith(asciiLower(query)) ? [i] : []));
     const got = index.find(query, 1e9).sort((a, b) => a - b);
     assert.deepEqual(got, want, JSON.stringify(query));
+    // The scan that answers before an index exists finds the same names, in entry order.
+    assert.deepEqual(PrefixSearch.scan({ table, changed }, names.length, query, 1e9), want, `scan ${JSON.stringify(query)}`);
   }
+  assert.deepEqual(PrefixSearch.scan({ table, changed }, names.length, 'love', 3, (i) => i % 2 === 0).length, 3, 'scan: limit and filter');
+  assert.ok(PrefixSearch.scan({ table, changed }, names.length, 'love', 3, (i) => i % 2 === 0).every((i) => i % 2 === 0));
   assert.deepEqual(index.find('no such prefix', 10), []);
   assert.equal(index.find('love', 7).length, 7, 'at most the limit');
 });
