@@ -17,8 +17,31 @@
 
 using namespace unum::usearch;
 
+// Opens the file as a view; on failure returns null and sets `error`. Touches no JavaScript state, so it may run
+// on a libuv thread (BandView.open) as well as in the constructor.
+static index_dense_t* openView(std::string const& path, std::size_t dimensions, std::size_t expansion, std::string& error) {
+    index_dense_config_t config(default_connectivity(), default_expansion_add(), expansion);
+    config.enable_key_lookups = false;
+    // The metric is read back from the file's header by view(); this one only lets make() succeed.
+    metric_punned_t metric(dimensions, metric_kind_t::cos_k, scalar_kind_t::i8_k);
+    index_dense_t::state_result_t made = index_dense_t::make(metric, config);
+    if (!made) {
+        error = made.error.release();
+        return nullptr;
+    }
+    std::unique_ptr<index_dense_t> index(new index_dense_t(std::move(made.index)));
+    serialization_result_t viewed = index->view(memory_mapped_file_t(path.c_str()));
+    if (!viewed) {
+        error = viewed.error.release();
+        return nullptr;
+    }
+    return index.release();
+}
+
 class BandView : public Napi::ObjectWrap<BandView> {
   public:
+    static Napi::FunctionReference constructor;
+
     static Napi::Object Init(Napi::Env env, Napi::Object exports) {
         Napi::Function ctor = DefineClass(env, "BandView",
                                           {
@@ -28,13 +51,24 @@ class BandView : public Napi::ObjectWrap<BandView> {
                                               InstanceMethod("search", &BandView::Search),
                                               InstanceMethod("close", &BandView::Close),
                                           });
+        constructor = Napi::Persistent(ctor);
         exports.Set("BandView", ctor);
+        exports.Set("openBandView", Napi::Function::New(env, &BandView::OpenAsync));
         return exports;
     }
 
-    // new BandView(path, dimensions, expansionSearch)
+    // openBandView(path, dimensions, expansionSearch) -> Promise<BandView>: the view is built on a libuv thread
+    // (a 200k-vector band takes ~12 ms idle, twice that under load: the longest stretch of a live bundle load).
+    static Napi::Value OpenAsync(Napi::CallbackInfo const& ctx);
+
+    // new BandView(path, dimensions, expansionSearch), or (internal) new BandView(External<index_dense_t>)
     explicit BandView(Napi::CallbackInfo const& ctx) : Napi::ObjectWrap<BandView>(ctx) {
         Napi::Env env = ctx.Env();
+        if (ctx.Length() == 1 && ctx[0].IsExternal()) {
+            index_.reset(ctx[0].As<Napi::External<index_dense_t>>().Data());
+            dimensions_ = index_->dimensions();
+            return;
+        }
         if (ctx.Length() != 3 || !ctx[0].IsString() || !ctx[1].IsNumber() || !ctx[2].IsNumber()) {
             Napi::TypeError::New(env, "BandView(path, dimensions, expansionSearch)").ThrowAsJavaScriptException();
             return;
@@ -42,20 +76,10 @@ class BandView : public Napi::ObjectWrap<BandView> {
         std::string path = ctx[0].As<Napi::String>();
         std::size_t dimensions = static_cast<std::size_t>(ctx[1].As<Napi::Number>().Uint32Value());
         std::size_t expansion = static_cast<std::size_t>(ctx[2].As<Napi::Number>().Uint32Value());
-        index_dense_config_t config(default_connectivity(), default_expansion_add(), expansion);
-        config.enable_key_lookups = false;
-        // The metric is read back from the file's header by view(); this one only lets make() succeed.
-        metric_punned_t metric(dimensions, metric_kind_t::cos_k, scalar_kind_t::i8_k);
-        index_dense_t::state_result_t made = index_dense_t::make(metric, config);
-        if (!made) {
-            Napi::Error::New(env, made.error.release()).ThrowAsJavaScriptException();
-            return;
-        }
-        index_.reset(new index_dense_t(std::move(made.index)));
-        serialization_result_t viewed = index_->view(memory_mapped_file_t(path.c_str()));
-        if (!viewed) {
-            Napi::Error::New(env, viewed.error.release()).ThrowAsJavaScriptException();
-            index_.reset();
+        std::string error;
+        index_.reset(openView(path, dimensions, expansion, error));
+        if (!index_) {
+            Napi::Error::New(env, error).ThrowAsJavaScriptException();
             return;
         }
         dimensions_ = index_->dimensions();
@@ -128,6 +152,52 @@ class BandView : public Napi::ObjectWrap<BandView> {
         return Napi::Number::New(env, static_cast<double>(count));
     }
 };
+
+Napi::FunctionReference BandView::constructor;
+
+class OpenWorker : public Napi::AsyncWorker {
+  public:
+    OpenWorker(Napi::Env env, std::string path, std::size_t dimensions, std::size_t expansion)
+        : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), path_(std::move(path)),
+          dimensions_(dimensions), expansion_(expansion) {}
+    ~OpenWorker() override { delete index_; }
+    Napi::Promise Promise() { return deferred_.Promise(); }
+
+  protected:
+    void Execute() override {
+        std::string error;
+        index_ = openView(path_, dimensions_, expansion_, error);
+        if (!index_)
+            SetError(error);
+    }
+    void OnOK() override {
+        Napi::Env env = Env();
+        index_dense_t* index = index_;
+        index_ = nullptr; // owned by the BandView from here on
+        deferred_.Resolve(BandView::constructor.New({Napi::External<index_dense_t>::New(env, index)}));
+    }
+    void OnError(Napi::Error const& e) override { deferred_.Reject(e.Value()); }
+
+  private:
+    Napi::Promise::Deferred deferred_;
+    std::string path_;
+    std::size_t dimensions_;
+    std::size_t expansion_;
+    index_dense_t* index_ = nullptr;
+};
+
+Napi::Value BandView::OpenAsync(Napi::CallbackInfo const& ctx) {
+    Napi::Env env = ctx.Env();
+    if (ctx.Length() != 3 || !ctx[0].IsString() || !ctx[1].IsNumber() || !ctx[2].IsNumber()) {
+        Napi::TypeError::New(env, "openBandView(path, dimensions, expansionSearch)").ThrowAsJavaScriptException();
+        return env.Null();
+    }
+    OpenWorker* worker = new OpenWorker(env, ctx[0].As<Napi::String>(), ctx[1].As<Napi::Number>().Uint32Value(),
+                                        ctx[2].As<Napi::Number>().Uint32Value());
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+}
 
 Napi::Object InitAll(Napi::Env env, Napi::Object exports) { return BandView::Init(env, exports); }
 

@@ -17,7 +17,7 @@ import type { VectorHits, VectorIndex } from '../model/ModelBundle.js';
 import { Errors } from '../domain/errors.js';
 import { collectNativeMemory } from '../model/releaseMemory.js';
 import type { ItemVectors } from '../model/ItemVectors.js';
-import { nativeBandViews, openBand, type BandSearcher } from './bandView.js';
+import { nativeBandViews, openBand, openBandAsync, type BandSearcher } from './bandView.js';
 
 export interface IndexParams {
   readonly connectivity: number;
@@ -83,14 +83,35 @@ function checkNorms(norms: Float32Array, trackCount: number): void {
 
 /** Memory-maps one band's index file and checks it against the bundle's description of it. */
 function viewBand(dir: string, band: BandInfo, dim: number, params: IndexParams): LoadedBand {
-  const file = `${dir}/${band.file}`;
-  if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
+  const file = bandFile(dir, band);
   let index: BandSearcher;
   try {
     index = openBand(file, dim, params.expansionSearch, () => newIndex(dim, params));
   } catch (e) {
     throw Errors.bundleRejected(`index band ${band.file}: ${(e as Error).message}`);
   }
+  return checkedBand(index, band, dim);
+}
+
+/** viewBand() with the view built off the event loop (native views). */
+async function viewBandAsync(dir: string, band: BandInfo, dim: number, params: IndexParams): Promise<LoadedBand> {
+  const file = bandFile(dir, band);
+  let index: BandSearcher;
+  try {
+    index = await openBandAsync(file, dim, params.expansionSearch, () => newIndex(dim, params));
+  } catch (e) {
+    throw Errors.bundleRejected(`index band ${band.file}: ${(e as Error).message}`);
+  }
+  return checkedBand(index, band, dim);
+}
+
+function bandFile(dir: string, band: BandInfo): string {
+  const file = `${dir}/${band.file}`;
+  if (!fs.existsSync(file)) throw Errors.bundleRejected(`index band ${band.file} is missing`);
+  return file;
+}
+
+function checkedBand(index: BandSearcher, band: BandInfo, dim: number): LoadedBand {
   if (index.size() !== band.size) throw Errors.bundleRejected(`index band ${band.file} holds ${index.size()} vectors, expected ${band.size}`);
   if (index.dimensions() !== dim) throw Errors.bundleRejected(`index band ${band.file} has ${index.dimensions()} dimensions, expected ${dim}`);
   return { index, maxNorm: band.maxNorm, size: band.size, start: band.start, group: band.group ?? 0 };
@@ -211,7 +232,7 @@ export class UsearchTrackIndex implements VectorIndex {
     return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold, params);
   }
 
-  /** As open(), yielding to the event loop between bands (each band's view is a synchronous native call). */
+  /** As open(), yielding to the event loop between bands; native band views are built off the event loop. */
   static async openAsync(
     dir: string,
     bands: readonly BandInfo[],
@@ -225,9 +246,14 @@ export class UsearchTrackIndex implements VectorIndex {
   ): Promise<UsearchTrackIndex> {
     checkNorms(norms, trackCount);
     const loaded: LoadedBand[] = [];
-    for (const band of bands) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      loaded.push(viewBand(dir, band, dim, params));
+    try {
+      for (const band of bands) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        loaded.push(await viewBandAsync(dir, band, dim, params));
+      }
+    } catch (e) {
+      for (const band of loaded) band.index.close(); // a refused bundle leaves no band mapped (native views)
+      throw e;
     }
     return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold, params);
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { nativeBandViews, openBand } from '../../src/retrieval/bandView.js';
+import { nativeBandViews, openBand, openBandAsync } from '../../src/retrieval/bandView.js';
 import { DEFAULT_INDEX_PARAMS, newIndex } from '../../src/retrieval/UsearchIndex.js';
 import { mulberry32 } from '../../src/rerank/rng.js';
 
@@ -67,6 +67,25 @@ test('a stored vector finds itself through the band view', { skip: nativeBandVie
       if (keys[0] === t) found++;
     }
     assert.ok(found >= 3, `${found} of 4 found themselves`);
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
+test('a band view built off the event loop answers like one built on it; a bad file rejects', { skip: nativeBandViews ? false : 'native/usearch-view not built' }, async () => {
+  const file = bandFile();
+  try {
+    const sync = openBand(file, DIM, 256, () => newIndex(DIM, DEFAULT_INDEX_PARAMS));
+    const built = await openBandAsync(file, DIM, 256, () => newIndex(DIM, DEFAULT_INDEX_PARAMS));
+    assert.equal(built.size(), N);
+    const q = Float32Array.from({ length: DIM }, (_, d) => Math.sin(d));
+    const a = { keys: new Uint32Array(20), distances: new Float32Array(20) };
+    const b = { keys: new Uint32Array(20), distances: new Float32Array(20) };
+    assert.equal(sync.search(q, 20, a.keys, a.distances), built.search(q, 20, b.keys, b.distances));
+    assert.deepEqual(Array.from(b.keys), Array.from(a.keys));
+    built.close();
+    sync.close();
+    await assert.rejects(openBandAsync(path.join(path.dirname(file), 'missing.usearch'), DIM, 64, () => newIndex(DIM, DEFAULT_INDEX_PARAMS)));
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
