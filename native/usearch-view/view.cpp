@@ -47,7 +47,6 @@ class BandView : public Napi::ObjectWrap<BandView> {
                                           {
                                               InstanceMethod("size", &BandView::Size),
                                               InstanceMethod("dimensions", &BandView::Dimensions),
-                                              InstanceMethod("memoryUsage", &BandView::MemoryUsage),
                                               InstanceMethod("search", &BandView::Search),
                                               InstanceMethod("close", &BandView::Close),
                                           });
@@ -92,7 +91,11 @@ class BandView : public Napi::ObjectWrap<BandView> {
 
     // Frees the graph's tables and unmaps the file now, instead of when the collector finalises this object
     // (a forced full collection under load stalls the event loop for tens of ms). Searching afterwards throws.
-    void Close(Napi::CallbackInfo const&) { index_.reset(); }
+    // Returns true: "released now" (src/retrieval/bandView.ts, BandSearcher.close).
+    Napi::Value Close(Napi::CallbackInfo const& ctx) {
+        index_.reset();
+        return Napi::Boolean::New(ctx.Env(), true);
+    }
 
     Napi::Value Size(Napi::CallbackInfo const& ctx) {
         return Napi::Number::New(ctx.Env(), index_ ? static_cast<double>(index_->size()) : 0.0);
@@ -100,10 +103,6 @@ class BandView : public Napi::ObjectWrap<BandView> {
 
     Napi::Value Dimensions(Napi::CallbackInfo const& ctx) {
         return Napi::Number::New(ctx.Env(), static_cast<double>(dimensions_));
-    }
-
-    Napi::Value MemoryUsage(Napi::CallbackInfo const& ctx) {
-        return Napi::Number::New(ctx.Env(), index_ ? static_cast<double>(index_->memory_usage()) : 0.0);
     }
 
     // search(query: Float32Array, k, outKeys: Uint32Array, outDistances: Float32Array) -> count

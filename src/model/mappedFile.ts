@@ -1,23 +1,13 @@
 // Memory-mapped files (native/mmap, built by `npm install`): a bundle's large arrays are mapped, not read, so
 // the service's worker processes share one copy of the model in the OS page cache and a new bundle "loads"
 // without copying gigabytes. When the addon is not built (or ENCORE_MMAP=0), callers read files instead.
-import { createRequire } from 'node:module';
+import { optionalAddon } from './optionalAddon.js';
 
 interface MmapAddon {
   mapFile(path: string): ArrayBuffer;
 }
 
-function loadAddon(): MmapAddon | null {
-  if (process.env.ENCORE_MMAP === '0') return null;
-  try {
-    // dist/src/model/mappedFile.js -> <repo>/native/mmap/build/Release/encore_mmap.node
-    return createRequire(import.meta.url)('../../../native/mmap/build/Release/encore_mmap.node') as MmapAddon;
-  } catch {
-    return null;
-  }
-}
-
-const addon = loadAddon();
+const addon = optionalAddon<MmapAddon>('mmap', 'encore_mmap', 'ENCORE_MMAP');
 
 /** True when files can be memory-mapped in this process. */
 export const mmapAvailable = addon !== null;

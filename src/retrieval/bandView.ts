@@ -3,8 +3,8 @@
 // instead of about 80, and a 200k-track band opens in about a third of the time (see that file's comment).
 // Without the addon (no compiler at install, or ENCORE_USEARCH_VIEW=0) the usearch npm binding's view() is
 // used; both search the same graph with the same parameters.
-import { createRequire } from 'node:module';
 import type { Index } from 'usearch';
+import { optionalAddon } from '../model/optionalAddon.js';
 
 /** A band ready to search: hits go into the caller's buffers (no allocation per search). */
 export interface BandSearcher {
@@ -13,36 +13,20 @@ export interface BandSearcher {
   /** Writes up to k hits (keys, cosine distances, best first) into the buffers; returns how many. */
   search(query: Float32Array, k: number, keys: Uint32Array, distances: Float32Array): number;
   /**
-   * Releases the band's memory now when it can (native views); false when only a collection frees it
+   * Releases the band's memory now when it can (native views: true); false when only a collection frees it
    * (usearch's own view has no release: its finalizer runs once the object is collected).
    */
   close(): boolean;
 }
 
-interface NativeBandView {
-  size(): number;
-  dimensions(): number;
-  search(query: Float32Array, k: number, keys: Uint32Array, distances: Float32Array): number;
-  close(): void;
-}
-type NativeBandViewCtor = new (file: string, dimensions: number, expansionSearch: number) => NativeBandView;
+/** The addon's BandView objects implement BandSearcher themselves (native/usearch-view/view.cpp). */
 interface NativeAddon {
-  readonly BandView: NativeBandViewCtor;
+  readonly BandView: new (file: string, dimensions: number, expansionSearch: number) => BandSearcher;
   /** The same view built on a libuv thread (the main thread only wraps it). */
-  readonly openBandView: (file: string, dimensions: number, expansionSearch: number) => Promise<NativeBandView>;
+  readonly openBandView: (file: string, dimensions: number, expansionSearch: number) => Promise<BandSearcher>;
 }
 
-function loadAddon(): NativeAddon | null {
-  if (process.env.ENCORE_USEARCH_VIEW === '0') return null;
-  try {
-    // dist/src/retrieval/bandView.js -> <repo>/native/usearch-view/build/Release/encore_usearch_view.node
-    return createRequire(import.meta.url)('../../../native/usearch-view/build/Release/encore_usearch_view.node') as NativeAddon;
-  } catch {
-    return null;
-  }
-}
-
-const addon = loadAddon();
+const addon = optionalAddon<NativeAddon>('usearch-view', 'encore_usearch_view', 'ENCORE_USEARCH_VIEW');
 
 /** True when bands open through the native view (no key table). */
 export const nativeBandViews = addon !== null;
@@ -70,30 +54,12 @@ class UsearchBand implements BandSearcher {
   }
 }
 
-/** The native view, behind the same interface. */
-class NativeBand implements BandSearcher {
-  constructor(private readonly view: NativeBandView) {}
-  size(): number {
-    return this.view.size();
-  }
-  dimensions(): number {
-    return this.view.dimensions();
-  }
-  search(query: Float32Array, k: number, keys: Uint32Array, distances: Float32Array): number {
-    return this.view.search(query, k, keys, distances);
-  }
-  close(): boolean {
-    this.view.close();
-    return true;
-  }
-}
-
 /**
  * Opens the band file for search. `fallback` makes the usearch index used without the addon (its expansion
  * and metric parameters are the bundle's). Throws what the view throws (the caller maps it to a rejection).
  */
 export function openBand(file: string, dim: number, expansionSearch: number, fallback: () => Index): BandSearcher {
-  if (addon) return new NativeBand(new addon.BandView(file, dim, expansionSearch));
+  if (addon) return new addon.BandView(file, dim, expansionSearch);
   const index = fallback();
   index.view(file);
   return new UsearchBand(index);
@@ -104,6 +70,6 @@ export function openBand(file: string, dim: number, expansionSearch: number, fal
  * bands while serving; each 200k-vector view is ~12 ms of work idle, twice that under load).
  */
 export async function openBandAsync(file: string, dim: number, expansionSearch: number, fallback: () => Index): Promise<BandSearcher> {
-  if (addon) return new NativeBand(await addon.openBandView(file, dim, expansionSearch));
+  if (addon) return addon.openBandView(file, dim, expansionSearch);
   return openBand(file, dim, expansionSearch, fallback);
 }
