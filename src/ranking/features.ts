@@ -7,6 +7,7 @@
 import type { CandidateSet, RequestContext } from '../pipeline/contracts.js';
 import { sessionIsActive } from '../storage/applyEvent.js';
 import { IntTable } from './IntTable.js';
+import { touchFloatRows } from '../model/ItemVectors.js';
 
 /** Features that do not depend on which candidate sources a surface runs. */
 export const BASE_FEATURE_NAMES = [
@@ -316,18 +317,6 @@ function gatherColumns(ctx: RequestContext, set: CandidateSet): void {
   }
 }
 
-/** Reads one value of each 64-byte line of every candidate's `stride`-float row (pulls the rows into cache). */
-function touchRows(values: Float32Array, stride: number, set: CandidateSet, limit: number): void {
-  let sink = 0;
-  for (let i = 0; i < set.count; i++) {
-    const t = set.tracks[i]!;
-    if (t < 0 || t >= limit) continue;
-    const o = t * stride;
-    for (let d = 0; d < stride; d += 16) sink += values[o + d]!;
-  }
-  _touchSink = sink;
-}
-
 /** Mean and 1 / std of a[0..n) (1 / std = 0 for a constant column, so its z-score is 0). */
 function moments(a: Float64Array, n: number): { mean: number; invStd: number } {
   let sum = 0;
@@ -392,7 +381,7 @@ export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureN
   const co = moments(coListens, set.count);
   const fd = ctx.catalog.featureDim;
   const hasFeatures = fd > 0 && ctx.catalog.columns.features.length >= ctx.catalog.trackCount * fd;
-  if (hasFeatures && summary.historySize > 0) touchRows(ctx.catalog.columns.features, fd, set, ctx.catalog.trackCount);
+  if (hasFeatures && summary.historySize > 0) touchFloatRows(ctx.catalog.columns.features, fd, set.tracks, set.count, ctx.catalog.trackCount);
   const { columns } = ctx.catalog;
   const hist = summary.historySize;
   const logHist = Math.log1p(hist);
