@@ -3,8 +3,8 @@
 // Verification: the manifest's format and version must match; every file must exist with exactly the byte
 // size the manifest lists; every file the service reads is checked against its sha256 (the float32 item
 // vectors, which only training reads back, are not: the service maps their int8 form). Files read into memory
-// are hashed as they are read (no second pass); the vector index, which is memory-mapped rather than read, is hashed by
-// streaming it once (about a second per GB: the OS page cache then serves the mapping). `verify: 'sizes'`
+// are hashed as they are read (no second pass); mapped files and the index bands are hashed in a worker thread,
+// once per machine while unchanged (src/model/fileHash.ts). `verify: 'sizes'`
 // skips the checksums for tests and quick tools. Anything wrong -> Errors.bundleRejected, nothing half-loaded.
 import { IdDictionary, idDictionaryFiles } from '../catalog/IdDictionary.js';
 import fs from 'node:fs';
@@ -156,8 +156,8 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     ranker = { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds), rerankDepth: r.rerankDepth ?? 0 };
   }
 
-  // Index bands: sizes were checked with every other file (checkFileSizes); checksums as for the mapped arrays (sha256Verified:
-  // off-thread, once per machine). A truncated band is refused before usearch sees it.
+  // Index bands: sizes were checked with every other file (checkFileSizes), so a truncated band is refused before
+  // usearch sees it; checksums as for the mapped arrays (sha256Verified: off-thread, once per machine).
   for (const band of meta.index.bands) {
     const entry = m.files[band.file];
     if (!entry) throw Errors.bundleRejected(`${band.file} is not listed in the manifest`);

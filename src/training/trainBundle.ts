@@ -286,6 +286,61 @@ async function buildModelFiles(
   t = tables.t;
   collectReleasedMemory();
 
+  const emb = await trainEmbeddings(world, opts, conf, stats, bar, lap, t);
+  t = emb.t;
+  const { itemFactors, gram, cold, coldMask, carry } = emb;
+  writeTyped(tmp, BUNDLE_FILES.itemFactors, itemFactors);
+  writeQuantizedItems(tmp, itemFactors, dim);
+  writeTyped(tmp, BUNDLE_FILES.userFactors, emb.userFactors);
+  users.ids.save(tmp, BUNDLE_FILES.userIds, {});
+  writeTyped(tmp, BUNDLE_FILES.gram, gram);
+  writeTyped(tmp, BUNDLE_FILES.coldStartWeights, cold.model.weights);
+  writeTyped(tmp, BUNDLE_FILES.artistFactors, cold.model.artistFactors);
+  writeTyped(tmp, 'artist-has-factor.u8', cold.model.artistHasFactor);
+
+  const idx = await buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total), {
+    cold: coldMask,
+    carry: carry?.bands ?? null,
+  });
+  stats.indexVectorsBuilt = idx.indexed;
+  stats.indexVectorsCarried = idx.carried;
+  writeTyped(tmp, NORMS_FILE, idx.norms);
+  writeTyped(tmp, ORDER_FILE, idx.order);
+  writeTyped(tmp, GROUP_FILE, coldMask);
+  t = lap('index', t);
+  return {
+    t,
+    bands: idx.bands,
+    indexSeconds: idx.seconds,
+    rootGenres: tables.roots,
+    coldStart: {
+      inputDim: cold.model.inputDim,
+      genreSlots: cold.model.genreSlots,
+      featureMeans: Array.from(cold.model.featureMeans),
+      featureStds: Array.from(cold.model.featureStds),
+      artistCount: cold.model.artistCount,
+      fitRows: cold.fitRows,
+      filled: cold.filled,
+    },
+    warmStartFrom: emb.warmStartFrom,
+  };
+}
+
+/** ALS (warm-started, or embeddings reused, when asked), then cold-start vectors for the tracks ALS has no evidence for. */
+async function trainEmbeddings(
+  world: World,
+  opts: TrainBundleOptions,
+  conf: ReturnType<typeof buildConfidence>,
+  stats: Record<string, number>,
+  bar: ReturnType<typeof phaseProgress>,
+  lap: (name: string, since: number) => number,
+  since: number,
+) {
+  const { catalog, users } = world;
+  let t = since;
+  const dim = opts.factors;
+  const U = users.count;
+  const N = catalog.trackCount;
   const warm = opts.warmStartFrom ? readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
   if (warm) stats.warmStartUsersMatched = warm.usersMatched;
   const als = opts.reuseEmbeddingsFrom
@@ -317,43 +372,8 @@ async function buildModelFiles(
   const carry = warm && opts.warmStartFrom && keepCold && warm.itemFactors ? carryColdBands(opts.warmStartFrom, keepCold, warm.itemFactors, itemFactors, dim) : null;
   if (carry) stats.coldVectorsKept = carry.keep;
   t = lap('coldStart', t);
-
-  writeTyped(tmp, BUNDLE_FILES.itemFactors, itemFactors);
-  writeQuantizedItems(tmp, itemFactors, dim);
-  writeTyped(tmp, BUNDLE_FILES.userFactors, als.userFactors);
-  users.ids.save(tmp, BUNDLE_FILES.userIds, {});
-  writeTyped(tmp, BUNDLE_FILES.gram, gram);
-  writeTyped(tmp, BUNDLE_FILES.coldStartWeights, cold.model.weights);
-  writeTyped(tmp, BUNDLE_FILES.artistFactors, cold.model.artistFactors);
-  writeTyped(tmp, 'artist-has-factor.u8', cold.model.artistHasFactor);
-
-
-  const idx = await buildTrackIndex(itemFactors, N, dim, tmp, opts.index, opts.threads, (d, total) => bar.onProgress('vector index', d, total), {
-    cold: coldMask,
-    carry: carry?.bands ?? null,
-  });
-  stats.indexVectorsBuilt = idx.indexed;
-  stats.indexVectorsCarried = idx.carried;
-  writeTyped(tmp, NORMS_FILE, idx.norms);
-  writeTyped(tmp, ORDER_FILE, idx.order);
-  writeTyped(tmp, GROUP_FILE, coldMask);
-  t = lap('index', t);
-  return {
-    t,
-    bands: idx.bands,
-    indexSeconds: idx.seconds,
-    rootGenres: tables.roots,
-    coldStart: {
-      inputDim: cold.model.inputDim,
-      genreSlots: cold.model.genreSlots,
-      featureMeans: Array.from(cold.model.featureMeans),
-      featureStds: Array.from(cold.model.featureStds),
-      artistCount: cold.model.artistCount,
-      fitRows: cold.fitRows,
-      filled: cold.filled,
-    },
-    warmStartFrom: warm ? warm.fromVersion : null,
-  };
+  // Only the version of a warm start's previous bundle goes on: its arrays are garbage from here.
+  return { t, itemFactors, userFactors: als.userFactors, gram, cold, coldMask, carry, warmStartFrom: warm ? warm.fromVersion : null };
 }
 
 function fsyncDir(dir: string): void {
