@@ -16,7 +16,7 @@ import { USER_FILES } from '../src/world/generateUsers.js';
 import { mulberry32 } from '../src/rerank/rng.js';
 import { openLoop, type OpenLoopResult } from './loadgen/openLoop.js';
 import { percentiles, StageStats } from './loadgen/stats.js';
-import { serviceProcessCount, servicePeakRss, servicePss, startService, stopService } from './loadgen/service.js';
+import { serviceProcessCount, servicePeakRss, servicePrivate, servicePss, startService, stopService } from './loadgen/service.js';
 import { startFloor } from './loadgen/floor.js';
 import { columnsOf } from '../src/world/columnReader.js';
 
@@ -130,7 +130,10 @@ async function main(): Promise<void> {
 
   const pss = servicePss(proc.pid!);
   const processes = serviceProcessCount(proc.pid!);
-  console.log(`service memory after the fixed load: PSS ${(pss / 2 ** 30).toFixed(2)} GiB over ${processes} process(es)`);
+  const privateBytes = servicePrivate(proc.pid!);
+  const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
+  const privateLine = `private memory per process (primary first) ${privateBytes.map(mib).join(' / ')} MiB`;
+  console.log(`service memory after the fixed load: PSS ${(pss / 2 ** 30).toFixed(2)} GiB over ${processes} process(es); ${privateLine}`);
 
   // The floor, same run, same load generator: a static server answering with a real feed body of this run.
   const floor = await measureFloor(ready.port, agent, sequentialN, rate, duration);
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
     `- command: \`${command}\``,
     `- machine: ${machine} (service and load generator share it)`,
     `- inputs: world ${world} (${tracks} tracks, ${users} listeners), model ${ready.modelVersion}; ${Math.round(newShare * 100)} % new listeners, ${Math.round(radioShare * 100)} % radio requests, limit 30; open-loop load over loopback HTTP, latency from the scheduled send time`,
-    `- service: \`encore serve\` with ${workers} process(es), embedded LMDB storage; opened in ${ready.openSeconds.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB (all processes, shared mappings counted in each); PSS after the fixed load ${(pss / 2 ** 30).toFixed(2)} GiB over ${processes} process(es) (shared pages counted once)`,
+    `- service: \`encore serve\` with ${workers} process(es), embedded LMDB storage; opened in ${ready.openSeconds.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB (all processes, shared mappings counted in each); PSS after the fixed load ${(pss / 2 ** 30).toFixed(2)} GiB over ${processes} process(es) (shared pages counted once); ${privateLine}`,
     '',
     `## Against the floor (same run, same load generator)`,
     '',

@@ -1,11 +1,17 @@
 // Simulation benchmark (npm run bench:simulate [-- --skip-experiments]): the small closed-loop run of the issue (50k
 // tracks, 500 listeners, 3 days) for the three policies from the same initial bundle, with the learning effect apart
 // from who returns; the off-policy check (a separate day logged by the initial bundle estimates the bundle the loop
-// trained after day 0, which then runs for real on the same listeners); and the experiments section. Never a
-// full-scale run. ENCORE_BENCH_PORT moves the services' ports. Writes bench/results/simulate.md and .html.
+// trained after day 0, which then runs for real on the same listeners); and the experiments section.
+// ENCORE_BENCH_PORT moves the services' ports. Writes bench/results/simulate.md and .html.
+//
+// Full scale: `npm run bench:simulate -- --world W --bundles B [--listeners 500 --days 3]` runs the same closed
+// loop for the three policies on an existing world (8.2M tracks) from the newest bundle in B, Encore retraining
+// (warm start) and swapping live between days; writes bench/results/simulate-full.md. The off-policy check and the
+// experiments stay on the small world (their many short runs would each start a full-scale service).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { generateWorld, openWorld } from '../src/world/World.js';
 import { runSimulation, POLICIES, type SimOptions, type SimReport } from '../src/sim/runSimulation.js';
 import { trainWithCli } from '../src/sim/service.js';
@@ -28,8 +34,17 @@ const RUN = { listeners: 500, days: 3, seed: 1 };
 const OPE = { listeners: 1500, seed: 2 };
 /** First of the ports the benchmark's services bind on 127.0.0.1 (PORT .. PORT + 6). */
 const PORT = Number(process.env['ENCORE_BENCH_PORT'] ?? 18331);
+const ARGS = parseArgs({
+  options: {
+    'skip-experiments': { type: 'boolean', default: false },
+    world: { type: 'string' },
+    bundles: { type: 'string' },
+    listeners: { type: 'string', default: String(RUN.listeners) },
+    days: { type: 'string', default: String(RUN.days) },
+  },
+}).values;
 /** --skip-experiments: keep the experiments section of the previous results file (said so in the file). */
-const SKIP_EXPERIMENTS = process.argv.includes('--skip-experiments');
+const SKIP_EXPERIMENTS = ARGS['skip-experiments'] === true;
 
 /** Every played exploration-slot impression of a run's log, and the log per listener. */
 async function slotLog(out: string): Promise<ImpressionLog> {
@@ -185,7 +200,59 @@ function previousExperiments(): string {
   return old.slice(at).replace('## Experiments through the simulator\n', `## Experiments through the simulator\n\nNot rerun this time (\`--skip-experiments\`): the section of the run of ${date}, same world and initial-bundle settings.\n`);
 }
 
+/** The three policies' closed loops on `worldDir` from the newest bundle in `initial`, one listener at a time. */
+async function policyRuns(worldDir: string, initial: string, tmp: string, run: typeof RUN, dropBundles = false): Promise<SimReport[]> {
+  const reports: SimReport[] = [];
+  // One listener at a time: with 4 requests in flight the service shed its ANN source on 19-43 % of feeds on this
+  // shared 2-core machine (2026-12-01 23:36 run), which measured load shedding, not Encore's recommendations.
+  for (const [i, policy] of POLICIES.entries()) {
+    const o: SimOptions = { world: worldDir, days: run.days, listeners: run.listeners, policy, url: null, bundles: initial, eventsLog: null, out: path.join(tmp, policy), seed: run.seed, port: PORT + i, apiKey: null, retrain: true, concurrency: 1, experiment: null, log: console.log };
+    reports.push(await runSimulation(o, `encore simulate --world W --days ${run.days} --listeners ${run.listeners} --policy ${policy} --bundles INITIAL --seed ${run.seed} --out OUT`));
+    if (dropBundles) fs.rmSync(path.join(tmp, policy, 'bundles'), { recursive: true, force: true }); // gigabytes at full scale
+  }
+  return reports;
+}
+
+/** The closed loop on a full-scale world (--world, --bundles): bench/results/simulate-full.md. */
+async function fullScale(worldDir: string, bundles: string): Promise<void> {
+  const machine = machineLine();
+  const date = new Date().toISOString();
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  const run = { listeners: Number(ARGS.listeners), days: Number(ARGS.days), seed: RUN.seed };
+  const world = openWorld(worldDir);
+  console.log(`machine: ${machine}\ndate: ${date}\nload average: ${load}\nworld: ${worldDir} (${world.catalog.trackCount} tracks, ${world.users.count} listeners)`);
+  const tmp = fs.mkdtempSync(path.join(path.dirname(path.resolve(bundles)), '.bench-sim-'));
+  try {
+    const reports = await policyRuns(worldDir, bundles, tmp, run, true);
+    const command = `npm run bench:simulate -- ${process.argv.slice(2).join(' ')}`;
+    const md = `# Simulation benchmark at full scale
+
+Command: \`${command}\` (bench/simulate.ts). Date: ${date}. Machine: ${machine}; load average at start ${load}.
+World: ${worldDir} (${world.catalog.trackCount} tracks, ${world.users.count} listeners); initial bundle: the newest in ${bundles}, copied for
+each policy; ${run.listeners} simulated listeners, ${run.days} days, seed ${run.seed}; one listener at a time. Encore retrains
+(\`encore train --events-log\`, warm start from the bundle it serves) and swaps live between days; popular and random do not learn.
+Listener model and every assumption: docs/simulator.md. Runs: ${reports.map((r) => `${r.policy} ${r.seconds.toFixed(0)} s`).join(', ')} (Encore's include its retrains).
+
+${simMarkdown(reports)}
+
+Learning apart from who returns (the fixed panel replayed under the day-0 and the day-d bundle; see bench/results/simulate.md):
+
+${learningMarkdown(reports)}
+`;
+    fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
+    fs.writeFileSync(path.join('bench', 'results', 'simulate-full.md'), md);
+    fs.writeFileSync(path.join('bench', 'results', 'simulate-full.html'), simHtml(reports));
+    console.log(md);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (ARGS.world !== undefined || ARGS.bundles !== undefined) {
+    if (ARGS.world === undefined || ARGS.bundles === undefined) throw new Error('a full-scale run needs both --world and --bundles');
+    return fullScale(ARGS.world, ARGS.bundles);
+  }
   const machine = machineLine();
   const date = new Date().toISOString();
   const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
@@ -198,13 +265,7 @@ async function main(): Promise<void> {
     const initial = path.join(tmp, 'initial-bundles');
     await trainWithCli(worldDir, initial, null, console.log);
     const setup = (performance.now() - t0) / 1000;
-    const reports: SimReport[] = [];
-    // One listener at a time: with 4 requests in flight the service shed its ANN source on 19-43 % of feeds on this
-    // shared 2-core machine (2026-12-01 23:36 run), which measured load shedding, not Encore's recommendations.
-    for (const [i, policy] of POLICIES.entries()) {
-      const o: SimOptions = { world: worldDir, days: RUN.days, listeners: RUN.listeners, policy, url: null, bundles: initial, eventsLog: null, out: path.join(tmp, policy), seed: RUN.seed, port: PORT + i, apiKey: null, retrain: true, concurrency: 1, experiment: null, log: console.log };
-      reports.push(await runSimulation(o, `encore simulate --world W --days ${RUN.days} --listeners ${RUN.listeners} --policy ${policy} --bundles INITIAL --seed ${RUN.seed} --out OUT`));
-    }
+    const reports = await policyRuns(worldDir, initial, tmp, RUN);
     const ope = await opeCheck(worldDir, initial, path.join(tmp, 'encore'), tmp);
     const exp = SKIP_EXPERIMENTS ? previousExperiments() : await experiments(worldDir, initial, tmp);
     const md = `# Simulation benchmark

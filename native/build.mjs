@@ -2,8 +2,8 @@
 // compiler, no Python for node-gyp), the service falls back to plain JavaScript or the npm libraries and this
 // says so in one line rather than failing the install.
 //  - native/mmap: memory-mapped bundle and world files (without it: files are read, one copy per process);
-//  - native/usearch-view: index bands opened without usearch's key table (without it: usearch's own view,
-//    about 80 bytes per indexed vector per process instead of 15).
+//  - native/usearch-view: index bands searched straight from the mapped file (without it: usearch's own view,
+//    about 80 bytes per indexed vector per process instead of 4).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';

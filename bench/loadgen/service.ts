@@ -93,6 +93,22 @@ export function servicePss(pid: number): number {
   return sumProcKb(pid, 'smaps_rollup', /\nPss:\s+(\d+) kB/);
 }
 
+/**
+ * Private memory (Private_Clean + Private_Dirty: pages no other process maps) of each service process, primary
+ * first: what one more worker costs the machine, apart from the shared mapped files it may touch further.
+ */
+export function servicePrivate(pid: number): number[] {
+  return servicePids(pid).map((p) => {
+    try {
+      const rollup = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
+      const kb = (field: string): number => Number(new RegExp(`\\n${field}:\\s+(\\d+) kB`).exec(rollup)?.[1] ?? 0);
+      return (kb('Private_Clean') + kb('Private_Dirty')) * 1024;
+    } catch {
+      return 0; // process gone
+    }
+  });
+}
+
 /** Processes of the service (the primary and its workers). */
 export function serviceProcessCount(pid: number): number {
   return servicePids(pid).length;

@@ -1,14 +1,18 @@
-// A read-only, memory-mapped view of one usearch index file, without usearch's key -> slot table.
+// A read-only, memory-mapped view of one usearch index file, searched by an HNSW walk of this file's own.
 //
-// Why by hand: the usearch npm binding's view() also builds a hash table from keys to slots and reserves
-// its tables to the next power of two (about 48 bytes per vector, private to each process: 375 MiB per
-// worker at 8.2M tracks, and most of the time a 200k-track band takes to open). Encore only searches the
-// bands (keys come back from the graph's nodes), so this wrapper opens them with usearch's own
-// `enable_key_lookups = false` and nothing reserved; it also writes hits into the caller's buffers instead
-// of allocating three arrays per search. The graph, the vectors and the search are usearch's, unchanged.
+// Why by hand: usearch's view() keeps two tables per process, a pointer to every node and a pointer to every
+// vector (16 bytes per indexed vector: 124 MiB of private memory in every worker at 8.2M tracks; its npm
+// binding adds a key -> slot hash table on top, 48 bytes per vector). The nodes lie in the file one after
+// another, sized by their levels, and the vectors are a matrix with a fixed stride, so one 4-byte offset per
+// node is all a search needs; the mapped file itself is shared by every process. The file is read with usearch's
+// own header types, the query is cast with usearch's casts and every distance is usearch's metric
+// (metric_punned_t), so the scores are usearch's; the walk is the HNSW search of Malkov & Yashunin (greedy
+// descent through the upper levels, then a best-first search of the base level with `expansion` candidates).
 #include <napi.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,26 +21,292 @@
 
 using namespace unum::usearch;
 
-// Opens the file as a view; on failure returns null and sets `error`. Touches no JavaScript state, so it may run
-// on a libuv thread (BandView.open) as well as in the constructor.
-static index_dense_t* openView(std::string const& path, std::size_t dimensions, std::size_t expansion, std::string& error) {
-    index_dense_config_t config(default_connectivity(), default_expansion_add(), expansion);
-    config.enable_key_lookups = false;
-    // The metric is read back from the file's header by view(); this one only lets make() succeed.
-    metric_punned_t metric(dimensions, metric_kind_t::cos_k, scalar_kind_t::i8_k);
-    index_dense_t::state_result_t made = index_dense_t::make(metric, config);
-    if (!made) {
-        error = made.error.release();
-        return nullptr;
+using level_t = std::int16_t;
+using slot_t = std::uint32_t;
+using node_key_t = std::uint64_t;
+using count_t = std::uint32_t;
+
+struct Hit {
+    float distance;
+    slot_t slot;
+};
+
+// Scratch space of the thread that searches (the JavaScript thread): reused across searches and bands.
+struct Scratch {
+    std::vector<std::uint32_t> visitedAt; // per slot: the search number that last visited it
+    std::uint32_t search = 0;
+    std::vector<Hit> next; // min-heap by distance: candidates to expand
+    std::vector<Hit> top;  // max-heap by distance: the best `expansion` found so far
+    std::vector<byte_t> query;
+
+    void startSearch(std::size_t slots) {
+        if (visitedAt.size() < slots)
+            visitedAt.resize(slots, 0);
+        if (++search == 0) { // wrapped: forget every old mark
+            std::fill(visitedAt.begin(), visitedAt.end(), 0);
+            search = 1;
+        }
+        next.clear();
+        top.clear();
     }
-    std::unique_ptr<index_dense_t> index(new index_dense_t(std::move(made.index)));
-    serialization_result_t viewed = index->view(memory_mapped_file_t(path.c_str()));
-    if (!viewed) {
-        error = viewed.error.release();
-        return nullptr;
+    // True when the slot was already visited in this search; marks it otherwise.
+    bool visit(slot_t s) {
+        if (visitedAt[s] == search)
+            return true;
+        visitedAt[s] = search;
+        return false;
     }
-    return index.release();
-}
+};
+
+static bool farther(Hit const& a, Hit const& b) { return a.distance > b.distance; }
+static bool nearer(Hit const& a, Hit const& b) { return a.distance < b.distance; }
+
+// One band file, parsed. Layout (usearch's serialization of index_dense_gt): two u32 (rows, bytes per row), the
+// vectors, a 64-byte dense header, the graph header, one level_t per node, then the nodes: key, level, the base
+// level's neighbour list (count + connectivity_base slots), then one list per upper level (count + connectivity).
+class BandFile {
+  public:
+    // Parses the mapped file; on failure returns false and sets `error`. Touches no JavaScript state.
+    bool open(std::string const& path, std::size_t dimensions, std::size_t expansion, std::string& error) {
+        file_ = memory_mapped_file_t(path.c_str());
+        serialization_result_t opened = file_.open_if_not();
+        if (!opened) {
+            error = opened.error.release();
+            return false;
+        }
+        expansion_ = expansion;
+        byte_t const* data = file_.data();
+        std::size_t size = file_.size();
+        std::size_t at = 0;
+        auto need = [&](std::size_t bytes, char const* what) {
+            if (at > size || size - at < bytes) {
+                error = std::string("band file is corrupted: it lacks ") + what;
+                return false;
+            }
+            return true;
+        };
+        std::uint32_t matrix[2];
+        if (!need(sizeof(matrix), "the matrix dimensions"))
+            return false;
+        std::memcpy(matrix, data, sizeof(matrix));
+        at += sizeof(matrix);
+        count_ = matrix[0];
+        vectorBytes_ = matrix[1];
+        if (!need(count_ * vectorBytes_, "the vectors"))
+            return false;
+        vectors_ = data + at;
+        at += count_ * vectorBytes_;
+
+        index_dense_head_buffer_t headBytes;
+        if (!need(sizeof(headBytes), "a header"))
+            return false;
+        std::memcpy(headBytes, data + at, sizeof(headBytes));
+        at += sizeof(headBytes);
+        index_dense_head_t head{headBytes};
+        if (std::memcmp(headBytes, default_magic(), std::strlen(default_magic())) != 0) {
+            error = "not a usearch index file";
+            return false;
+        }
+        if (head.version_major != USEARCH_VERSION_MAJOR || head.kind_key != scalar_kind_t::u64_k ||
+            head.kind_compressed_slot != scalar_kind_t::u32_k || head.multi) {
+            error = "band file has another usearch format (version, key or slot type): rebuild the index";
+            return false;
+        }
+        dimensions_ = static_cast<std::size_t>(head.dimensions);
+        metric_ = metric_punned_t::builtin(dimensions_, head.kind_metric, head.kind_scalar);
+        casts_ = casts_punned_t::make(head.kind_scalar);
+        if (metric_.bytes_per_vector() != vectorBytes_) {
+            error = "band file's vectors do not match its header";
+            return false;
+        }
+        if (dimensions_ != dimensions) {
+            error = "band file has " + std::to_string(dimensions_) + " dimensions, not " + std::to_string(dimensions);
+            return false;
+        }
+
+        index_serialized_header_t graph;
+        if (!need(sizeof(graph), "the graph header"))
+            return false;
+        std::memcpy(&graph, data + at, sizeof(graph));
+        at += sizeof(graph);
+        if (graph.size != count_ || graph.connectivity == 0 || graph.connectivity_base == 0 ||
+            (count_ > 0 && graph.entry_slot >= count_)) {
+            error = "band file's graph does not match its vectors";
+            return false;
+        }
+        connectivity_ = graph.connectivity;
+        connectivityBase_ = graph.connectivity_base;
+        maxLevel_ = static_cast<level_t>(graph.max_level);
+        entry_ = static_cast<slot_t>(graph.entry_slot);
+        baseBytes_ = sizeof(count_t) + connectivityBase_ * sizeof(slot_t);
+        levelBytes_ = sizeof(count_t) + connectivity_ * sizeof(slot_t);
+        if (!need(count_ * sizeof(level_t), "the node levels"))
+            return false;
+        byte_t const* levels = data + at;
+        at += count_ * sizeof(level_t);
+        nodes_ = data + at;
+
+        offsets_.resize(count_);
+        std::uint64_t offset = 0;
+        for (std::size_t i = 0; i < count_; i++) {
+            level_t level;
+            std::memcpy(&level, levels + i * sizeof(level_t), sizeof(level));
+            if (level < 0 || level > maxLevel_) {
+                error = "band file has a node above the graph's top level";
+                return false;
+            }
+            offsets_[i] = static_cast<std::uint32_t>(offset);
+            offset += nodeHeadBytes + baseBytes_ + levelBytes_ * static_cast<std::size_t>(level);
+            if (offset > UINT32_MAX) {
+                error = "band graph over 4 GiB: cut the index into smaller bands";
+                return false;
+            }
+        }
+        if (size - at < offset) {
+            error = "band file is corrupted and can't fit all the nodes";
+            return false;
+        }
+        return true;
+    }
+
+    std::size_t size() const { return count_; }
+    std::size_t dimensions() const { return dimensions_; }
+
+    // Writes up to k hits (keys, distances, nearest first); returns how many.
+    std::size_t search(float const* query, std::size_t k, std::uint32_t* outKeys, float* outDistances, Scratch& s) const {
+        if (count_ == 0 || k == 0)
+            return 0;
+        s.query.resize(vectorBytes_);
+        byte_t const* q = reinterpret_cast<byte_t const*>(query);
+        if (casts_.from.f32 && casts_.from.f32(q, dimensions_, s.query.data()))
+            q = s.query.data();
+        s.startSearch(count_);
+        slot_t closest = descend(q);
+        std::size_t expansion = std::max(expansion_, k);
+        searchBase(q, closest, expansion, s);
+        std::sort(s.top.begin(), s.top.end(), nearer);
+        std::size_t n = std::min(k, s.top.size());
+        for (std::size_t i = 0; i < n; i++) {
+            node_key_t key;
+            std::memcpy(&key, node(s.top[i].slot), sizeof(key));
+            outKeys[i] = static_cast<std::uint32_t>(key);
+            outDistances[i] = s.top[i].distance;
+        }
+        return n;
+    }
+
+  private:
+    static constexpr std::size_t nodeHeadBytes = sizeof(node_key_t) + sizeof(level_t);
+
+    memory_mapped_file_t file_;
+    byte_t const* vectors_ = nullptr;
+    byte_t const* nodes_ = nullptr;
+    std::vector<std::uint32_t> offsets_; // node i starts at nodes_ + offsets_[i]
+    std::size_t count_ = 0, vectorBytes_ = 0, dimensions_ = 0;
+    std::size_t connectivity_ = 0, connectivityBase_ = 0, baseBytes_ = 0, levelBytes_ = 0;
+    std::size_t expansion_ = 0;
+    level_t maxLevel_ = 0;
+    slot_t entry_ = 0;
+    metric_punned_t metric_;
+    casts_punned_t casts_;
+
+    byte_t const* node(slot_t s) const { return nodes_ + offsets_[s]; }
+    level_t levelOf(slot_t s) const {
+        level_t level;
+        std::memcpy(&level, node(s) + sizeof(node_key_t), sizeof(level));
+        return level;
+    }
+    byte_t const* vector(slot_t s) const { return vectors_ + static_cast<std::size_t>(s) * vectorBytes_; }
+    float distance(byte_t const* q, slot_t s) const { return static_cast<float>(metric_(q, vector(s))); }
+
+    // The neighbour list of node s at a level: [count, slots...] (level 0 first, then the upper levels).
+    byte_t const* neighbors(slot_t s, level_t level) const {
+        byte_t const* list = node(s) + nodeHeadBytes;
+        return level == 0 ? list : list + baseBytes_ + levelBytes_ * static_cast<std::size_t>(level - 1);
+    }
+    std::size_t listCount(byte_t const* list, std::size_t cap) const {
+        count_t n;
+        std::memcpy(&n, list, sizeof(n));
+        return std::min<std::size_t>(n, cap);
+    }
+    slot_t listSlot(byte_t const* list, std::size_t i) const {
+        slot_t v;
+        std::memcpy(&v, list + sizeof(count_t) + i * sizeof(slot_t), sizeof(v));
+        return v;
+    }
+
+    // Greedy descent from the entry point through levels maxLevel..1: the closest node found at level 1.
+    slot_t descend(byte_t const* q) const {
+        slot_t closest = entry_;
+        float closestDistance = distance(q, closest);
+        for (level_t level = maxLevel_; level > 0; --level) {
+            bool moved = true;
+            while (moved) {
+                moved = false;
+                if (levelOf(closest) < level)
+                    break; // only in a corrupted file: a neighbour listed at a level it is not on
+                byte_t const* list = neighbors(closest, level);
+                std::size_t n = listCount(list, connectivity_);
+                for (std::size_t i = 0; i < n; i++) {
+                    slot_t c = listSlot(list, i);
+                    if (c >= count_)
+                        continue;
+                    float d = distance(q, c);
+                    if (d < closestDistance) {
+                        closestDistance = d;
+                        closest = c;
+                        moved = true;
+                    }
+                }
+            }
+        }
+        return closest;
+    }
+
+    // Best-first search of level 0 from `start`, keeping the `expansion` nearest in s.top.
+    void searchBase(byte_t const* q, slot_t start, std::size_t expansion, Scratch& s) const {
+        float startDistance = distance(q, start);
+        s.visit(start);
+        s.next.push_back({startDistance, start});
+        s.top.push_back({startDistance, start});
+        float radius = startDistance;
+        slot_t fresh[256];
+        while (!s.next.empty()) {
+            Hit candidate = s.next.front();
+            if (candidate.distance > radius && s.top.size() >= expansion)
+                break;
+            std::pop_heap(s.next.begin(), s.next.end(), farther);
+            s.next.pop_back();
+            byte_t const* list = neighbors(candidate.slot, 0);
+            std::size_t n = std::min<std::size_t>(listCount(list, connectivityBase_), 256);
+            std::size_t m = 0;
+            // Mark and prefetch the unvisited neighbours' vectors first: at 8.2M tracks each is a cache miss.
+            for (std::size_t i = 0; i < n; i++) {
+                slot_t c = listSlot(list, i);
+                if (c >= count_ || s.visit(c))
+                    continue;
+                __builtin_prefetch(vector(c));
+                fresh[m++] = c;
+            }
+            for (std::size_t i = 0; i < m; i++) {
+                float d = distance(q, fresh[i]);
+                if (s.top.size() < expansion || d < radius) {
+                    s.next.push_back({d, fresh[i]});
+                    std::push_heap(s.next.begin(), s.next.end(), farther);
+                    s.top.push_back({d, fresh[i]});
+                    std::push_heap(s.top.begin(), s.top.end(), nearer);
+                    if (s.top.size() > expansion) {
+                        std::pop_heap(s.top.begin(), s.top.end(), nearer);
+                        s.top.pop_back();
+                    }
+                    radius = s.top.front().distance;
+                }
+            }
+        }
+    }
+};
+
+static Scratch scratch; // searches run on the JavaScript thread only
 
 class BandView : public Napi::ObjectWrap<BandView> {
   public:
@@ -56,59 +326,53 @@ class BandView : public Napi::ObjectWrap<BandView> {
         return exports;
     }
 
-    // openBandView(path, dimensions, expansionSearch) -> Promise<BandView>: the view is built on a libuv thread
-    // (a 200k-vector band takes ~12 ms idle, twice that under load: the longest stretch of a live bundle load).
+    // openBandView(path, dimensions, expansionSearch) -> Promise<BandView>: the file is parsed on a libuv thread.
     static Napi::Value OpenAsync(Napi::CallbackInfo const& ctx);
 
-    // new BandView(path, dimensions, expansionSearch), or (internal) new BandView(External<index_dense_t>)
+    // new BandView(path, dimensions, expansionSearch), or (internal) new BandView(External<BandFile>)
     explicit BandView(Napi::CallbackInfo const& ctx) : Napi::ObjectWrap<BandView>(ctx) {
         Napi::Env env = ctx.Env();
         if (ctx.Length() == 1 && ctx[0].IsExternal()) {
-            index_.reset(ctx[0].As<Napi::External<index_dense_t>>().Data());
-            dimensions_ = index_->dimensions();
+            band_.reset(ctx[0].As<Napi::External<BandFile>>().Data());
             return;
         }
         if (ctx.Length() != 3 || !ctx[0].IsString() || !ctx[1].IsNumber() || !ctx[2].IsNumber()) {
             Napi::TypeError::New(env, "BandView(path, dimensions, expansionSearch)").ThrowAsJavaScriptException();
             return;
         }
-        std::string path = ctx[0].As<Napi::String>();
-        std::size_t dimensions = static_cast<std::size_t>(ctx[1].As<Napi::Number>().Uint32Value());
-        std::size_t expansion = static_cast<std::size_t>(ctx[2].As<Napi::Number>().Uint32Value());
         std::string error;
-        index_.reset(openView(path, dimensions, expansion, error));
-        if (!index_) {
+        std::unique_ptr<BandFile> band(new BandFile());
+        if (!band->open(ctx[0].As<Napi::String>(), ctx[1].As<Napi::Number>().Uint32Value(),
+                        ctx[2].As<Napi::Number>().Uint32Value(), error)) {
             Napi::Error::New(env, error).ThrowAsJavaScriptException();
             return;
         }
-        dimensions_ = index_->dimensions();
+        band_ = std::move(band);
     }
 
   private:
-    std::unique_ptr<index_dense_t> index_;
-    std::size_t dimensions_ = 0;
-    std::vector<index_dense_t::vector_key_t> keys_;
+    std::unique_ptr<BandFile> band_;
 
-    // Frees the graph's tables and unmaps the file now, instead of when the collector finalises this object
-    // (a forced full collection under load stalls the event loop for tens of ms). Searching afterwards throws.
+    // Frees the offsets and unmaps the file now, instead of when the collector finalises this object (a forced
+    // full collection under load stalls the event loop for tens of ms). Searching afterwards throws.
     // Returns true: "released now" (src/retrieval/bandView.ts, BandSearcher.close).
     Napi::Value Close(Napi::CallbackInfo const& ctx) {
-        index_.reset();
+        band_.reset();
         return Napi::Boolean::New(ctx.Env(), true);
     }
 
     Napi::Value Size(Napi::CallbackInfo const& ctx) {
-        return Napi::Number::New(ctx.Env(), index_ ? static_cast<double>(index_->size()) : 0.0);
+        return Napi::Number::New(ctx.Env(), band_ ? static_cast<double>(band_->size()) : 0.0);
     }
 
     Napi::Value Dimensions(Napi::CallbackInfo const& ctx) {
-        return Napi::Number::New(ctx.Env(), static_cast<double>(dimensions_));
+        return Napi::Number::New(ctx.Env(), band_ ? static_cast<double>(band_->dimensions()) : 0.0);
     }
 
     // search(query: Float32Array, k, outKeys: Uint32Array, outDistances: Float32Array) -> count
     Napi::Value Search(Napi::CallbackInfo const& ctx) {
         Napi::Env env = ctx.Env();
-        if (!index_) {
+        if (!band_) {
             Napi::Error::New(env, "index not open").ThrowAsJavaScriptException();
             return env.Null();
         }
@@ -131,23 +395,13 @@ class BandView : public Napi::ObjectWrap<BandView> {
         Napi::Uint32Array outKeys = keysArg.As<Napi::Uint32Array>();
         Napi::Float32Array outDistances = distArg.As<Napi::Float32Array>();
         std::size_t wanted = static_cast<std::size_t>(ctx[1].As<Napi::Number>().Uint32Value());
-        if (query.ElementLength() < dimensions_ || outKeys.ElementLength() < wanted ||
+        if (query.ElementLength() < band_->dimensions() || outKeys.ElementLength() < wanted ||
             outDistances.ElementLength() < wanted) {
             Napi::RangeError::New(env, "search: query shorter than the dimensions, or outputs shorter than k")
                 .ThrowAsJavaScriptException();
             return env.Null();
         }
-        if (keys_.size() < wanted)
-            keys_.resize(wanted);
-        index_dense_t::search_result_t result = index_->search(query.Data(), wanted);
-        if (!result) {
-            Napi::Error::New(env, result.error.release()).ThrowAsJavaScriptException();
-            return env.Null();
-        }
-        std::size_t count = result.dump_to(keys_.data(), outDistances.Data(), wanted);
-        std::uint32_t* out = outKeys.Data();
-        for (std::size_t i = 0; i < count; i++)
-            out[i] = static_cast<std::uint32_t>(keys_[i]);
+        std::size_t count = band_->search(query.Data(), wanted, outKeys.Data(), outDistances.Data(), scratch);
         return Napi::Number::New(env, static_cast<double>(count));
     }
 };
@@ -159,21 +413,19 @@ class OpenWorker : public Napi::AsyncWorker {
     OpenWorker(Napi::Env env, std::string path, std::size_t dimensions, std::size_t expansion)
         : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), path_(std::move(path)),
           dimensions_(dimensions), expansion_(expansion) {}
-    ~OpenWorker() override { delete index_; }
     Napi::Promise Promise() { return deferred_.Promise(); }
 
   protected:
     void Execute() override {
         std::string error;
-        index_ = openView(path_, dimensions_, expansion_, error);
-        if (!index_)
+        band_.reset(new BandFile());
+        if (!band_->open(path_, dimensions_, expansion_, error))
             SetError(error);
     }
     void OnOK() override {
         Napi::Env env = Env();
-        index_dense_t* index = index_;
-        index_ = nullptr; // owned by the BandView from here on
-        deferred_.Resolve(BandView::constructor.New({Napi::External<index_dense_t>::New(env, index)}));
+        // owned by the BandView from here on
+        deferred_.Resolve(BandView::constructor.New({Napi::External<BandFile>::New(env, band_.release())}));
     }
     void OnError(Napi::Error const& e) override { deferred_.Reject(e.Value()); }
 
@@ -182,7 +434,7 @@ class OpenWorker : public Napi::AsyncWorker {
     std::string path_;
     std::size_t dimensions_;
     std::size_t expansion_;
-    index_dense_t* index_ = nullptr;
+    std::unique_ptr<BandFile> band_;
 };
 
 Napi::Value BandView::OpenAsync(Napi::CallbackInfo const& ctx) {
@@ -198,6 +450,6 @@ Napi::Value BandView::OpenAsync(Napi::CallbackInfo const& ctx) {
     return promise;
 }
 
-Napi::Object InitAll(Napi::Env env, Napi::Object exports) { return BandView::Init(env, exports); }
+Napi::Object Init(Napi::Env env, Napi::Object exports) { return BandView::Init(env, exports); }
 
-NODE_API_MODULE(encore_usearch_view, InitAll)
+NODE_API_MODULE(encore_usearch_view, Init)

@@ -1,8 +1,9 @@
 // One index band opened for search. With the native BandView (native/usearch-view, built by `npm install`)
-// a band is memory-mapped without usearch's key -> slot table: about 15 bytes per vector of private memory
-// instead of about 80, and a 200k-track band opens in about a third of the time (see that file's comment).
-// Without the addon (no compiler at install, or ENCORE_USEARCH_VIEW=0) the usearch npm binding's view() is
-// used; both search the same graph with the same parameters.
+// a band's usearch file is memory-mapped and searched with 4 bytes of private memory per vector (one offset per
+// graph node) instead of about 80 (usearch's pointer tables and key -> slot table; see that file's comment),
+// and a band opens in well under a millisecond. Without the addon (no compiler at install, or
+// ENCORE_USEARCH_VIEW=0) the usearch npm binding's view() is used; both search the same graph with the same
+// parameters and usearch's own distance.
 import type { Index } from 'usearch';
 import { optionalAddon } from '../model/optionalAddon.js';
 
@@ -28,7 +29,7 @@ interface NativeAddon {
 
 const addon = optionalAddon<NativeAddon>('usearch-view', 'encore_usearch_view', 'ENCORE_USEARCH_VIEW');
 
-/** True when bands open through the native view (no key table). */
+/** True when bands open through the native view (no per-process pointer or key tables). */
 export const nativeBandViews = addon !== null;
 
 /** usearch's own view, behind the same interface. */

@@ -20,7 +20,7 @@ function bandFile(): string {
   return file;
 }
 
-test('the native band view finds what usearch finds in the same file, and frees itself on close', { skip: nativeBandViews ? false : 'native/usearch-view not built' }, () => {
+test('the native band view finds what usearch finds in the same file, at the same distances, and frees itself on close', { skip: nativeBandViews ? false : 'native/usearch-view not built' }, () => {
   const file = bandFile();
   try {
     const native = openBand(file, DIM, DEFAULT_INDEX_PARAMS.expansionSearch, () => newIndex(DIM, DEFAULT_INDEX_PARAMS));
@@ -39,7 +39,13 @@ test('the native band view finds what usearch finds in the same file, and frees 
       for (let i = 1; i < n; i++) assert.ok(distances[i]! >= distances[i - 1]! - 1e-6, 'best first');
       const ref = reference.search(query, 50, 1);
       const want = new Set(Array.from(ref.keys, Number));
-      for (let i = 0; i < n; i++) if (want.has(keys[i]!)) same++;
+      const refDistance = new Map(Array.from(ref.keys, (k, i) => [Number(k), ref.distances[i]!]));
+      for (let i = 0; i < n; i++) {
+        if (!want.has(keys[i]!)) continue;
+        same++;
+        // usearch's own metric and query cast: a hit both find is at the same distance
+        assert.ok(Math.abs(refDistance.get(keys[i]!)! - distances[i]!) < 1e-6, `distance of ${keys[i]}`);
+      }
       // The closest hit is as close (the graph walk may end at another equally good node).
       assert.ok(distances[0]! <= ref.distances[0]! + 0.02, `best ${distances[0]} vs ${ref.distances[0]}`);
     }
@@ -88,5 +94,25 @@ test('a band view built off the event loop answers like one built on it; a bad f
     await assert.rejects(openBandAsync(path.join(path.dirname(file), 'missing.usearch'), DIM, 64, () => newIndex(DIM, DEFAULT_INDEX_PARAMS)));
   } finally {
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
+test('a truncated file, a file that is no index and a band of other dimensions are refused with what is wrong', { skip: nativeBandViews ? false : 'native/usearch-view not built' }, () => {
+  const file = bandFile();
+  const dir = path.dirname(file);
+  try {
+    const bytes = fs.readFileSync(file);
+    const truncated = path.join(dir, 'truncated.usearch');
+    fs.writeFileSync(truncated, bytes.subarray(0, bytes.length - 100));
+    assert.throws(() => openBand(truncated, DIM, 64, () => newIndex(DIM, DEFAULT_INDEX_PARAMS)), /corrupted/);
+    const garbage = path.join(dir, 'garbage.usearch');
+    const noise = Buffer.alloc(4096, 7);
+    noise.writeUInt32LE(1, 0); // one row of one byte: the header that follows is not usearch's
+    noise.writeUInt32LE(1, 4);
+    fs.writeFileSync(garbage, noise);
+    assert.throws(() => openBand(garbage, DIM, 64, () => newIndex(DIM, DEFAULT_INDEX_PARAMS)), /not a usearch index/);
+    assert.throws(() => openBand(file, DIM * 2, 64, () => newIndex(DIM * 2, DEFAULT_INDEX_PARAMS)), /16 dimensions, not 32/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
