@@ -135,7 +135,7 @@ interface ExactRun {
  * small bands (the top of the norm order) form one run, one native exact search per query for the whole run
  * (~12k tracks at full scale). Indexed by the run's first band; null elsewhere.
  */
-function exactRuns(bands: readonly LoadedBand[], order: Int32Array, vectors: ItemVectors, cold: Uint8Array | null, dim: number): Array<ExactRun | null> {
+function exactRuns(bands: readonly LoadedBand[], order: Int32Array, cold: Uint8Array | null, dim: number): Array<ExactRun | null> {
   const exact: Array<ExactRun | null> = bands.map(() => null);
   for (let b = 0; b < bands.length; ) {
     if (bands[b]!.size > EXACT_BAND_MAX) {
@@ -153,14 +153,33 @@ function exactRuns(bands: readonly LoadedBand[], order: Int32Array, vectors: Ite
       if (bands[i]!.group === 1) fromCold.fill(1, w, w + bands[i]!.size);
       w += bands[i]!.size;
     }
-    const vecs = new Float32Array(size * dim);
-    for (let i = 0; i < size; i++) vectors.copyRow(tracks[i]!, vecs, i * dim);
+    const vecs = new Float32Array(size * dim); // filled by copyExactRows
     let stale = 0;
     for (let i = 0; i < size; i++) if (fromCold[i] === 1 && cold && cold[tracks[i]!] !== 1) stale++;
     exact[b] = { tracks, vecs, fromCold, stale, last };
     b = last + 1;
   }
   return exact;
+}
+
+/** Rows of the exact runs copied per event-loop turn by openAsync (each row of a mapped file may fault a page in). */
+const EXACT_ROWS_PER_TURN = 2048;
+
+/**
+ * Copies the exact runs' vectors out of the item vectors, pausing (yield) after every EXACT_ROWS_PER_TURN rows:
+ * the rows are scattered over the mapped item vectors, so at full scale the ~25k rows are as many page faults
+ * (30 ms in one go, measured while a live swap loaded a bundle).
+ */
+function* copyExactRows(exact: ReadonlyArray<ExactRun | null>, vectors: ItemVectors | null, dim: number): Generator<void> {
+  if (vectors === null) return; // no exact runs without the item vectors
+  let copied = 0;
+  for (const run of exact) {
+    if (run === null) continue;
+    for (let i = 0; i < run.tracks.length; i++) {
+      vectors.copyRow(run.tracks[i]!, run.vecs, i * dim);
+      if (++copied % EXACT_ROWS_PER_TURN === 0) yield;
+    }
+  }
 }
 
 export function newIndex(dim: number, p: IndexParams): Index {
@@ -208,7 +227,7 @@ export class UsearchTrackIndex implements VectorIndex {
     this.size = norms.length;
     this.cosineSlack = cosineSlack;
     this.query = new Float32Array(dim);
-    this.exact = vectors && order ? exactRuns(bands, order, vectors, cold, dim) : bands.map(() => null);
+    this.exact = vectors && order ? exactRuns(bands, order, cold, dim) : bands.map(() => null);
     this.maxK = 10_000;
     this.candTracks = new Int32Array(this.maxK * (bands.length + 1));
     this.hitKeys = new Uint32Array(this.maxK);
@@ -229,7 +248,10 @@ export class UsearchTrackIndex implements VectorIndex {
   ): UsearchTrackIndex {
     checkNorms(norms, trackCount);
     const loaded = bands.map((band) => viewBand(dir, band, dim, params));
-    return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold, params);
+    const index = UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold, params);
+    const rows = index.exactRowCopies();
+    while (rows.next().done !== true); // every row at once: nothing is served meanwhile
+    return index;
   }
 
   /** As open(), yielding to the event loop between bands; native band views are built off the event loop. */
@@ -251,11 +273,19 @@ export class UsearchTrackIndex implements VectorIndex {
         await new Promise<void>((resolve) => setImmediate(resolve));
         loaded.push(await viewBandAsync(dir, band, dim, params));
       }
+      const index = UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold, params);
+      const rows = index.exactRowCopies();
+      while (rows.next().done !== true) await new Promise<void>((resolve) => setImmediate(resolve));
+      return index;
     } catch (e) {
       for (const band of loaded) band.index.close(); // a refused bundle leaves no band mapped (native views)
       throw e;
     }
-    return UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold, params);
+  }
+
+  /** Fills the exact runs' vectors (see copyExactRows); the index is searchable once this is done. */
+  private exactRowCopies(): Generator<void> {
+    return copyExactRows(this.exact, this.vectors, this.dim);
   }
 
   private static assemble(
