@@ -94,3 +94,14 @@ export function mapValues(m: Csr, f: (v: number) => number): Csr {
   for (let p = 0; p < values.length; p++) values[p] = f(m.values[p]!);
   return { ...m, values };
 }
+
+/** The columns (items) with at least one entry, ascending. */
+export function itemsWithData(m: Csr): Int32Array {
+  const has = new Uint8Array(m.cols);
+  for (const i of m.indices) has[i] = 1;
+  let n = 0;
+  for (let i = 0; i < m.cols; i++) n += has[i]!;
+  const out = new Int32Array(n);
+  for (let i = 0, w = 0; i < m.cols; i++) if (has[i] === 1) out[w++] = i;
+  return out;
+}

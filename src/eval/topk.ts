@@ -24,27 +24,40 @@ export function topKDense(
   for (let i = 0; i < n; i++) {
     const v = scores[i]!;
     if (v === -Infinity || Number.isNaN(v)) continue;
-    if (size < k) {
-      // sift up
-      let c = size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (heapVal[p]! <= v) break;
-        heapVal[c] = heapVal[p]!;
-        heapIdx[c] = heapIdx[p]!;
-        c = p;
-      }
-      heapVal[c] = v;
-      heapIdx[c] = i;
-    } else if (v > heapVal[0]!) {
-      siftDown(heapIdx, heapVal, size, i, v);
-    }
+    size = pushBounded(heapIdx, heapVal, size, k, i, v);
   }
   if (exclude) for (let i = 0; i < exclude.length; i++) scores[exclude[i]!] = saved[i]!;
-  // Pop the heap from worst to best.
+  return drainBestFirst(heapIdx, heapVal, size, out, null);
+}
+
+/**
+ * Adds (idx, v) to the min-heap (heapIdx, heapVal) of `size` entries that keeps the k largest values; returns the
+ * new size. Ties: an entry already in stays (so pushing in index order keeps the lower index).
+ */
+export function pushBounded(heapIdx: Int32Array, heapVal: Float64Array, size: number, k: number, idx: number, v: number): number {
+  if (size < k) {
+    let c = size;
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (heapVal[p]! <= v) break;
+      heapVal[c] = heapVal[p]!;
+      heapIdx[c] = heapIdx[p]!;
+      c = p;
+    }
+    heapVal[c] = v;
+    heapIdx[c] = idx;
+    return size + 1;
+  }
+  if (v > heapVal[0]!) siftDown(heapIdx, heapVal, size, idx, v);
+  return size;
+}
+
+/** Empties the heap into `outIdx` (and `outVal` when given), best first; returns how many were written. */
+export function drainBestFirst(heapIdx: Int32Array, heapVal: Float64Array, size: number, outIdx: Int32Array, outVal: Float32Array | null, offset = 0): number {
   const count = size;
   for (let pos = count - 1; pos >= 0; pos--) {
-    out[pos] = heapIdx[0]!;
+    outIdx[offset + pos] = heapIdx[0]!;
+    if (outVal) outVal[offset + pos] = heapVal[0]!;
     size--;
     if (size > 0) siftDown(heapIdx, heapVal, size, heapIdx[size]!, heapVal[size]!);
   }

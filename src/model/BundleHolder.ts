@@ -7,6 +7,7 @@ import type { ModelBundle } from './ModelBundle.js';
 import { collectReleasedMemory } from './releaseMemory.js';
 import { mmapAvailable } from './mappedFile.js';
 import { withPacedHashing } from './fileHash.js';
+import { LoopDelayWindows } from './loopDelayWindows.js';
 
 /**
  * Checksums of a new bundle loaded while serving are computed at most this fast (a quarter of what one core
@@ -39,7 +40,15 @@ export interface BundleLease {
 
 export type ReloadResult =
   | { readonly kind: 'unchanged'; readonly version: string }
-  | { readonly kind: 'swapped'; readonly from: string; readonly to: string; readonly loadMs: number; readonly maxStallMs: number }
+  | {
+      readonly kind: 'swapped';
+      readonly from: string;
+      readonly to: string;
+      readonly loadMs: number;
+      readonly maxStallMs: number;
+      /** The same measure over the last 5 s window before the load (null when the holder was not watching). */
+      readonly baselineStallMs: number | null;
+    }
   | { readonly kind: 'refused'; readonly version: string; readonly reason: string; readonly serving: string };
 
 interface Held {
@@ -76,6 +85,7 @@ export class BundleHolder {
   private reloading: Promise<ReloadResult> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly graceMs: number;
+  private readonly loopDelay = new LoopDelayWindows();
 
   constructor(
     initial: ModelBundle,
@@ -159,6 +169,7 @@ export class BundleHolder {
     const known = this.refused.get(version);
     if (known !== undefined) return { kind: 'refused', version, reason: known, serving };
     const started = performance.now();
+    const baselineStallMs = this.loopDelay.lastWindowMaxMs();
     // The longest event-loop stall while the new bundle loads: what a request arriving meanwhile may wait.
     const stalls = monitorEventLoopDelay({ resolution: 10 });
     stalls.enable();
@@ -186,13 +197,14 @@ export class BundleHolder {
     previous.retiredAt = Date.now();
     this.retired.add(previous);
     const loadMs = Math.round(performance.now() - started);
+    const baseline = baselineStallMs === null ? '' : `; ${Math.round(baselineStallMs)} ms in the 5 s window before the load`;
     this.opts.logger?.info(
-      { from: previous.bundle.version, to: version, loadMs, maxStallMs },
-      `model bundle swapped: ${previous.bundle.version} -> ${version} (loaded in ${loadMs} ms, longest event-loop stall ${maxStallMs} ms)`,
+      { from: previous.bundle.version, to: version, loadMs, maxStallMs, baselineStallMs },
+      `model bundle swapped: ${previous.bundle.version} -> ${version} (loaded in ${loadMs} ms, longest event-loop stall ${maxStallMs} ms${baseline})`,
     );
     this.opts.onSwap?.(bundle, previous.bundle);
     setTimeout(() => this.sweep(), this.graceMs + 10).unref();
-    return { kind: 'swapped', from: previous.bundle.version, to: version, loadMs, maxStallMs };
+    return { kind: 'swapped', from: previous.bundle.version, to: version, loadMs, maxStallMs, baselineStallMs };
   }
 
   private refuse(version: string, reason: string): ReloadResult {
@@ -231,6 +243,7 @@ export class BundleHolder {
   /** Polls `store` every `intervalMs` for a newer version; returns a function that stops watching. */
   watch(store: BundleStore, intervalMs = 1000): () => void {
     this.unwatch();
+    this.loopDelay.start();
     const tick = (): void => {
       this.reload(store)
         .catch((err: unknown) => this.opts.logger?.error({ err }, 'bundle store poll failed'))
@@ -245,6 +258,7 @@ export class BundleHolder {
   private unwatch(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.loopDelay.stop();
   }
 
   /** Stops watching and closes every bundle (service shutdown). */

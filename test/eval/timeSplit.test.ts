@@ -8,7 +8,7 @@ import path from 'node:path';
 import { generateWorld, openWorld } from '../../src/world/World.js';
 import { DAY_MS, isPositiveType, worldTimeSplit } from '../../src/eval/report/worldSplit.js';
 import { tableSplit } from '../../src/eval/report/tableSplit.js';
-import { trainUserCounts } from '../../src/eval/report/evalData.js';
+import { exclusionsOf, trainUserCounts } from '../../src/eval/report/evalData.js';
 import { fitPopularity } from '../../src/eval/baselines/popularity.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-eval-split-'));
@@ -54,14 +54,22 @@ test('world time split: the training world, matrix and popularity hold nothing a
   for (let r = 0; r < n; r++) assert.ok(!futureOnly.includes(out[r]!));
   // Relevant test pairs come from the test window only and are new to the listener.
   let relevant = 0;
+  const excluded = exclusionsOf(data);
   for (let u = 0; u < data.test.rows; u++) {
     for (let p = data.test.indptr[u]!; p < data.test.indptr[u + 1]!; p++) {
       relevant++;
       assert.ok(!before.has(`${u}:${data.test.indices[p]}`));
-      const ex = data.exclude.indices.subarray(data.exclude.indptr[u]!, data.exclude.indptr[u + 1]!);
-      assert.ok(!ex.includes(data.test.indices[p]!), 'a relevant track is never an excluded one');
+      assert.ok(!excluded(u).includes(data.test.indices[p]!), 'a relevant track is never an excluded one');
     }
   }
+  // Tracks released at or after the cutoff are excluded from every list, once for all listeners.
+  const releaseDay = world.catalog.columns.releaseDay;
+  const unreleased = Array.from(releaseDay.keys()).filter((t) => releaseDay[t]! > 0 && releaseDay[t]! * DAY_MS >= cutoff);
+  assert.ok(unreleased.length > 0, 'the world releases tracks after the cutoff (the canary)');
+  assert.deepEqual(Array.from(data.excludeForAll), unreleased);
+  const u0 = data.evalUsers[0]!;
+  const mine = excluded(u0);
+  for (const t of unreleased) assert.ok(mine.includes(t), `unreleased track ${t} excluded for listener ${u0}`);
   assert.ok(relevant > 0 && data.evalUsers.length > 0);
 });
 

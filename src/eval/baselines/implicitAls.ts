@@ -1,6 +1,7 @@
 import type { Csr } from '../interactions.js';
 import type { BatchRecommender } from '../evaluate.js';
 import { topKDense } from '../topk.js';
+import { itemsWithData } from '../interactions.js';
 import { trainAls, type AlsOptions } from '../../training/als.js';
 
 export interface ImplicitAlsBaselineOptions extends AlsOptions {
@@ -19,6 +20,9 @@ export async function fitImplicitAls(train: Csr, opts: ImplicitAlsBaselineOption
     opts,
   );
   const f = opts.factors;
+  // Items without training data have zero vectors (trainAls): their score stays 0, so only the others are
+  // scored per user (at full scale a third of the catalog).
+  const active = itemsWithData(train);
   const scores = new Float64Array(train.cols);
   const heapIdx = new Int32Array(1024);
   const heapVal = new Float64Array(1024);
@@ -26,7 +30,7 @@ export async function fitImplicitAls(train: Csr, opts: ImplicitAlsBaselineOption
     name: 'implicit ALS',
     recommend(u, k, exclude, out) {
       const uo = u * f;
-      for (let j = 0; j < train.cols; j++) {
+      for (const j of active) {
         let s = 0;
         const jo = j * f;
         for (let d = 0; d < f; d++) s += userFactors[uo + d]! * itemFactors[jo + d]!;

@@ -1,5 +1,5 @@
 // The baselines of `encore eval`, each with the one hyper-parameter tuned on the inner validation split.
-import type { Csr } from '../interactions.js';
+import { itemsWithData, type Csr } from '../interactions.js';
 import type { BatchRecommender } from '../evaluate.js';
 import { fitPopularity } from '../baselines/popularity.js';
 import { fitItemKnn } from '../baselines/itemKnn.js';
@@ -20,14 +20,7 @@ export interface BaselineSpec {
 
 /** Items with at least one training positive (EASE's dense matrix is over these). */
 export function activeItems(train: Csr): number {
-  const seen = new Uint8Array(train.cols);
-  let n = 0;
-  for (const i of train.indices) {
-    if (seen[i] === 1) continue;
-    seen[i] = 1;
-    n++;
-  }
-  return n;
+  return itemsWithData(train).length;
 }
 
 /** EASE runs on catalogs of at most this many items with training data (issue 9), in either form. */

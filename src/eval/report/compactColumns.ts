@@ -1,4 +1,4 @@
-import type { Csr } from '../interactions.js';
+import { itemsWithData, type Csr } from '../interactions.js';
 import type { BatchRecommender } from '../evaluate.js';
 
 /**
@@ -6,15 +6,9 @@ import type { BatchRecommender } from '../evaluate.js';
  * sorted), and maps its lists back: a dense-in-items model (EASE) then costs m x m, not cols x cols.
  */
 export function compactColumns(train: Csr, fit: (compact: Csr) => BatchRecommender): BatchRecommender {
-  const has = new Uint8Array(train.cols);
-  for (const i of train.indices) has[i] = 1;
+  const toOrig = itemsWithData(train);
   const toCompact = new Int32Array(train.cols).fill(-1);
-  const toOrig: number[] = [];
-  for (let i = 0; i < train.cols; i++) {
-    if (has[i] !== 1) continue;
-    toCompact[i] = toOrig.length;
-    toOrig.push(i);
-  }
+  for (let c = 0; c < toOrig.length; c++) toCompact[toOrig[c]!] = c;
   const indices = Int32Array.from(train.indices, (i) => toCompact[i]!);
   const inner = fit({ rows: train.rows, cols: toOrig.length, indptr: train.indptr, indices, values: train.values });
   return {

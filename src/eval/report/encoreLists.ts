@@ -16,7 +16,7 @@ import type { ModelBundle } from '../../model/ModelBundle.js';
 import type { World } from '../../world/World.js';
 import { runOffline, DEFAULT_OFFLINE, OFFLINE_TRAIN } from '../offline.js';
 import { readRecsFile } from '../recsFile.js';
-import type { EvalData } from './evalData.js';
+import { exclusionsOf, type EvalData } from './evalData.js';
 import type { Lists } from './listMetrics.js';
 import { listenerIdOf, trackIndexOf } from './listenerIds.js';
 
@@ -54,13 +54,14 @@ async function worldLists(data: EvalData, world: World, opts: EncoreOptions): Pr
     const deps: RecommendDeps = { catalog: world.catalog, bundles: { current: () => bundle }, profiles: profilesFromUsers(world.users), listenerState: null };
     const k = opts.k;
     const items = new Int32Array(data.users * k).fill(-1);
+    const excluded = exclusionsOf(data);
     for (const u of data.evalUsers) {
       const feed = await recommend(deps, {
         userId: listenerIdOf(world, u),
         surface: 'home',
         limit: k,
         diversity: opts.diversity,
-        excludeTracks: data.exclude.indices.subarray(data.exclude.indptr[u]!, data.exclude.indptr[u + 1]!),
+        excludeTracks: excluded(u),
         nowMs: world.manifest.nowMs,
         requestId: `eval-${u}`,
         explorationSeed: u + 1,

@@ -18,8 +18,13 @@ export interface EvalData {
   readonly items: number;
   /** Binary positives of the training part: what the baselines fit, popularity and novelty count. */
   readonly train: Csr;
-  /** Per user, sorted: items no list may contain (the user's training items, tracks not yet released). */
+  /** Per user, sorted: items that user's lists may not contain (their training items); see exclusionsOf. */
   readonly exclude: Csr;
+  /**
+   * Items no list may contain (time split: tracks not yet released at the cutoff). Kept apart from `exclude`:
+   * at full scale ~190k tracks for each of 1,000 listeners would be 190M pairs.
+   */
+  readonly excludeForAll: Int32Array;
   /** Per user, sorted: the relevant test items. */
   readonly test: Csr;
   /** Users judged: at least one relevant test item and one training positive. */
@@ -32,6 +37,26 @@ export interface EvalData {
   /** Time split: days held out; random split: NaN. */
   readonly days: number;
   readonly encore: EncoreInput;
+}
+
+/**
+ * Per user, every item a list may not contain: the user's own (`exclude`) and the ones excluded for everyone.
+ * The returned array is reused by the next call (callers consume it before asking for another user's).
+ */
+export function exclusionsOf(data: Pick<EvalData, 'exclude' | 'excludeForAll'>): (u: number) => Int32Array {
+  const { indptr, indices } = data.exclude;
+  const all = data.excludeForAll;
+  const own = (u: number): Int32Array => indices.subarray(indptr[u]!, indptr[u + 1]!);
+  if (all.length === 0) return own;
+  let buffer = new Int32Array(0);
+  return (u) => {
+    const mine = own(u);
+    const n = mine.length + all.length;
+    if (buffer.length < n) buffer = new Int32Array(n);
+    buffer.set(mine);
+    buffer.set(all, mine.length);
+    return buffer.subarray(0, n);
+  };
 }
 
 /** Per item, the number of training users with a positive (the popularity novelty and the popularity baseline use). */

@@ -4,12 +4,12 @@ import type { BatchRecommender } from '../evaluate.js';
 import { ndcgAtK, recallAtK } from '../metrics.js';
 import { listAt, type Lists } from './listMetrics.js';
 
-export function recommenderLists(rec: BatchRecommender, exclude: Csr, users: Int32Array, k: number, rows: number): Lists {
+export function recommenderLists(rec: BatchRecommender, excluded: (u: number) => Int32Array, users: Int32Array, k: number, rows: number): Lists {
   const items = new Int32Array(rows * k).fill(-1);
   const out = new Int32Array(k);
   for (const u of users) {
     out.fill(-1);
-    const n = rec.recommend(u, k, exclude.indices.subarray(exclude.indptr[u]!, exclude.indptr[u + 1]!), out);
+    const n = rec.recommend(u, k, excluded(u), out);
     items.set(out.subarray(0, n), u * k);
   }
   return { k, items };

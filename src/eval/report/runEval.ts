@@ -4,7 +4,7 @@ import { bootstrapMean, DEFAULT_BOOTSTRAP, type BootstrapOptions } from '../stat
 import { pairedTTest } from '../stats/pairedTest.js';
 import { artistExposureGini, catalogCoverage, intraListDiversity, novelty, type Lists } from './listMetrics.js';
 import { mean, perUserAccuracy, recommenderLists, type PerUserAccuracy } from './perUser.js';
-import { trainUserCounts, usersWithRows, type EvalData } from './evalData.js';
+import { exclusionsOf, trainUserCounts, usersWithRows, type EvalData } from './evalData.js';
 import { baselineSpecs } from './baselineSpecs.js';
 import { innerSplit, tuneOnInner, type TuneResult } from './tune.js';
 import { tuneEncore } from './tuneEncore.js';
@@ -62,7 +62,7 @@ async function runBaselines(data: EvalData, opts: EvalOptions, skipped: EvalRepo
     const tuning = inner ? await tuneOnInner(spec, inner, opts.k) : null;
     const value = tuning?.chosen ?? spec.defaultValue;
     const rec = await spec.fit(data.train, value);
-    const lists = recommenderLists(rec, data.exclude, data.evalUsers, opts.k, data.users);
+    const lists = recommenderLists(rec, exclusionsOf(data), data.evalUsers, opts.k, data.users);
     const settings = spec.parameter ? `${spec.parameter} = ${value}${tuning ? ' (tuned)' : ' (default)'}` : '';
     const s = score(data, spec.name, settings, lists, (performance.now() - t0) / 1000, tuning, opts.k);
     opts.log(`eval: ${spec.name} ${settings}: NDCG@${opts.k} ${s.row.ndcg.toFixed(4)} (${s.row.seconds.toFixed(1)} s)`);

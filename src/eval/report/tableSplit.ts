@@ -115,6 +115,7 @@ export function tableSplit(input: TableInput, opts: TableSplitOptions): EvalData
     items: rows.itemIds.length,
     train,
     exclude: train,
+    excludeForAll: new Int32Array(0),
     test,
     evalUsers,
     itemArtist: input.itemArtist,

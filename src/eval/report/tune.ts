@@ -4,7 +4,7 @@
 // listeners; the best value is then refitted on the whole training part.
 import { mapValues, toCsr, type Csr } from '../interactions.js';
 import { seededRandom } from '../rng.js';
-import { pickEvalUsers } from './evalData.js';
+import { exclusionsOf, pickEvalUsers } from './evalData.js';
 import { mean, perUserAccuracy, recommenderLists } from './perUser.js';
 import type { BaselineSpec } from './baselineSpecs.js';
 
@@ -51,7 +51,7 @@ export async function tuneOnInner(spec: BaselineSpec, inner: InnerSplit, k: numb
   const grid: { value: number; ndcg: number }[] = [];
   for (const value of spec.grid) {
     const rec = await spec.fit(inner.train, value);
-    const lists = recommenderLists(rec, inner.train, inner.users, k, inner.train.rows);
+    const lists = recommenderLists(rec, exclusionsOf({ exclude: inner.train, excludeForAll: new Int32Array(0) }), inner.users, k, inner.train.rows);
     grid.push({ value, ndcg: mean(perUserAccuracy(lists, inner.valid, inner.users, k).ndcg) });
   }
   const best = grid.reduce((a, b) => (b.ndcg > a.ndcg ? b : a));

@@ -118,7 +118,6 @@ export function worldTimeSplit(world: World, days: number, maxUsers: number): Ev
     excl.c.push(t);
   };
   for (let u = 0; u < U; u++) for (let p = playedCsr.indptr[u]!; p < playedCsr.indptr[u + 1]!; p++) add(u, playedCsr.indices[p]!);
-  for (const u of evalUsers) for (const t of unreleased) add(u, t);
   const exclude = binaryCsr(U, N, excl);
   const catalog = world.catalog;
   return {
@@ -132,6 +131,7 @@ export function worldTimeSplit(world: World, days: number, maxUsers: number): Ev
     items: N,
     train,
     exclude,
+    excludeForAll: unreleased,
     test,
     evalUsers,
     itemArtist: catalog.columns.artist,
