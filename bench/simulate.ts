@@ -200,6 +200,14 @@ function previousExperiments(): string {
   return old.slice(at).replace('## Experiments through the simulator\n', `## Experiments through the simulator\n\nNot rerun this time (\`--skip-experiments\`): the section of the run of ${date}, same world and initial-bundle settings.\n`);
 }
 
+/** Writes bench/results/NAME.md and NAME.html and prints the markdown. */
+function writeResults(name: string, md: string, reports: readonly SimReport[]): void {
+  fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
+  fs.writeFileSync(path.join('bench', 'results', `${name}.md`), md);
+  fs.writeFileSync(path.join('bench', 'results', `${name}.html`), simHtml(reports));
+  console.log(md);
+}
+
 /** The three policies' closed loops on `worldDir` from the newest bundle in `initial`, one listener at a time. */
 async function policyRuns(worldDir: string, initial: string, tmp: string, run: typeof RUN, dropBundles = false): Promise<SimReport[]> {
   const reports: SimReport[] = [];
@@ -239,10 +247,7 @@ Learning apart from who returns (the fixed panel replayed under the day-0 and th
 
 ${learningMarkdown(reports)}
 `;
-    fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
-    fs.writeFileSync(path.join('bench', 'results', 'simulate-full.md'), md);
-    fs.writeFileSync(path.join('bench', 'results', 'simulate-full.html'), simHtml(reports));
-    console.log(md);
+    writeResults('simulate-full', md, reports);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -292,10 +297,7 @@ ${learningMarkdown(reports)}
 ${opeTable(ope)}
 
 ${exp}`;
-    fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
-    fs.writeFileSync(path.join('bench', 'results', 'simulate.md'), md);
-    fs.writeFileSync(path.join('bench', 'results', 'simulate.html'), simHtml(reports));
-    console.log(md);
+    writeResults('simulate', md, reports);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
