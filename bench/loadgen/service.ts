@@ -66,18 +66,19 @@ function servicePids(pid: number): number[] {
   return pids;
 }
 
+/** Bytes of each kB figure `fields` of one process's /proc file, summed (0 for a process gone). */
+function procBytes(p: number, file: string, fields: readonly RegExp[]): number {
+  try {
+    const text = fs.readFileSync(`/proc/${p}/${file}`, 'utf8');
+    return fields.reduce((sum, field) => sum + Number(field.exec(text)?.[1] ?? 0) * 1024, 0);
+  } catch {
+    return 0; // process gone
+  }
+}
+
 /** Sum over the service processes of one kB figure of a /proc file (0 for a process gone). */
 function sumProcKb(pid: number, file: string, field: RegExp): number {
-  let total = 0;
-  for (const p of servicePids(pid)) {
-    try {
-      const m = field.exec(fs.readFileSync(`/proc/${p}/${file}`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      // process gone
-    }
-  }
-  return total;
+  return servicePids(pid).reduce((sum, p) => sum + procBytes(p, file, [field]), 0);
 }
 
 /** Peak RSS (VmHWM) of the service processes: the serve process, or its cluster workers. */
@@ -98,15 +99,7 @@ export function servicePss(pid: number): number {
  * first: what one more worker costs the machine, apart from the shared mapped files it may touch further.
  */
 export function servicePrivate(pid: number): number[] {
-  return servicePids(pid).map((p) => {
-    try {
-      const rollup = fs.readFileSync(`/proc/${p}/smaps_rollup`, 'utf8');
-      const kb = (field: string): number => Number(new RegExp(`\\n${field}:\\s+(\\d+) kB`).exec(rollup)?.[1] ?? 0);
-      return (kb('Private_Clean') + kb('Private_Dirty')) * 1024;
-    } catch {
-      return 0; // process gone
-    }
-  });
+  return servicePids(pid).map((p) => procBytes(p, 'smaps_rollup', [/\nPrivate_Clean:\s+(\d+) kB/, /\nPrivate_Dirty:\s+(\d+) kB/]));
 }
 
 /** Processes of the service (the primary and its workers). */

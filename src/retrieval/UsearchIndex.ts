@@ -12,6 +12,7 @@
 // scale: src/model/ItemVectors.ts), and stops early when a band's largest norm times |q| cannot beat the current
 // k-th score.
 import fs from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import usearch, { type Index } from 'usearch';
 import type { VectorHits, VectorIndex } from '../model/ModelBundle.js';
 import { Errors } from '../domain/errors.js';
@@ -270,12 +271,12 @@ export class UsearchTrackIndex implements VectorIndex {
     const loaded: LoadedBand[] = [];
     try {
       for (const band of bands) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await nextTurn();
         loaded.push(await viewBandAsync(dir, band, dim, params));
       }
       const index = UsearchTrackIndex.assemble(loaded, dim, norms, vectors, trackCount, order, cold, params);
       const rows = index.exactRowCopies();
-      while (rows.next().done !== true) await new Promise<void>((resolve) => setImmediate(resolve));
+      while (rows.next().done !== true) await nextTurn();
       return index;
     } catch (e) {
       for (const band of loaded) band.index.close(); // a refused bundle leaves no band mapped (native views)

@@ -1,7 +1,6 @@
-import type { Csr } from '../interactions.js';
+import { itemsWithData, type Csr } from '../interactions.js';
 import type { BatchRecommender } from '../evaluate.js';
 import { topKDense } from '../topk.js';
-import { itemsWithData } from '../interactions.js';
 import { trainAls, type AlsOptions } from '../../training/als.js';
 
 export interface ImplicitAlsBaselineOptions extends AlsOptions {
