@@ -13,11 +13,12 @@
 // k-th score.
 import fs from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import usearch, { type Index } from 'usearch';
+import usearch from 'usearch';
 import type { VectorHits, VectorIndex } from '../model/ModelBundle.js';
 import { Errors } from '../domain/errors.js';
 import { collectNativeMemory } from '../model/releaseMemory.js';
 import type { ItemVectors } from '../model/ItemVectors.js';
+import { newIndex } from './newIndex.js';
 import { nativeBandViews, openBand, openBandAsync, type BandSearcher } from './bandView.js';
 
 export interface IndexParams {
@@ -183,17 +184,6 @@ function* copyExactRows(exact: ReadonlyArray<ExactRun | null>, vectors: ItemVect
   }
 }
 
-export function newIndex(dim: number, p: IndexParams): Index {
-  return new usearch.Index({
-    dimensions: dim,
-    metric: usearch.MetricKind.Cos,
-    quantization: usearch.ScalarKind.I8,
-    connectivity: p.connectivity,
-    expansion_add: p.expansionAdd,
-    expansion_search: p.expansionSearch,
-    multi: false,
-  });
-}
 
 /**
  * The loaded (memory-mapped) banded index. `search` returns up to k tracks, best first. With the item

@@ -8,9 +8,9 @@
 // hold tracks trained since; search skips those (their trained vector is in a trained band).
 import fs from 'node:fs';
 import path from 'node:path';
-import { collectNativeMemory } from '../model/releaseMemory.js';
 import { Errors } from '../domain/errors.js';
-import { newIndex, type BandInfo, type IndexParams } from './UsearchIndex.js';
+import type { BandInfo, IndexParams } from './UsearchIndex.js';
+import { buildBandsInParallel, type BandJob } from './buildBands.js';
 
 export interface IndexBuildStats {
   readonly seconds: number;
@@ -37,8 +37,6 @@ export interface IndexLayout {
   /** Carry these cold bands over; every track they hold that is still cold must keep its vector. */
   readonly carry: CarriedBands | null;
 }
-
-const ADD_BATCH = 65_536;
 
 export const bandFileName = (b: number): string => `tracks.b${b}.usearch`;
 
@@ -123,41 +121,21 @@ export async function buildTrackIndex(
   const bands: BandInfo[] = [];
   const parts: Int32Array[] = [];
   let start = 0;
-  let done = 0;
-  const batch = new Float32Array(ADD_BATCH * dim);
-  const keys = new BigUint64Array(ADD_BATCH);
-  /** One band's graph, built from `members` and saved to `file`; the index object is dropped on return. */
-  const buildBand = (members: Int32Array, file: string): void => {
-    const index = newIndex(dim, params);
-    for (let s = 0; s < members.length; s += ADD_BATCH) {
-      const count = Math.min(ADD_BATCH, members.length - s);
-      for (let i = 0; i < count; i++) {
-        const t = members[s + i]!;
-        batch.set(vectors.subarray(t * dim, (t + 1) * dim), i * dim);
-        keys[i] = BigInt(t);
-      }
-      index.add(count === ADD_BATCH ? keys : keys.subarray(0, count), count === ADD_BATCH ? batch : batch.subarray(0, count * dim), threads);
-      done += count;
-      onProgress?.(done, total);
-    }
-    index.save(file);
-  };
-  const buildGroup = async (sorted: Int32Array, group: number, maxBands: number): Promise<void> => {
+  const jobs: BandJob[] = [];
+  /** Cuts a group into bands: their metadata now, their graphs queued for buildBandsInParallel. */
+  const planGroup = (sorted: Int32Array, group: number, maxBands: number): void => {
     const cuts = cutBands(sorted, norms, params, maxBands, minBand);
     for (let b = 0; b + 1 < cuts.length; b++) {
       const lo = cuts[b]!;
       const hi = cuts[b + 1]!;
       const file = bandFileName(bands.length);
-      buildBand(sorted.subarray(lo, hi), path.join(dir, file));
-      // A built band's graph is native memory that V8 does not see (usearch reports no external memory), so
-      // without a collection every band of the build stayed allocated to the end (+1.65 GB at 8.2M tracks).
-      await collectNativeMemory();
+      jobs.push({ members: sorted.subarray(lo, hi), file: path.join(dir, file) });
       bands.push({ file, size: hi - lo, maxNorm: norms[sorted[lo]!]!, start, ...(group ? { group } : {}) });
       parts.push(sorted.subarray(lo, hi));
       start += hi - lo;
     }
   };
-  await buildGroup(trained, 0, params.bands);
+  planGroup(trained, 0, params.bands);
   if (layout.carry && cold) {
     for (const band of layout.carry.bands) {
       if ((band.group ?? 0) !== 1) continue;
@@ -171,7 +149,12 @@ export async function buildTrackIndex(
       start += band.size;
     }
   }
-  if (freshCold.length > 0) await buildGroup(freshCold, 1, Math.max(2, Math.ceil(params.bands / 2)));
+  if (freshCold.length > 0) planGroup(freshCold, 1, Math.max(2, Math.ceil(params.bands / 2)));
+  let done = 0;
+  await buildBandsInParallel(jobs, vectors, dim, params, threads, (count) => {
+    done += count;
+    onProgress?.(done, total);
+  });
   const order = new Int32Array(start);
   let w = 0;
   for (const p of parts) {

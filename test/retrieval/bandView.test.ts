@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { nativeBandViews, openBand, openBandAsync } from '../../src/retrieval/bandView.js';
-import { DEFAULT_INDEX_PARAMS, newIndex } from '../../src/retrieval/UsearchIndex.js';
+import { DEFAULT_INDEX_PARAMS } from '../../src/retrieval/UsearchIndex.js';
+import { newIndex } from '../../src/retrieval/newIndex.js';
 import { mulberry32 } from '../../src/rerank/rng.js';
 
 const DIM = 16;
