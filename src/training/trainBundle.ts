@@ -341,7 +341,7 @@ async function trainEmbeddings(
   const dim = opts.factors;
   const U = users.count;
   const N = catalog.trackCount;
-  const warm = opts.warmStartFrom ? readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
+  const warm = opts.warmStartFrom ? await readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
   if (warm) stats.warmStartUsersMatched = warm.usersMatched;
   const als = opts.reuseEmbeddingsFrom
     ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
