@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BundleStore } from '../../src/storage/interfaces.js';
-import { FsBundleStore } from '../../src/storage/FsBundleStore.js';
+import { FsBundleStore, compareVersions } from '../../src/storage/FsBundleStore.js';
 
 interface Backend {
   readonly name: string;
@@ -72,4 +72,9 @@ bundleStoreConformance({
       },
     };
   },
+});
+
+test('versions sort with numeric runs compared as numbers', () => {
+  const names = ['v10', 'v9', 'v20261202170033-1', 'v20261202170033-12', 'v20261202170033-2', 'v100'];
+  assert.deepEqual([...names].sort(compareVersions), ['v9', 'v10', 'v100', 'v20261202170033-1', 'v20261202170033-2', 'v20261202170033-12']);
 });
