@@ -64,14 +64,32 @@ export const BUNDLE_FILES = {
 type Typed = Int32Array | Uint32Array | Float32Array | Uint8Array | Int8Array | Float64Array;
 const CHUNK = 1 << 26;
 
+/**
+ * Writes the array's bytes. No fsync here: the bundle writer syncs every file once, just before it publishes the
+ * directory (syncFiles): by then the kernel has written most pages back in the background, where a sync per file
+ * made training wait for the disk (2.8 GB of vectors at full scale) on the critical path.
+ */
 export function writeTyped(dir: string, name: string, a: Typed): void {
   const fd = fs.openSync(path.join(dir, name), 'w');
   try {
     const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, Math.min(CHUNK, bytes.length - off));
-    fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** fsync of every regular file of the directory (before it is renamed into place). */
+export function syncFiles(dir: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (!fs.statSync(file).isFile()) continue;
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 }
 
@@ -97,14 +115,25 @@ export function sha256File(file: string): string {
   return h.digest('hex');
 }
 
-/** Lists every regular file of the directory (except the manifest) with size and sha256. */
-export function describeFiles(dir: string): Record<string, BundleFileEntry> {
+/** Digests already computed by describeFiles, per file name, with the file state they belong to. */
+export type DescribedFiles = Map<string, { readonly state: string; readonly entry: BundleFileEntry }>;
+
+/**
+ * Lists every regular file of the directory (except the manifest) with size and sha256. With `known`, a file whose
+ * inode, size and modification time are those of an earlier call keeps that call's digest (the trainer lists the
+ * bundle twice, before and after the ranker, and only the ranker's files change in between: 3.5 GB less to hash).
+ */
+export function describeFiles(dir: string, known?: DescribedFiles): Record<string, BundleFileEntry> {
   const files: Record<string, BundleFileEntry> = {};
   for (const name of fs.readdirSync(dir).sort()) {
     if (name === MANIFEST_FILE) continue;
-    const st = fs.statSync(path.join(dir, name));
+    const st = fs.statSync(path.join(dir, name), { bigint: true });
     if (!st.isFile()) continue;
-    files[name] = { sha256: sha256File(path.join(dir, name)), bytes: st.size };
+    const state = `${st.ino}|${st.size}|${st.mtimeNs}`;
+    const earlier = known?.get(name);
+    const entry = earlier && earlier.state === state ? earlier.entry : { sha256: sha256File(path.join(dir, name)), bytes: Number(st.size) };
+    known?.set(name, { state, entry });
+    files[name] = entry;
   }
   return files;
 }

@@ -25,7 +25,7 @@ import { rankerJson, trainRanker } from './ranker.js';
 import { DEFAULT_INDEX_PARAMS, GROUP_FILE, NORMS_FILE, ORDER_FILE, type BandInfo, type IndexParams } from '../retrieval/UsearchIndex.js';
 import { buildTrackIndex } from '../retrieval/buildTrackIndex.js';
 import { carryColdBands, stillColdTracks } from './carryColdBands.js';
-import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, writeJson, writeTyped, type BundleManifest } from '../model/bundleFiles.js';
+import { BUNDLE_FILES, BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION, MANIFEST_FILE, describeFiles, syncFiles, writeJson, writeTyped, type BundleManifest, type DescribedFiles } from '../model/bundleFiles.js';
 import { phaseProgress } from './progress.js';
 import { mergeEventLogIntoWorld } from '../storage/mergeEventLog.js';
 import { Errors } from '../domain/errors.js';
@@ -166,6 +166,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     };
     writeJson(tmp, BUNDLE_FILES.meta, meta);
     const worldManifestHash = createHash('sha256').update(fs.readFileSync(path.join(world.dir, 'manifest.json'))).digest('hex');
+    const described: DescribedFiles = new Map();
     const writeManifest = (): void => {
       const manifest: BundleManifest = {
         format: BUNDLE_FORMAT,
@@ -176,7 +177,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
         userCount: users.count,
         worldManifestHash,
         createdAt: new Date().toISOString(),
-        files: describeFiles(tmp),
+        files: describeFiles(tmp, described),
       };
       writeJson(tmp, MANIFEST_FILE, manifest);
     };
@@ -196,6 +197,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     }
     t = lap('ranker', t);
     writeManifest();
+    syncFiles(tmp);
     fsyncDir(tmp);
     fs.renameSync(tmp, finalDir);
     fsyncDir(opts.bundlesDir);
