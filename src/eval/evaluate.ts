@@ -8,6 +8,12 @@ export interface BatchRecommender {
   recommend(user: number, k: number, exclude: Int32Array, out: Int32Array): number;
 }
 
+/** A recommender that also gives its raw score of every item (for blends of several models' scores). */
+export interface ScoringRecommender extends BatchRecommender {
+  /** Writes the user's score of every item (cols of the training matrix) into `out`. */
+  score(user: number, out: Float64Array): void;
+}
+
 export interface AccuracyResult {
   readonly name: string;
   readonly k: number;

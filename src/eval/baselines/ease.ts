@@ -1,5 +1,5 @@
 import type { Csr } from '../interactions.js';
-import type { BatchRecommender } from '../evaluate.js';
+import type { BatchRecommender, ScoringRecommender } from '../evaluate.js';
 import { invertSpdInPlace } from '../cholesky.js';
 import { topKDense } from '../topk.js';
 
@@ -14,7 +14,7 @@ export function fitEase(train: Csr, lambda = 500): BatchRecommender {
 }
 
 /** The items x items form: one n x n inverse (n = items). */
-export function fitEasePrimal(train: Csr, lambda: number): BatchRecommender {
+export function fitEasePrimal(train: Csr, lambda: number): ScoringRecommender {
   const n = train.cols;
   const g = new Float64Array(n * n);
   for (let u = 0; u < train.rows; u++) {
@@ -35,14 +35,18 @@ export function fitEasePrimal(train: Csr, lambda: number): BatchRecommender {
   const scores = new Float64Array(n);
   const heapIdx = new Int32Array(1024);
   const heapVal = new Float64Array(1024);
+  const score = (u: number, out: Float64Array): void => {
+    out.fill(0, 0, n);
+    for (let p = train.indptr[u]!; p < train.indptr[u + 1]!; p++) {
+      const row = train.indices[p]! * n;
+      for (let j = 0; j < n; j++) out[j]! += b[row + j]!;
+    }
+  };
   return {
     name: 'EASE',
+    score,
     recommend(u, k, exclude, out) {
-      scores.fill(0);
-      for (let p = train.indptr[u]!; p < train.indptr[u + 1]!; p++) {
-        const row = train.indices[p]! * n;
-        for (let j = 0; j < n; j++) scores[j]! += b[row + j]!;
-      }
+      score(u, scores);
       return topKDense(scores, k, exclude, out, heapIdx, heapVal);
     },
   };
