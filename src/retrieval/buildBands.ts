@@ -42,10 +42,17 @@ export async function buildBandsInParallel(
   onAdded: (count: number) => void,
 ): Promise<void> {
   let next = 0;
+  let failed = false;
   const lane = async (): Promise<void> => {
-    while (next < jobs.length) {
+    // After a failure the other lanes finish their band and take no more (the caller discards the build).
+    while (next < jobs.length && !failed) {
       const job = jobs[next++]!;
-      await buildOne({ dim, params, file: job.file, tracks: job.members.slice(), vectors: gatherRows(vectors, job.members, dim), batch: ADD_BATCH }, onAdded);
+      try {
+        await buildOne({ dim, params, file: job.file, tracks: job.members.slice(), vectors: gatherRows(vectors, job.members, dim), batch: ADD_BATCH }, onAdded);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(threads, jobs.length)) }, lane));
