@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Errors } from '../domain/errors.js';
 import { MAP_AT_LEAST, mapFile } from './mappedFile.js';
 import { sha256Verified } from './fileHash.js';
+import { fileIdentity } from './digestCache.js';
 
 export const BUNDLE_FORMAT = 'encore-bundle';
 /** 2: the listeners' id dictionary (user-ids.*) names the rows of user-factors. */
@@ -120,19 +121,21 @@ export type DescribedFiles = Map<string, { readonly state: string; readonly entr
 
 /**
  * Lists every regular file of the directory (except the manifest) with size and sha256. With `known`, a file whose
- * inode, size and modification time are those of an earlier call keeps that call's digest (the trainer lists the
- * bundle twice, before and after the ranker, and only the ranker's files change in between: 3.5 GB less to hash).
+ * identity (fileIdentity: device, inode, size, modification and change time, as the machine-wide digest cache keys
+ * files) is that of an earlier call keeps that call's digest (the trainer lists the bundle twice, before and after
+ * the ranker, and only the ranker's files change in between: 3.5 GB less to hash).
  */
 export function describeFiles(dir: string, known?: DescribedFiles): Record<string, BundleFileEntry> {
   const files: Record<string, BundleFileEntry> = {};
   for (const name of fs.readdirSync(dir).sort()) {
     if (name === MANIFEST_FILE) continue;
-    const st = fs.statSync(path.join(dir, name), { bigint: true });
+    const file = path.join(dir, name);
+    const st = fs.statSync(file);
     if (!st.isFile()) continue;
-    const state = `${st.ino}|${st.size}|${st.mtimeNs}`;
+    const state = fileIdentity(file);
     const earlier = known?.get(name);
-    const entry = earlier && earlier.state === state ? earlier.entry : { sha256: sha256File(path.join(dir, name)), bytes: Number(st.size) };
-    known?.set(name, { state, entry });
+    const entry = state !== null && earlier?.state === state ? earlier.entry : { sha256: sha256File(file), bytes: st.size };
+    if (state !== null) known?.set(name, { state, entry });
     files[name] = entry;
   }
   return files;

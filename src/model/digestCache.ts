@@ -35,7 +35,7 @@ export function defaultDigestCacheDir(): string | null {
 }
 
 /** The identity of a file's current content as the file system tells it, or null when it cannot be read. */
-function identity(file: string): string | null {
+export function fileIdentity(file: string): string | null {
   try {
     const s = fs.statSync(file, { bigint: true });
     return `${path.resolve(file)}|${s.dev}|${s.ino}|${s.size}|${s.mtimeNs}|${s.ctimeNs}`;
@@ -97,7 +97,7 @@ export class DigestCache {
           // Only record when the file did not change while it was read (otherwise the digest is of a mixture),
           // and not when it is "racily clean" (git's term): file times tick in coarse steps, so a write in the
           // same step as the last change would leave the identity as it is.
-          if (identity(file) === id && settledBefore(file, startedAt, this.racyMs)) writeRecord(record, id, digest);
+          if (fileIdentity(file) === id && settledBefore(file, startedAt, this.racyMs)) writeRecord(record, id, digest);
           return digest;
         } finally {
           fs.rmSync(lock, { force: true });
@@ -110,7 +110,7 @@ export class DigestCache {
   /** Where the record and the lock of the file's current identity live; null without a usable cache. */
   paths(file: string): { readonly id: string; readonly record: string; readonly lock: string } | null {
     const dir = this.usableDir();
-    const id = identity(file);
+    const id = fileIdentity(file);
     if (dir === null || id === null) return null;
     const record = path.join(dir, createHash('sha1').update(id).digest('hex'));
     return { id, record, lock: `${record}.lock` };

@@ -187,7 +187,6 @@ function* copyExactRows(exact: ReadonlyArray<ExactRun | null>, vectors: ItemVect
   }
 }
 
-
 /**
  * The loaded (memory-mapped) banded index. `search` returns up to k tracks, best first. With the item
  * vectors (`vectors`, the bundle's itemVectors) hits are re-scored with their dot product; without them
