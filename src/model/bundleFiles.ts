@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Errors } from '../domain/errors.js';
-import { MAP_AT_LEAST, mapFile } from './mappedFile.js';
+import { MAP_AT_LEAST, mapFile, type MappedFiles } from './mappedFile.js';
 import { sha256Verified } from './fileHash.js';
 import { fileIdentity } from './digestCache.js';
 
@@ -62,7 +62,7 @@ export const BUNDLE_FILES = {
   userIds: 'user-ids',
 } as const;
 
-type Typed = Int32Array | Uint32Array | Float32Array | Uint8Array | Int8Array | Float64Array;
+export type Typed = Int32Array | Uint32Array | Float32Array | Uint8Array | Int8Array | Float64Array;
 const CHUNK = 1 << 26;
 
 /**
@@ -141,7 +141,7 @@ export function describeFiles(dir: string, known?: DescribedFiles): Record<strin
   return files;
 }
 
-type Ctor<T extends Typed> = { new (n: number): T; readonly BYTES_PER_ELEMENT: number };
+export type Ctor<T extends Typed> = { new (n: number): T; readonly BYTES_PER_ELEMENT: number };
 
 /**
  * Reads a bundle file into a fresh typed array, checking its size against the manifest and, when `verify`,
@@ -215,14 +215,15 @@ const ASYNC_CHUNK = 1 << 24; // 16 MiB: each read runs on the libuv pool, the ev
 
 /**
  * readTyped without blocking the event loop (a live bundle swap at full scale holds ~2.5 GB): large files are
- * memory-mapped (src/model/mappedFile.ts), smaller ones read in chunks; sha256 updated chunk by chunk.
+ * memory-mapped (src/model/mappedFile.ts; taken from `mapped` when the caller mapped them together), smaller
+ * ones read in chunks; sha256 updated chunk by chunk.
  */
-export async function readTypedAsync<T extends Typed>(dir: string, manifest: BundleManifest, name: string, C: Ctor<T>, verify: boolean): Promise<T> {
+export async function readTypedAsync<T extends Typed>(dir: string, manifest: BundleManifest, name: string, C: Ctor<T>, verify: boolean, mapped: MappedFiles | null = null): Promise<T> {
   const entry = manifest.files[name];
   if (!entry) throw Errors.bundleRejected(`${name} is not listed in the manifest`);
   if (entry.bytes % C.BYTES_PER_ELEMENT !== 0) throw Errors.bundleRejected(`${name}: ${entry.bytes} bytes is not a whole number of elements`);
   const file = path.join(dir, name);
-  const raw = entry.bytes >= MAP_AT_LEAST ? await mapChecked(file, name, entry, verify) : await readChecked(file, name, entry, verify);
+  const raw = entry.bytes >= MAP_AT_LEAST ? await mapChecked(file, name, entry, verify, mapped?.view(name)) : await readChecked(file, name, entry, verify);
   return new (C as unknown as new (b: ArrayBufferLike, o: number, n: number) => T)(raw.buffer, raw.byteOffset, entry.bytes / C.BYTES_PER_ELEMENT);
 }
 
@@ -231,15 +232,18 @@ export async function readTypedAsync<T extends Typed>(dir: string, manifest: Bun
  * checked (hashed in a worker thread, once per machine while the file is unchanged: src/model/digestCache.ts).
  * Falls back to reading when mapping is not available.
  */
-async function mapChecked(file: string, name: string, entry: BundleFileEntry, verify: boolean): Promise<Uint8Array> {
-  let ab: ArrayBuffer | null;
-  try {
-    ab = mapFile(file);
-  } catch (e) {
-    throw Errors.bundleRejected(`${name}: ${(e as Error).message}`);
+async function mapChecked(file: string, name: string, entry: BundleFileEntry, verify: boolean, premapped: Uint8Array | undefined): Promise<Uint8Array> {
+  let bytes = premapped;
+  if (bytes === undefined) {
+    let ab: ArrayBuffer | null;
+    try {
+      ab = mapFile(file);
+    } catch (e) {
+      throw Errors.bundleRejected(`${name}: ${(e as Error).message}`);
+    }
+    if (ab === null) return readChecked(file, name, entry, verify);
+    bytes = new Uint8Array(ab);
   }
-  if (ab === null) return readChecked(file, name, entry, verify);
-  const bytes = new Uint8Array(ab);
   if (bytes.length !== entry.bytes) throw Errors.bundleRejected(`${name}: ${bytes.length} bytes on disk, manifest says ${entry.bytes} (truncated?)`);
   if (verify && (await sha256Verified(file)) !== entry.sha256) throw Errors.bundleRejected(`${name}: checksum mismatch (corrupt)`);
   return bytes;

@@ -10,9 +10,10 @@ import { IdDictionary, idDictionaryFiles } from '../catalog/IdDictionary.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ArtistTracks, CoListenTable, ColdStartModel, ModelBundle, PopularityTables, RankerModel, UserHistory, VectorIndex } from './ModelBundle.js';
-import { BUNDLE_FILES, readJson, readManifest, readTyped, readTypedAsync, type BundleManifest } from './bundleFiles.js';
+import { BUNDLE_FILES, readJson, readManifest, readTyped, readTypedAsync, type BundleManifest, type Ctor, type Typed } from './bundleFiles.js';
 import { sha256Verified } from './fileHash.js';
 import { Float32ItemVectors, Int8ItemVectors, type ItemVectors } from './ItemVectors.js';
+import { MAP_AT_LEAST, mapTogether, type MappedFiles } from './mappedFile.js';
 import type { BundleMeta } from '../training/trainBundle.js';
 import { GROUP_FILE, NORMS_FILE, ORDER_FILE, UsearchTrackIndex } from '../retrieval/UsearchIndex.js';
 import { Errors } from '../domain/errors.js';
@@ -39,16 +40,36 @@ function checkCsr(name: string, indptr: Int32Array, rows: number, values: number
  * The item vectors to serve with: the int8 codes and scales when the bundle has them (every bundle trained since
  * issue 11 point 3), else the float32 vectors of older bundles. Only one of the two is mapped.
  */
-export async function loadItemVectors(dir: string, m: BundleManifest, N: number, dim: number, verify: boolean): Promise<ItemVectors> {
-  if (m.files[BUNDLE_FILES.itemCodes] && m.files[BUNDLE_FILES.itemScales]) {
-    const codes = await readTypedAsync(dir, m, BUNDLE_FILES.itemCodes, Int8Array, verify);
-    const scales = await readTypedAsync(dir, m, BUNDLE_FILES.itemScales, Float32Array, verify);
+export async function loadItemVectors(dir: string, m: BundleManifest, N: number, dim: number, verify: boolean, mapped: MappedFiles | null = null): Promise<ItemVectors> {
+  if (hasItemCodes(m)) {
+    const codes = await readTypedAsync(dir, m, BUNDLE_FILES.itemCodes, Int8Array, verify, mapped);
+    const scales = await readTypedAsync(dir, m, BUNDLE_FILES.itemScales, Float32Array, verify, mapped);
     if (codes.length !== N * dim || scales.length !== N) throw Errors.bundleRejected(`${BUNDLE_FILES.itemCodes}: ${codes.length} codes and ${scales.length} scales, expected ${N} x ${dim} and ${N}`);
     return new Int8ItemVectors(codes, scales, dim);
   }
-  const values = await readTypedAsync(dir, m, BUNDLE_FILES.itemFactors, Float32Array, verify);
+  const values = await readTypedAsync(dir, m, BUNDLE_FILES.itemFactors, Float32Array, verify, mapped);
   if (values.length !== N * dim) throw Errors.bundleRejected(`${BUNDLE_FILES.itemFactors}: ${values.length} values, expected ${N * dim}`);
   return new Float32ItemVectors(values, dim);
+}
+
+function hasItemCodes(m: BundleManifest): boolean {
+  return m.files[BUNDLE_FILES.itemCodes] !== undefined && m.files[BUNDLE_FILES.itemScales] !== undefined;
+}
+
+/**
+ * The bundle's large array files, mapped together (one buffer: src/model/mappedFile.ts mapTogether): every file
+ * of at least MAP_AT_LEAST bytes but the index bands (usearch maps those itself), the JSON files and, when the
+ * int8 codes are there, the float32 item vectors (only training reads them). Null without the mmap addon.
+ */
+function mapArrayFiles(dir: string, m: BundleManifest): MappedFiles | null {
+  const names = Object.entries(m.files)
+    .filter(([name, e]) => e.bytes >= MAP_AT_LEAST && !name.endsWith('.usearch') && !name.endsWith('.json') && !(name === BUNDLE_FILES.itemFactors && hasItemCodes(m)))
+    .map(([name]) => name);
+  try {
+    return mapTogether(dir, names);
+  } catch (e) {
+    throw Errors.bundleRejected((e as Error).message);
+  }
 }
 
 /**
@@ -73,28 +94,30 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   checkFileSizes(dir, m);
   const meta = readJson<BundleMeta>(dir, m, BUNDLE_FILES.meta);
   const { dim, trackCount: N, userCount: U } = m;
+  const mapped = mapArrayFiles(dir, m);
   // Reads are chunked and asynchronous: the service keeps answering while a new bundle loads.
+  const read = <T extends Typed>(name: string, C: Ctor<T>): Promise<T> => readTypedAsync(dir, m, name, C, verify, mapped);
   const f32 = async (name: string, len: number): Promise<Float32Array> => {
-    const a = await readTypedAsync(dir, m, name, Float32Array, verify);
+    const a = await read(name, Float32Array);
     if (a.length !== len) throw Errors.bundleRejected(`${name}: ${a.length} values, expected ${len}`);
     return a;
   };
-  const i32 = (name: string): Promise<Int32Array> => readTypedAsync(dir, m, name, Int32Array, verify);
-  const itemVectors = await loadItemVectors(dir, m, N, dim, verify);
+  const i32 = (name: string): Promise<Int32Array> => read(name, Int32Array);
+  const itemVectors = await loadItemVectors(dir, m, N, dim, verify, mapped);
   const userFactors = await f32(BUNDLE_FILES.userFactors, U * dim);
   const gram = await f32(BUNDLE_FILES.gram, dim * dim);
   const ids = idDictionaryFiles(BUNDLE_FILES.userIds);
   const userIds = IdDictionary.fromArrays(
-    await readTypedAsync(dir, m, ids.offsets, Uint32Array, verify),
-    await readTypedAsync(dir, m, ids.utf8, Uint8Array, verify),
-    await readTypedAsync(dir, m, ids.hash, Int32Array, verify),
+    await read(ids.offsets, Uint32Array),
+    await read(ids.utf8, Uint8Array),
+    await read(ids.hash, Int32Array),
     `${dir}/${BUNDLE_FILES.userIds}`,
   );
   if (userIds.size !== U) throw Errors.bundleRejected(`${BUNDLE_FILES.userIds}: ${userIds.size} ids for ${U} listeners`);
 
   const coIndptr = await i32(BUNDLE_FILES.coListenIndptr);
   const coTracks = await i32(BUNDLE_FILES.coListenTracks);
-  const coWeights = await readTypedAsync(dir, m, BUNDLE_FILES.coListenWeights, Float32Array, verify);
+  const coWeights = await read(BUNDLE_FILES.coListenWeights, Float32Array);
   checkCsr('co-listening', coIndptr, N, coTracks.length);
   if (coWeights.length !== coTracks.length) throw Errors.bundleRejected('co-listening: weights and tracks differ in length');
   const coListen: CoListenTable = {
@@ -146,7 +169,7 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     genreSlots: cs.genreSlots,
     weights: await f32(BUNDLE_FILES.coldStartWeights, cs.inputDim * dim),
     artistFactors: await f32(BUNDLE_FILES.artistFactors, cs.artistCount * dim),
-    artistHasFactor: await readTypedAsync(dir, m, 'artist-has-factor.u8', Uint8Array, verify),
+    artistHasFactor: await read('artist-has-factor.u8', Uint8Array),
     artistCount: cs.artistCount,
   };
 
@@ -167,7 +190,7 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   const norms = await f32(NORMS_FILE, N);
   const order = await i32(ORDER_FILE);
   // Bundles since the trained/cold split record each track's group (older ones have one group of bands).
-  const cold = m.files[GROUP_FILE] ? await readTypedAsync(dir, m, GROUP_FILE, Uint8Array, verify) : null;
+  const cold = m.files[GROUP_FILE] ? await read(GROUP_FILE, Uint8Array) : null;
   const index: VectorIndex = await UsearchTrackIndex.openAsync(dir, meta.index.bands, dim, norms, itemVectors, N, params, order, cold);
 
   return {

@@ -2,7 +2,17 @@
 // most `bytesPerSecond` when that is set (a live swap: the serving processes keep the cores).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
+
+// The lowest CPU priority for this thread only (on Linux the nice value is per thread; pid 0 = the calling
+// thread): while a live swap verifies gigabytes, the serving threads of this machine preempt the hashing as
+// soon as they have work, instead of sharing the cores with it. Where it cannot be lowered, pacing alone holds.
+try {
+  os.setPriority(os.constants.priority.PRIORITY_LOW);
+} catch {
+  // not permitted or not supported here
+}
 
 // 1 MiB reads: paced, the hashing comes in ~1 ms bursts, short next to the scheduler's slices, instead of ~20 ms ones.
 const buf = Buffer.allocUnsafe(1 << 20);

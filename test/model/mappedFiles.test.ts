@@ -1,0 +1,46 @@
+// Files mapped together into one buffer (native/mmap mapFiles, src/model/mappedFile.ts mapTogether): each view
+// holds exactly its file's bytes whatever the sizes (empty, under a page, not a page multiple), and a missing
+// file is an error that names it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { mapTogether, mmapAvailable } from '../../src/model/mappedFile.js';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-mapped-'));
+process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+const skip = mmapAvailable ? false : 'the mmap addon is not built here';
+
+test('every view of a joint mapping holds exactly its own file', { skip }, () => {
+  let run = 0;
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 3 * 4096 + 17 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 255 }), (sizes, seed) => {
+      const dir = path.join(root, `case-${run++}`);
+      fs.mkdirSync(dir);
+      const names = sizes.map((_, i) => `f${i}.bin`);
+      const contents = sizes.map((n, i) => Buffer.from(Array.from({ length: n }, (_, k) => (seed + 31 * i + k) & 255)));
+      names.forEach((name, i) => fs.writeFileSync(path.join(dir, name), contents[i]!));
+      const mapped = mapTogether(dir, names);
+      assert.ok(mapped);
+      names.forEach((name, i) => {
+        const view = mapped.view(name);
+        assert.ok(view, name);
+        assert.equal(view.length, sizes[i]);
+        assert.ok(Buffer.from(view.buffer, view.byteOffset, view.length).equals(contents[i]!), `${name} differs`);
+        // page-aligned starts: any typed array over a view is aligned
+        assert.equal(view.byteOffset % 8, 0);
+      });
+      assert.equal(mapped.view('not-mapped.bin'), undefined);
+    }),
+    { numRuns: 40 },
+  );
+});
+
+test('a missing file fails the whole mapping and names the file', { skip }, () => {
+  const dir = path.join(root, 'missing');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'here.bin'), Buffer.alloc(10, 1));
+  assert.throws(() => mapTogether(dir, ['here.bin', 'gone.bin']), /gone\.bin/);
+});
