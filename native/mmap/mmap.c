@@ -1,7 +1,8 @@
 // encore_mmap: maps a file into memory as an ArrayBuffer, so that every service process on a machine reads the
 // same physical pages (the OS page cache) instead of holding its own copy of the model (issue: one model copy
 // per machine). Hand-written because the npm mmap packages do not build on Node 20 here (mmap-io 1.1.7 fails
-// to compile); it is two N-API functions: mapFile (one file) and mapFiles (several files in one buffer).
+// to compile); mapFile maps one file as its own buffer, reserve/mapInto/release map a bundle's files into one
+// per-process region (see below).
 //
 // MAP_PRIVATE + PROT_WRITE: pages are shared while only read; a write (no code should write into a loaded
 // bundle, but a stray one must not crash the process or corrupt the file) copies that one page privately.
@@ -23,8 +24,8 @@
 // is live), so map_file takes its bytes back out of that count and unmap puts them back before V8 lets go.
 // That still leaves the jump while the buffer is created: V8 starts a collection whenever its count rises more
 // than 64 MB above its low point, so each big file mapped on its own started one (12 per bundle, in every
-// serving process at once, their marking threads taking the cores from the serving event loops). mapFiles puts
-// all of a bundle's mapped files in ONE buffer: one jump, one collection.
+// serving process at once, their marking threads taking the cores from the serving event loops): the region
+// below is one buffer created once, so mapping a bundle into it makes no jump at all.
 static void unmap(napi_env env, void* data, void* hint) {
   size_t size = (size_t)(uintptr_t)hint;
   int64_t ignored;
@@ -80,115 +81,135 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
   return ab;
 }
 
-// mapFiles(paths): every file mapped at a page-aligned offset of one reserved address range, as one ArrayBuffer;
-// returns { buffer, offsets, sizes }. Pages past a file's end up to the next offset read as zeros.
-static napi_value map_files(napi_env env, napi_callback_info info) {
+// The region: one reserved address range per process, wrapped in ONE ArrayBuffer when the process first maps a
+// bundle. Each bundle's large files are then mapped INTO it (MAP_FIXED at a free offset) and viewed as typed
+// arrays over that one buffer: no new ArrayBuffer per bundle, so no jump of V8's external-memory count and no
+// collection during a live swap. Releasing a range maps zero pages over it (read-only, no memory): a stale view
+// that outlived its bundle, which the leases should make impossible, reads zeros instead of crashing.
+static napi_value reserve(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
-  bool is_array = false;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array) {
-    napi_throw_type_error(env, NULL, "mapFiles(paths) needs an array of paths");
+  double bytes_d = 0;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_get_value_double(env, argv[0], &bytes_d) != napi_ok || !(bytes_d > 0)) {
+    napi_throw_type_error(env, NULL, "reserve(bytes) needs a positive size");
     return NULL;
   }
-  uint32_t n = 0;
-  napi_get_array_length(env, argv[0], &n);
-  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  int* fds = (int*)calloc(n ? n : 1, sizeof(int));
-  size_t* sizes = (size_t*)calloc(n ? n : 1, sizeof(size_t));
-  size_t* offsets = (size_t*)calloc(n ? n : 1, sizeof(size_t));
-  char path[4096];
-  size_t total = 0;
-  uint32_t opened = 0;
-  napi_value result = NULL;
-  if (fds == NULL || sizes == NULL || offsets == NULL) {
-    napi_throw_error(env, "ENCORE_MMAP", "out of memory");
-    goto done;
-  }
-  for (uint32_t i = 0; i < n; i++, opened++) {
-    napi_value v;
-    size_t len = 0;
-    napi_get_element(env, argv[0], i, &v);
-    if (napi_get_value_string_utf8(env, v, path, sizeof path, &len) != napi_ok || len >= sizeof path - 1) {
-      napi_throw_type_error(env, NULL, "mapFiles: every path must be a string under 4096 bytes");
-      goto done;
-    }
-    fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-    if (fds[i] < 0) {
-      fail(env, "open", path);
-      goto done;
-    }
-    struct stat st;
-    if (fstat(fds[i], &st) != 0) {
-      opened++;
-      fail(env, "stat", path);
-      goto done;
-    }
-    sizes[i] = (size_t)st.st_size;
-    offsets[i] = total;
-    total += (sizes[i] + page - 1) / page * page;
-  }
-  void* base = NULL;
-  if (total > 0) {
-    base = mmap(NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED) {
-      fail(env, "mmap (reserve)", "bundle files");
-      goto done;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-      if (sizes[i] == 0) continue;
-      void* at = mmap((char*)base + offsets[i], sizes[i], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fds[i], 0);
-      if (at == MAP_FAILED) {
-        napi_value v;
-        size_t len = 0;
-        napi_get_element(env, argv[0], i, &v);
-        napi_get_value_string_utf8(env, v, path, sizeof path, &len);
-        munmap(base, total);
-        fail(env, "mmap", path);
-        goto done;
-      }
-    }
-  }
+  size_t size = (size_t)bytes_d;
+  void* p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return fail(env, "mmap (reserve)", "region");
   napi_value ab;
-  if (total == 0) {
-    void* unused;
-    napi_create_arraybuffer(env, 0, &unused, &ab);
-  } else if (napi_create_external_arraybuffer(env, base, total, unmap, (void*)(uintptr_t)total, &ab) != napi_ok) {
-    munmap(base, total);
+  if (napi_create_external_arraybuffer(env, p, size, unmap, (void*)(uintptr_t)size, &ab) != napi_ok) {
+    munmap(p, size);
     napi_throw_error(env, "ENCORE_MMAP", "napi_create_external_arraybuffer failed");
-    goto done;
-  } else {
-    int64_t ignored;
-    napi_adjust_external_memory(env, -(int64_t)total, &ignored); // see unmap()
+    return NULL;
   }
+  int64_t ignored;
+  napi_adjust_external_memory(env, -(int64_t)size, &ignored); // see unmap()
+  return ab;
+}
+
+static int region_range(napi_env env, napi_value buffer, napi_value offset_v, double length_d, char** at) {
+  void* base = NULL;
+  size_t len = 0;
+  double offset_d = 0;
+  if (napi_get_arraybuffer_info(env, buffer, &base, &len) != napi_ok || napi_get_value_double(env, offset_v, &offset_d) != napi_ok) return 0;
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  if (!(offset_d >= 0 && length_d >= 0) || (size_t)offset_d % page != 0 || (size_t)offset_d + (size_t)length_d > len) return 0;
+  *at = (char*)base + (size_t)offset_d;
+  return 1;
+}
+
+// mapInto(region, offset, capacity, paths): the files mapped one after another from `offset` (page-aligned
+// starts), within `capacity` bytes; returns { offsets, sizes } (offsets from the region's start).
+static napi_value map_into(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  bool is_array = false;
+  double capacity = 0;
+  char* at = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 || napi_get_value_double(env, argv[2], &capacity) != napi_ok ||
+      napi_is_array(env, argv[3], &is_array) != napi_ok || !is_array || !region_range(env, argv[0], argv[1], capacity, &at)) {
+    napi_throw_type_error(env, NULL, "mapInto(region, offset, capacity, paths): bad arguments");
+    return NULL;
+  }
+  double offset_d = 0;
+  napi_get_value_double(env, argv[1], &offset_d);
+  uint32_t n = 0;
+  napi_get_array_length(env, argv[3], &n);
+  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
   napi_value offs, lens;
   napi_create_array_with_length(env, n, &offs);
   napi_create_array_with_length(env, n, &lens);
+  char path[4096];
+  size_t used = 0;
   for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    size_t len = 0;
+    napi_get_element(env, argv[3], i, &v);
+    if (napi_get_value_string_utf8(env, v, path, sizeof path, &len) != napi_ok || len >= sizeof path - 1) {
+      napi_throw_type_error(env, NULL, "mapInto: every path must be a string under 4096 bytes");
+      return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(env, "open", path);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+      close(fd);
+      return fail(env, "stat", path);
+    }
+    size_t size = (size_t)st.st_size;
+    size_t span = (size + page - 1) / page * page;
+    if (used + span > (size_t)capacity) {
+      close(fd);
+      errno = EFBIG;
+      return fail(env, "mapInto (grew since sized)", path);
+    }
+    if (size > 0 && mmap(at + used, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+      close(fd);
+      return fail(env, "mmap", path);
+    }
+    close(fd);
     napi_value o, l;
-    napi_create_double(env, (double)offsets[i], &o);
-    napi_create_double(env, (double)sizes[i], &l);
+    napi_create_double(env, offset_d + (double)used, &o);
+    napi_create_double(env, (double)size, &l);
     napi_set_element(env, offs, i, o);
     napi_set_element(env, lens, i, l);
+    used += span;
   }
+  napi_value result;
   napi_create_object(env, &result);
-  napi_set_named_property(env, result, "buffer", ab);
   napi_set_named_property(env, result, "offsets", offs);
   napi_set_named_property(env, result, "sizes", lens);
-done:
-  for (uint32_t i = 0; i < opened && fds != NULL; i++)
-    if (fds[i] >= 0) close(fds[i]);
-  free(fds);
-  free(sizes);
-  free(offsets);
   return result;
 }
 
+// release(region, offset, length): zero pages over the range (the files' pages are let go).
+static napi_value release(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  double length = 0;
+  char* at = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || napi_get_value_double(env, argv[2], &length) != napi_ok ||
+      !region_range(env, argv[0], argv[1], length, &at)) {
+    napi_throw_type_error(env, NULL, "release(region, offset, length): bad arguments");
+    return NULL;
+  }
+  if (length > 0 && mmap(at, (size_t)length, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED) return fail(env, "mmap (release)", "region");
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
-  napi_value fn;
+  napi_value fn, page;
   napi_create_function(env, "mapFile", NAPI_AUTO_LENGTH, map_file, NULL, &fn);
   napi_set_named_property(env, exports, "mapFile", fn);
-  napi_create_function(env, "mapFiles", NAPI_AUTO_LENGTH, map_files, NULL, &fn);
-  napi_set_named_property(env, exports, "mapFiles", fn);
+  napi_create_function(env, "reserve", NAPI_AUTO_LENGTH, reserve, NULL, &fn);
+  napi_set_named_property(env, exports, "reserve", fn);
+  napi_create_function(env, "mapInto", NAPI_AUTO_LENGTH, map_into, NULL, &fn);
+  napi_set_named_property(env, exports, "mapInto", fn);
+  napi_create_function(env, "release", NAPI_AUTO_LENGTH, release, NULL, &fn);
+  napi_set_named_property(env, exports, "release", fn);
+  napi_create_double(env, (double)sysconf(_SC_PAGESIZE), &page);
+  napi_set_named_property(env, exports, "pageSize", page);
   return exports;
 }
 

@@ -93,8 +93,18 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   const m: BundleManifest = readManifest(dir);
   checkFileSizes(dir, m);
   const meta = readJson<BundleMeta>(dir, m, BUNDLE_FILES.meta);
-  const { dim, trackCount: N, userCount: U } = m;
   const mapped = mapArrayFiles(dir, m);
+  try {
+    return await assembleBundle(dir, m, meta, verify, mapped);
+  } catch (e) {
+    mapped?.release(); // a refused bundle gives its mapped range back
+    throw e;
+  }
+}
+
+/** The bundle's parts from its files (large ones from `mapped` when given), each checked. */
+async function assembleBundle(dir: string, m: BundleManifest, meta: BundleMeta, verify: boolean, mapped: MappedFiles | null): Promise<ModelBundle> {
+  const { dim, trackCount: N, userCount: U } = m;
   // Reads are chunked and asynchronous: the service keeps answering while a new bundle loads.
   const read = <T extends Typed>(name: string, C: Ctor<T>): Promise<T> => readTypedAsync(dir, m, name, C, verify, mapped);
   const f32 = async (name: string, len: number): Promise<Float32Array> => {
@@ -211,7 +221,10 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
     userHistory,
     ranker,
     coldStart,
-    close: () => index.close(),
+    close: () => {
+      index.close();
+      mapped?.release();
+    },
   };
 }
 

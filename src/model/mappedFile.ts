@@ -3,9 +3,16 @@
 // without copying gigabytes. When the addon is not built (or ENCORE_MMAP=0), callers read files instead.
 import { optionalAddon } from './optionalAddon.js';
 
+import fs from 'node:fs';
+import path from 'node:path';
+import { RegionRanges } from './regionRanges.js';
+
 interface MmapAddon {
   mapFile(path: string): ArrayBuffer;
-  mapFiles(paths: readonly string[]): { buffer: ArrayBuffer; offsets: number[]; sizes: number[] };
+  reserve(bytes: number): ArrayBuffer;
+  mapInto(region: ArrayBuffer, offset: number, capacity: number, paths: readonly string[]): { offsets: number[]; sizes: number[] };
+  release(region: ArrayBuffer, offset: number, length: number): void;
+  readonly pageSize: number;
 }
 
 const addon = optionalAddon<MmapAddon>('mmap', 'encore_mmap', 'ENCORE_MMAP');
@@ -25,18 +32,67 @@ export const MAP_AT_LEAST = 1 << 20;
 export interface MappedFiles {
   /** The file's bytes (a view of the shared mapping), or undefined when it was not mapped here. */
   view(name: string): Uint8Array | undefined;
+  /** Lets the files' pages go (their views then read zeros); for when nothing uses the views any more. */
+  release(): void;
 }
 
 /**
- * The named files of `dir` mapped into ONE buffer (native/mmap mapFiles), or null without the addon. One buffer,
- * not one per file: V8 starts a garbage collection each time a buffer's creation lifts its count of external
- * memory far enough, so a bundle mapped file by file set off a dozen collections per serving process during a
- * live swap (native/mmap/mmap.c says why the count cannot simply be kept down).
+ * Address space of one region (virtual only: no memory until mapped): the largest external buffer Node 20
+ * creates (4 GiB). A process opens another region when none has room, so a swap at full scale (two bundles'
+ * 1.3 GB of mapped arrays) fits in the first.
+ */
+const REGION_BYTES = 2 ** 32;
+
+const regions: { buffer: ArrayBuffer; ranges: RegionRanges }[] = [];
+
+/** A region with `bytes` free and where they start, opening a new region when none has room. */
+function placeIn(bytes: number, mm: MmapAddon): { region: { buffer: ArrayBuffer; ranges: RegionRanges }; offset: number } | null {
+  if (bytes > REGION_BYTES) return null;
+  for (const region of regions) {
+    const offset = region.ranges.take(bytes);
+    if (offset !== null) return { region, offset };
+  }
+  const region = { buffer: mm.reserve(REGION_BYTES), ranges: new RegionRanges(REGION_BYTES) };
+  regions.push(region);
+  return { region, offset: region.ranges.take(bytes)! };
+}
+
+/**
+ * The named files of `dir` mapped side by side into one of this process's regions (native/mmap reserve/mapInto),
+ * or null without the addon or when they exceed a region (callers then map each file on its own). Region
+ * buffers are created once and serve every bundle after: V8 starts a garbage collection whenever creating a buffer lifts its
+ * external-memory count far enough, so a bundle mapped file by file set off a dozen collections in every serving
+ * process during a live swap, and even one buffer per bundle one collection each, at the same instant in all
+ * of them (native/mmap/mmap.c says why the count cannot simply be kept down).
  */
 export function mapTogether(dir: string, names: readonly string[]): MappedFiles | null {
   if (addon === null) return null;
-  const { buffer, offsets, sizes } = addon.mapFiles(names.map((n) => `${dir}/${n}`));
+  const page = addon.pageSize;
+  let capacity = 0;
+  for (const n of names) capacity += Math.ceil(fs.statSync(path.join(dir, n)).size / page) * page;
+  const place = placeIn(capacity, addon);
+  if (place === null) return null;
+  const { offset } = place;
+  const { buffer, ranges } = place.region;
+  let placed: { offsets: number[]; sizes: number[] };
+  try {
+    placed = addon.mapInto(buffer, offset, capacity, names.map((n) => path.join(dir, n)));
+  } catch (e) {
+    addon.release(buffer, offset, capacity);
+    ranges.give(offset, capacity);
+    throw e;
+  }
   const at = new Map<string, Uint8Array>();
-  names.forEach((n, i) => at.set(n, new Uint8Array(buffer, offsets[i]!, sizes[i]!)));
-  return { view: (name) => at.get(name) };
+  names.forEach((n, i) => at.set(n, new Uint8Array(buffer, placed.offsets[i]!, placed.sizes[i]!)));
+  let released = false;
+  return {
+    view: (name) => at.get(name),
+    release() {
+      if (released) return;
+      released = true;
+      at.clear();
+      addon.release(buffer, offset, capacity);
+      ranges.give(offset, capacity);
+    },
+  };
 }
