@@ -40,6 +40,30 @@ static napi_value fail(napi_env env, const char* what, const char* path) {
   return NULL;
 }
 
+// The path in `v` opened read-only, with its size; on failure throws (naming `fn`) and returns 0.
+static int open_sized(napi_env env, napi_value v, const char* fn, char* path, size_t path_size, int* fd, size_t* size) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, path, path_size, &len) != napi_ok || len >= path_size - 1) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: a path must be a string under %zu bytes", fn, path_size);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  *fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (*fd < 0) {
+    fail(env, "open", path);
+    return 0;
+  }
+  struct stat st;
+  if (fstat(*fd, &st) != 0) {
+    close(*fd);
+    fail(env, "stat", path);
+    return 0;
+  }
+  *size = (size_t)st.st_size;
+  return 1;
+}
+
 static napi_value map_file(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -48,19 +72,9 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
     return NULL;
   }
   char path[4096];
-  size_t len = 0;
-  if (napi_get_value_string_utf8(env, argv[0], path, sizeof path, &len) != napi_ok || len >= sizeof path - 1) {
-    napi_throw_type_error(env, NULL, "mapFile: path must be a string under 4096 bytes");
-    return NULL;
-  }
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(env, "open", path);
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    close(fd);
-    return fail(env, "stat", path);
-  }
-  size_t size = (size_t)st.st_size;
+  int fd;
+  size_t size;
+  if (!open_sized(env, argv[0], "mapFile", path, sizeof path, &fd, &size)) return NULL;
   napi_value ab;
   if (size == 0) {
     close(fd);
@@ -144,20 +158,10 @@ static napi_value map_into(napi_env env, napi_callback_info info) {
   size_t used = 0;
   for (uint32_t i = 0; i < n; i++) {
     napi_value v;
-    size_t len = 0;
+    int fd;
+    size_t size;
     napi_get_element(env, argv[3], i, &v);
-    if (napi_get_value_string_utf8(env, v, path, sizeof path, &len) != napi_ok || len >= sizeof path - 1) {
-      napi_throw_type_error(env, NULL, "mapInto: every path must be a string under 4096 bytes");
-      return NULL;
-    }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(env, "open", path);
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-      close(fd);
-      return fail(env, "stat", path);
-    }
-    size_t size = (size_t)st.st_size;
+    if (!open_sized(env, v, "mapInto", path, sizeof path, &fd, &size)) return NULL;
     size_t span = (size + page - 1) / page * page;
     if (used + span > (size_t)capacity) {
       close(fd);
