@@ -1,10 +1,9 @@
 // Memory-mapped files (native/mmap, built by `npm install`): a bundle's large arrays are mapped, not read, so
 // the service's worker processes share one copy of the model in the OS page cache and a new bundle "loads"
 // without copying gigabytes. When the addon is not built (or ENCORE_MMAP=0), callers read files instead.
-import { optionalAddon } from './optionalAddon.js';
-
 import fs from 'node:fs';
 import path from 'node:path';
+import { optionalAddon } from './optionalAddon.js';
 import { RegionRanges } from './regionRanges.js';
 
 interface MmapAddon {
@@ -59,11 +58,11 @@ function placeIn(bytes: number, mm: MmapAddon): { region: { buffer: ArrayBuffer;
 
 /**
  * The named files of `dir` mapped side by side into one of this process's regions (native/mmap reserve/mapInto),
- * or null without the addon or when they exceed a region (callers then map each file on its own). Region
- * buffers are created once and serve every bundle after: V8 starts a garbage collection whenever creating a buffer lifts its
+ * or null without the addon or when they exceed a region (callers then map each file on its own). Regions are
+ * created once and serve every bundle after: V8 starts a garbage collection whenever creating a buffer lifts its
  * external-memory count far enough, so a bundle mapped file by file set off a dozen collections in every serving
- * process during a live swap, and even one buffer per bundle one collection each, at the same instant in all
- * of them (native/mmap/mmap.c says why the count cannot simply be kept down).
+ * process during a live swap, and even one buffer per bundle one each, at the same instant in all of them
+ * (native/mmap/mmap.c says why the count cannot simply be kept down).
  */
 export function mapTogether(dir: string, names: readonly string[]): MappedFiles | null {
   if (addon === null) return null;
