@@ -33,6 +33,20 @@ static void unmap(napi_env env, void* data, void* hint) {
   munmap(data, size);
 }
 
+// The mapping [p, p + size) as an ArrayBuffer that unmaps it when collected, kept out of V8's external-memory
+// count (see unmap()); on failure unmaps it, throws and returns NULL.
+static napi_value wrap_mapping(napi_env env, void* p, size_t size) {
+  napi_value ab;
+  if (napi_create_external_arraybuffer(env, p, size, unmap, (void*)(uintptr_t)size, &ab) != napi_ok) {
+    munmap(p, size);
+    napi_throw_error(env, "ENCORE_MMAP", "napi_create_external_arraybuffer failed");
+    return NULL;
+  }
+  int64_t ignored;
+  napi_adjust_external_memory(env, -(int64_t)size, &ignored);
+  return ab;
+}
+
 static napi_value fail(napi_env env, const char* what, const char* path) {
   char msg[4400];
   snprintf(msg, sizeof msg, "%s %s: %s", what, path, strerror(errno));
@@ -85,14 +99,7 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
   void* p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   close(fd);
   if (p == MAP_FAILED) return fail(env, "mmap", path);
-  if (napi_create_external_arraybuffer(env, p, size, unmap, (void*)(uintptr_t)size, &ab) != napi_ok) {
-    munmap(p, size);
-    napi_throw_error(env, "ENCORE_MMAP", "napi_create_external_arraybuffer failed");
-    return NULL;
-  }
-  int64_t ignored;
-  napi_adjust_external_memory(env, -(int64_t)size, &ignored); // see unmap()
-  return ab;
+  return wrap_mapping(env, p, size);
 }
 
 // The region: one reserved address range per process, wrapped in ONE ArrayBuffer when the process first maps a
@@ -111,15 +118,7 @@ static napi_value reserve(napi_env env, napi_callback_info info) {
   size_t size = (size_t)bytes_d;
   void* p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) return fail(env, "mmap (reserve)", "region");
-  napi_value ab;
-  if (napi_create_external_arraybuffer(env, p, size, unmap, (void*)(uintptr_t)size, &ab) != napi_ok) {
-    munmap(p, size);
-    napi_throw_error(env, "ENCORE_MMAP", "napi_create_external_arraybuffer failed");
-    return NULL;
-  }
-  int64_t ignored;
-  napi_adjust_external_memory(env, -(int64_t)size, &ignored); // see unmap()
-  return ab;
+  return wrap_mapping(env, p, size);
 }
 
 static int region_range(napi_env env, napi_value buffer, napi_value offset_v, double length_d, char** at) {
