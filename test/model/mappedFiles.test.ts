@@ -64,3 +64,25 @@ test('a released range reads zeros and is given to the next mapping', { skip }, 
   assert.equal(second.view('a.bin')![100], 9);
   second.release();
 });
+
+test('a large range is released over several turns and only then handed out again', { skip }, async () => {
+  const dir = path.join(root, 'release-large');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'big.bin'), Buffer.alloc(65 * 2 ** 20 + 1, 3));
+  const first = mapTogether(dir, ['big.bin']);
+  assert.ok(first);
+  const view = first.view('big.bin')!;
+  first.release();
+  assert.equal(view[0], 0, 'the first step is released at once');
+  assert.equal(view[view.length - 1], 3, 'the rest waits for later turns');
+  const meanwhile = mapTogether(dir, ['big.bin']);
+  assert.ok(meanwhile);
+  assert.notEqual(meanwhile.view('big.bin')!.byteOffset, view.byteOffset, 'not handed out while being released');
+  for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(view[view.length - 1], 0);
+  const after = mapTogether(dir, ['big.bin']);
+  assert.ok(after);
+  assert.equal(after.view('big.bin')!.byteOffset, view.byteOffset);
+  meanwhile.release();
+  after.release();
+});
