@@ -168,6 +168,7 @@ async function runOnce(cfg: SwapConfig, users: number): Promise<SwapRun> {
 }
 
 const shedIn = (run: SwapRun): number => run.result.statuses.get(503) ?? 0;
+const slowestDuring = (run: SwapRun): number => run.windows.during.reduce((m, x) => Math.max(m, x), 0);
 
 /** The seconds of the run (by completion order, as runDetail's) in which requests were shed. */
 function shedSeconds(run: SwapRun, rate: number): number[] {
@@ -216,9 +217,8 @@ function runDetail(run: SwapRun, rate: number): string[] {
 
 /** Every run a row, and how many met the issue's two targets (no stall over 50 ms; slowest request ≤ 200 ms). */
 function runsTable(runs: readonly SwapRun[], rate: number): string[] {
-  const slowest = (r: SwapRun): number => r.windows.during.reduce((m, x) => Math.max(m, x), 0);
   const stallMet = runs.filter((r) => r.swapStalls.length > 0 && Math.max(...r.swapStalls) <= 50).length;
-  const slowMet = runs.filter((r) => slowest(r) <= 200).length;
+  const slowMet = runs.filter((r) => slowestDuring(r) <= 200).length;
   return [
     `## ${runs.length} runs`,
     '',
@@ -227,7 +227,7 @@ function runsTable(runs: readonly SwapRun[], rate: number): string[] {
     ...runs.map((r, i) => {
       const [p99] = percentiles(Float64Array.from(r.windows.during), [99]);
       const at = shedSeconds(r, rate);
-      return `| ${i + 1} | ${stallsOf(r.swapStalls)} | ${stallsOf(r.baselineStalls)} | ${fmt(slowest(r))} ms | ${fmt(p99)} ms | ${shedIn(r)}${at.length > 0 ? ` (at ${at.map((x) => `${x} s`).join(', ')})` : ''} |`;
+      return `| ${i + 1} | ${stallsOf(r.swapStalls)} | ${stallsOf(r.baselineStalls)} | ${fmt(slowestDuring(r))} ms | ${fmt(p99)} ms | ${shedIn(r)}${at.length > 0 ? ` (at ${at.map((x) => `${x} s`).join(', ')})` : ''} |`;
     }),
     '',
     `no stall over 50 ms in ${stallMet} of ${runs.length} runs; slowest request during the swap ≤ 200 ms in ${slowMet} of ${runs.length}`,
@@ -256,9 +256,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < runsWanted; i++) {
     const run = await runOnce(cfg, users);
     runs.push(run);
-    const slowest = run.windows.during.reduce((m, x) => Math.max(m, x), 0);
     const at = shedSeconds(run, cfg.rate);
-    console.log(`bench:swap run ${i + 1}/${runsWanted}: longest stall ${stallsOf(run.swapStalls)}; slowest request during the swap ${fmt(slowest)} ms; ${shedIn(run)} shed${at.length > 0 ? ` (at ${at.join(', ')} s)` : ''}`);
+    console.log(`bench:swap run ${i + 1}/${runsWanted}: longest stall ${stallsOf(run.swapStalls)}; slowest request during the swap ${fmt(slowestDuring(run))} ms; ${shedIn(run)} shed${at.length > 0 ? ` (at ${at.join(', ')} s)` : ''}`);
   }
   const last = runs[runs.length - 1]!;
   const lines = [

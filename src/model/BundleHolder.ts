@@ -243,9 +243,9 @@ export class BundleHolder {
   /**
    * Polls `store` about every `intervalMs` (jittered: 0.5 to 1.5 times it) for a newer version; returns a
    * function that stops watching. The jitter keeps a machine's serving processes from all noticing a new version
-   * at the same instant and loading it in lockstep: each load's start (mapping, the collection V8 runs when the
-   * mapped bytes appear) then competes with the others' for the cores (measured: 40-65 ms event-loop stalls in
-   * both processes at once).
+   * at the same instant and loading it in lockstep, each load's start competing with the others' for the cores
+   * (measured with one buffer per bundle, before the mapping region: 40-95 ms event-loop stalls in both processes
+   * at once).
    */
   watch(store: BundleStore, intervalMs = 1000): () => void {
     this.unwatch();

@@ -68,7 +68,8 @@ function placeIn(bytes: number, mm: MmapAddon): { region: { buffer: ArrayBuffer;
  * (native/mmap/mmap.c says why the count cannot simply be kept down).
  */
 export function mapTogether(dir: string, names: readonly string[]): MappedFiles | null {
-  if (addon === null) return null;
+  // Nothing to map (a small bundle, every file read): no region is reserved for it.
+  if (addon === null || names.length === 0) return null;
   const page = addon.pageSize;
   let capacity = 0;
   for (const n of names) capacity += Math.ceil(fs.statSync(path.join(dir, n)).size / page) * page;

@@ -86,3 +86,7 @@ test('a large range is released over several turns and only then handed out agai
   meanwhile.release();
   after.release();
 });
+
+test('no files to map: no mapping (and no region reserved for it)', { skip }, () => {
+  assert.equal(mapTogether(root, []), null);
+});
