@@ -28,6 +28,9 @@ import { Errors } from '../domain/errors.js';
 import type { ModelBundle } from '../model/ModelBundle.js';
 import { seededRandom } from './rng.js';
 import { withRankerTrainingDefaults } from '../training/ranker.js';
+import { firstPlayDays, lastActivityMs } from '../world/importers/firstPlay.js';
+import type { ItemMetadata } from '../world/importers/movielens.js';
+import { alignItems, type ItemsById } from '../world/importers/alignItems.js';
 
 /** Share of each listener's rows held out to train and judge the ranker (listeners with >= 5 rows). */
 export const RANKER_HOLDOUT = 0.2;
@@ -67,7 +70,7 @@ export interface OfflineOptions {
   readonly diversity: boolean;
   readonly surface: string;
   /** Training settings passed to the bundle trainer (ALS factors, lambda, iterations, seed). */
-  readonly train: Partial<Pick<TrainBundleOptions, 'factors' | 'iterations' | 'lambda' | 'cgSteps' | 'seed' | 'threads'>>;
+  readonly train: Partial<Pick<TrainBundleOptions, 'factors' | 'iterations' | 'lambda' | 'cgSteps' | 'seed' | 'threads' | 'featureListeners'>>;
   /** Keep the imported world and bundle here instead of a temp dir that is removed afterwards. */
   readonly workDir: string | null;
   readonly quiet: boolean;
@@ -79,7 +82,7 @@ export interface OfflineOptions {
  * offline path: NDCG@20 0.272 at lambda 10, 0.288 at 20, 0.293 at 25, 0.272 at 40 (64 factors); 128 factors
  * added 0.001 at twice the time.
  */
-export const OFFLINE_TRAIN = { factors: 64, iterations: 15, lambda: 25, cgSteps: 3, seed: 1 } as const;
+export const OFFLINE_TRAIN = { factors: 64, iterations: 15, lambda: 25, cgSteps: 3, seed: 1, featureListeners: 2 } as const;
 
 export const DEFAULT_OFFLINE: Omit<OfflineOptions, 'trainFile' | 'out' | 'k'> = {
   diversity: true,
@@ -107,7 +110,21 @@ export interface OfflineSummary {
   readonly rankerMessage: string;
 }
 
-export async function runOffline(opts: OfflineOptions, interactions?: Interactions): Promise<OfflineSummary> {
+/**
+ * The serving world's items: the caller's metadata (titles, genre, content features) if any, dated by each
+ * item's first play in the file: offline mode asks what a listener could have found at their last activity,
+ * and a catalog's release date (MovieLens: mostly a bare theatrical year) says when a title came out, not
+ * when it was on the service (src/world/importers/firstPlay.ts).
+ */
+function datedItems(meta: ItemMetadata | null, x: Interactions): ItemMetadata | null {
+  const played = firstPlayDays(x);
+  if (played === null) return meta;
+  const n = x.itemIds.length;
+  const base: ItemMetadata = meta ?? { titles: x.itemIds.map((id) => `item ${id}`), releaseDay: played, genre: new Uint16Array(n), genreNames: ['unknown'], features: new Float32Array(0), featureNames: [] };
+  return { ...base, releaseDay: played };
+}
+
+export async function runOffline(opts: OfflineOptions, interactions?: Interactions, itemsById: ItemsById | null = null): Promise<OfflineSummary> {
   if (!(Number.isInteger(opts.k) && opts.k >= 1 && opts.k <= 500)) throw Errors.badRequest(`--k must be an integer from 1 to 500, got ${opts.k}`);
   const started = performance.now();
   const work = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'encore-offline-'));
@@ -118,9 +135,14 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
   };
   try {
     const data = interactions ?? readInteractionsFile(opts.trainFile);
+    const items = itemsById ? alignItems(itemsById, data.itemIds) : null;
     const rankerWorldDir = path.join(work, 'world-ranker');
-    writeImportedWorld({ source: 'delimited', interactions: withRandomHoldout(data, RANKER_HOLDOUT, opts.train.seed ?? 1), items: null }, rankerWorldDir);
-    writeImportedWorld({ source: 'delimited', interactions: { ...data, timestampMs: null }, items: null }, worldDir);
+    // (its timestamps are synthetic, from 1970: its items are dated by them, or its own clock would find them unreleased)
+    const holdout = withRandomHoldout(data, RANKER_HOLDOUT, opts.train.seed ?? 1);
+    writeImportedWorld({ source: 'delimited', interactions: holdout, items: datedItems(items, holdout) }, rankerWorldDir);
+    // Written without timestamps (one session per listener: nothing held out), dated by the real ones.
+    writeImportedWorld({ source: 'delimited', interactions: { ...data, timestampMs: null }, items: datedItems(items, data) }, worldDir);
+    const clock = lastActivityMs(data);
     const world = openWorld(worldDir);
     const importSeconds = (performance.now() - started) / 1000;
     log(`offline: imported ${data.userIds.length} listeners, ${data.itemIds.length} items, ${data.user.length} rows in ${importSeconds.toFixed(1)} s`);
@@ -173,7 +195,8 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
           limit: opts.k,
           diversity: opts.diversity,
           excludeTracks: own,
-          nowMs: world.manifest.nowMs,
+          // each listener at their own last activity (UnreleasedTrackFilter); the file's end without timestamps
+          nowMs: clock?.get(world.users.ids.idAt(u)) ?? world.manifest.nowMs,
           requestId: `offline-${u}`,
           explorationSeed: u + 1,
         });

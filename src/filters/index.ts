@@ -6,6 +6,7 @@ import { MarketAvailabilityFilter } from './MarketAvailabilityFilter.js';
 import { RecentlyPlayedFilter } from './RecentlyPlayedFilter.js';
 import { SeedTrackFilter } from './SeedTrackFilter.js';
 import { SessionSkippedFilter } from './SessionSkippedFilter.js';
+import { UnreleasedTrackFilter } from './UnreleasedTrackFilter.js';
 
 export { ExcludedTrackFilter } from './ExcludedTrackFilter.js';
 
@@ -18,6 +19,7 @@ export const FILTERS: ReadonlyMap<string, CandidateFilter> = new Map(
     new BannedArtistFilter(),
     new MarketAvailabilityFilter(),
     new ExplicitContentFilter(),
+    new UnreleasedTrackFilter(),
     new SeedTrackFilter(),
   ].map((f) => [f.name, f]),
 );

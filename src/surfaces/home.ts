@@ -25,6 +25,7 @@ export const home: SurfaceConfig = {
     'BannedArtistFilter',
     'MarketAvailabilityFilter',
     'ExplicitContentFilter',
+    'UnreleasedTrackFilter',
     'ExcludedTrackFilter',
   ],
   ranker: 'RankerScorer',

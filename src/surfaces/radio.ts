@@ -19,6 +19,7 @@ export const radio: SurfaceConfig = {
     'BannedArtistFilter',
     'MarketAvailabilityFilter',
     'ExplicitContentFilter',
+    'UnreleasedTrackFilter',
     'ExcludedTrackFilter',
   ],
   ranker: 'RankerScorer',

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openWorld, type World } from '../world/World.js';
 import { trainAls } from './als.js';
+import { withFeatureListeners } from './featureListeners.js';
 import { readWarmStart } from './warmStart.js';
 import { buildConfidence, userRanges } from './confidence.js';
 import { buildCoListen } from './coListen.js';
@@ -60,6 +61,11 @@ export interface TrainBundleOptions {
    * then counts the iterations after that start. Null = from nothing.
    */
   readonly warmStartFrom?: string | null;
+  /**
+   * Weight of the content features as pseudo-listeners in ALS (src/training/featureListeners.ts): each
+   * feature a row that played the tracks having it, at confidence 1 + weight * value. 0 or absent = off.
+   */
+  readonly featureListeners?: number;
   /** Injected for tests: a world already open. */
   readonly world?: World;
 }
@@ -345,10 +351,13 @@ async function trainEmbeddings(
   const N = catalog.trackCount;
   const warm = opts.warmStartFrom ? await readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
   if (warm) stats.warmStartUsersMatched = warm.usersMatched;
+  const featureWeight = opts.featureListeners ?? 0;
+  const sideRows = featureWeight > 0 ? catalog.featureDim : 0;
+  if (sideRows > 0) stats.featureListeners = sideRows;
   const als = opts.reuseEmbeddingsFrom
     ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
     : await trainAls(
-        conf.matrix,
+        sideRows > 0 ? withFeatureListeners(conf.matrix, catalog.columns.features, sideRows, featureWeight) : conf.matrix,
         { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
         (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
         warm ?? {},
@@ -375,7 +384,9 @@ async function trainEmbeddings(
   if (carry) stats.coldVectorsKept = carry.keep;
   t = lap('coldStart', t);
   // Only the version of a warm start's previous bundle goes on: its arrays are garbage from here.
-  return { t, itemFactors, userFactors: als.userFactors, gram, cold, coldMask, carry, warmStartFrom: warm ? warm.fromVersion : null };
+  // (the pseudo-listeners' rows, after the listeners', are dropped)
+  const userFactors = als.userFactors.length > U * dim ? als.userFactors.slice(0, U * dim) : als.userFactors;
+  return { t, itemFactors, userFactors, gram, cold, coldMask, carry, warmStartFrom: warm ? warm.fromVersion : null };
 }
 
 function fsyncDir(dir: string): void {

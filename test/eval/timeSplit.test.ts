@@ -79,7 +79,7 @@ test('table time split: rows at or after the cutoff reach neither the training r
   const item = Int32Array.from([0, 1, 2, 0, 2, 3]);
   const timestampMs = Float64Array.from([T0, T0 + DAY_MS, T0 + 9 * DAY_MS, T0, T0 + 2 * DAY_MS, T0 + 9.5 * DAY_MS]);
   const rows = { userIds: ['a', 'b'], itemIds: ['w', 'x', 'y', 'z'], user, item, weight: new Float32Array(6).fill(1), timestampMs };
-  const data = tableSplit({ label: 't', rows, itemArtist: Int32Array.from([0, 1, 2, 3]), artistCount: 4, itemGenre: [0, 0, 0, 0] }, { split: 'time', days: 2, seed: 1, maxUsers: 10 });
+  const data = tableSplit({ label: 't', rows, itemArtist: Int32Array.from([0, 1, 2, 3]), artistCount: 4, itemGenre: [0, 0, 0, 0], items: null }, { split: 'time', days: 2, seed: 1, maxUsers: 10 });
   // last row at day 9.5 -> cutoff at day 7.5 + 1 ms: rows at day 9 and 9.5 are test
   assert.equal(data.train.indices.length, 4);
   assert.deepEqual(Array.from(data.test.indices), [2, 3]);

@@ -6,6 +6,7 @@ import { ExplicitContentFilter } from '../../src/filters/ExplicitContentFilter.j
 import { MarketAvailabilityFilter } from '../../src/filters/MarketAvailabilityFilter.js';
 import { RecentlyPlayedFilter } from '../../src/filters/RecentlyPlayedFilter.js';
 import { SessionSkippedFilter } from '../../src/filters/SessionSkippedFilter.js';
+import { UnreleasedTrackFilter } from '../../src/filters/UnreleasedTrackFilter.js';
 import { emptyRows } from '../../src/pipeline/CandidateRows.js';
 import type { RequestContext } from '../../src/pipeline/contracts.js';
 import type { ListenerState } from '../../src/storage/interfaces.js';
@@ -53,6 +54,18 @@ test('each filter reports kept and removed rows in input order', () => {
   // t % 9 === 0 is explicit
   assert.deepEqual(removed(new ExplicitContentFilter().apply(ctx(null, { explicitOk: false }), rows)), [27]);
   assert.equal(new ExplicitContentFilter().apply(ctx(null), rows).removed.length, 0);
+});
+
+test('a track released after the request day is removed; one released that day is kept', () => {
+  // fixtures: release day = 19000 + (t % 10) * 30, so tracks 0, 10, 20 came out on day 19000 and 9, 19 on day 19270
+  const rows = rowsOf([0, 1, 9, 10, 19, 20]);
+  const f = new UnreleasedTrackFilter();
+  const at = (day: number) => [...f.apply(ctx(null, { nowMs: day * 86_400_000 + 3_600_000 }), rows).removed].map((i) => rows.tracks[i]);
+  assert.deepEqual(at(18999), [0, 1, 9, 10, 19, 20]);
+  assert.deepEqual(at(19000), [1, 9, 19]);
+  assert.deepEqual(at(19030), [9, 19]);
+  assert.deepEqual(at(19270), []);
+  assert.equal(f.apply(ctx(null), rows).removed.length, 0); // NOW is long after every release
 });
 
 test('session skips count only while the session is open', () => {

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
 import { DEFAULT_OFFLINE, OFFLINE_TRAIN, formatOfflineSummary, runOffline } from '../../eval/offline.js';
+import { readItemsFile } from '../../world/importers/itemsFile.js';
 
-// `encore offline --train FILE --k K --out RECS [--no-diversity]`: top-K recommendations for every listener of
+// `encore offline --train FILE --k K --out RECS [--items FILE] [--no-diversity]`: top-K recommendations for every listener of
 // FILE through the same training code and feed pipeline as the online service (src/eval/offline.ts).
 export function registerOffline(program: Command): void {
   program
@@ -11,6 +12,8 @@ export function registerOffline(program: Command): void {
     .requiredOption('--train <file>', 'delimited file with a header: user, item, weight[, timestamp]')
     .requiredOption('--k <n>', 'items per user')
     .requiredOption('--out <file>', 'output: user<TAB>item<TAB>rank lines, rank 1 first')
+    .option('--items <file>', 'CSV of the items: id[,title][,genres (a | list)][,feature:<name>...]; genres and features become feature listeners')
+    .option('--feature-listeners <w>', 'weight of the items\' genres/features as pseudo-listeners in ALS (0 = off)', String(OFFLINE_TRAIN.featureListeners))
     .option('--no-diversity', 'turn the re-ranking rules (artist spacing, discovery, exploration) off')
     .option('--surface <name>', 'feed surface whose sources, filters and ranker are used', DEFAULT_OFFLINE.surface)
     .option('--factors <n>', 'embedding dimensions', String(OFFLINE_TRAIN.factors))
@@ -19,22 +22,25 @@ export function registerOffline(program: Command): void {
     .option('--seed <n>', 'random seed', String(OFFLINE_TRAIN.seed))
     .option('--work-dir <dir>', 'keep the imported world and bundle here (default: a temp dir, removed)')
     .option('--quiet', 'no progress output')
-    .action(async (o: { train: string; k: string; out: string; diversity: boolean; surface: string; factors: string; lambda: string; iterations: string; seed: string; workDir?: string; quiet?: boolean }) => {
+    .action(async (o: { train: string; k: string; out: string; diversity: boolean; surface: string; factors: string; lambda: string; iterations: string; seed: string; items?: string; featureListeners: string; workDir?: string; quiet?: boolean }) => {
       const num = (name: string, v: string): number => {
         const n = Number(v);
         if (!Number.isFinite(n)) throw Errors.badRequest(`--${name} must be a number, got "${v}"`);
         return n;
       };
+      const items = o.items !== undefined ? await readItemsFile(o.items) : null;
+      const featureListeners = num('feature-listeners', o.featureListeners);
+      if (featureListeners < 0) throw Errors.badRequest(`--feature-listeners must be 0 or more, got ${featureListeners}`);
       const s = await runOffline({
         trainFile: o.train,
         k: num('k', o.k),
         out: o.out,
         diversity: o.diversity,
         surface: o.surface,
-        train: { ...OFFLINE_TRAIN, factors: num('factors', o.factors), lambda: num('lambda', o.lambda), iterations: num('iterations', o.iterations), seed: num('seed', o.seed) },
+        train: { ...OFFLINE_TRAIN, factors: num('factors', o.factors), lambda: num('lambda', o.lambda), iterations: num('iterations', o.iterations), seed: num('seed', o.seed), featureListeners },
         workDir: o.workDir ?? null,
         quiet: o.quiet === true,
-      });
+      }, undefined, items);
       console.error(s.rankerMessage);
       console.error(formatOfflineSummary(s, o.out));
     });

@@ -27,6 +27,7 @@ export function registerTrain(program: Command): void {
     .option('--warm-start <from>', 'auto: start ALS from the current bundle in --bundles when it was trained on this world with the same --factors; off: from nothing; or a bundle directory', 'auto')
     .option('--warm-iterations <n>', 'ALS iterations after a warm start', '3')
     .option('--events-log <url>', 'merge the service event log (e.g. lmdb://DIR or nats://HOST:PORT/STREAM) into the training history')
+    .option('--feature-listeners <w>', "weight of the catalog's content features as pseudo-listeners in ALS (0 = off; docs/evaluation.md)", '0')
     .option('--no-hold-out', "train on every session (default: each listener's last session is held out for the ranker)")
     .option('--quiet', 'no progress bars')
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -35,6 +36,7 @@ export function registerTrain(program: Command): void {
         if (!Number.isFinite(v)) throw new Error(`--${k} must be a number`);
         return v;
       };
+      if (num('featureListeners') < 0) throw new Error('--feature-listeners must be 0 or more');
       const warmStartFrom = await chooseWarmStart(String(o.warmStart), String(o.bundles), String(o.world), num('factors'));
       if (warmStartFrom && o.quiet !== true) console.error(`encore train: warm start from ${warmStartFrom} (${num('warmIterations')} ALS iterations)`);
       const s = await trainBundle({
@@ -52,6 +54,7 @@ export function registerTrain(program: Command): void {
         reuseEmbeddingsFrom: typeof o.reuseEmbeddings === 'string' ? o.reuseEmbeddings : null,
         quiet: o.quiet === true,
         holdOut: o.holdOut !== false,
+        featureListeners: num('featureListeners'),
       });
       const st = s.stats;
       console.log(

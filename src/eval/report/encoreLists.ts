@@ -84,7 +84,7 @@ async function tableLists(data: EvalData & { encore: { kind: 'table' } }, opts: 
   try {
     const out = path.join(work, 'recs.tsv');
     const lambda = opts.lambda ?? OFFLINE_TRAIN.lambda;
-    const s = await runOffline({ ...DEFAULT_OFFLINE, trainFile: '(training rows)', k: opts.k, out, diversity: opts.diversity, quiet: true, train: { ...OFFLINE_TRAIN, lambda } }, data.encore.trainRows);
+    const s = await runOffline({ ...DEFAULT_OFFLINE, trainFile: '(training rows)', k: opts.k, out, diversity: opts.diversity, quiet: true, train: { ...OFFLINE_TRAIN, lambda } }, data.encore.trainRows, data.encore.items);
     const items = readRecsFile(out, { userIds: [...data.encore.userIds], itemIds: [...data.encore.itemIds] }, opts.k);
     return { lists: { k: opts.k, items }, note: `encore offline path, λ = ${lambda}, ranker ${s.rankerAccepted ? s.rankerChoice : 'not used (retrieval order)'}`, rankerMessage: s.rankerMessage };
   } finally {

@@ -2,13 +2,14 @@
 import type { Csr } from '../interactions.js';
 import type { World } from '../../world/World.js';
 import type { Interactions } from '../../world/importers/delimited.js';
+import type { ItemsById } from '../../world/importers/alignItems.js';
 
 /** How Encore's lists are made for this split (src/eval/report/encoreLists.ts). */
 export type EncoreInput =
   /** A synthetic world cut at the split: trained with `encore train`'s code, served by recommend(). */
   | { readonly kind: 'world'; readonly trainWorld: World }
   /** Interaction rows (imported world, MovieLens): the `encore offline` path on the training rows. */
-  | { readonly kind: 'table'; readonly trainRows: Interactions; readonly userIds: readonly string[]; readonly itemIds: readonly string[] };
+  | { readonly kind: 'table'; readonly trainRows: Interactions; readonly userIds: readonly string[]; readonly itemIds: readonly string[]; readonly items: ItemsById | null };
 
 export interface EvalData {
   /** One line saying what was split and how (goes into every report). */

@@ -35,6 +35,7 @@ function movieLensInput(): TableInput {
     itemArtist: Int32Array.from({ length: n }, (_, i) => i),
     artistCount: n,
     itemGenre: data.items?.genre ?? new Uint16Array(n),
+    items: data.items ? { ids: data.interactions.itemIds, meta: data.items } : null,
   };
 }
 

@@ -4,6 +4,7 @@ import { Errors } from '../../domain/errors.js';
 import { toCsr, mapValues, type Csr, type InteractionTable } from '../interactions.js';
 import { splitPerUser, DEFAULT_SPLIT } from '../split.js';
 import type { Interactions } from '../../world/importers/delimited.js';
+import type { ItemsById } from '../../world/importers/alignItems.js';
 import type { World } from '../../world/World.js';
 import { pickEvalUsers, type EvalData } from './evalData.js';
 import { DAY_MS } from './worldSplit.js';
@@ -14,6 +15,8 @@ export interface TableInput {
   readonly itemArtist: Int32Array;
   readonly artistCount: number;
   readonly itemGenre: ArrayLike<number>;
+  /** Item metadata (content features, for Encore's feature listeners), or null. */
+  readonly items: ItemsById | null;
 }
 
 export interface TableSplitOptions {
@@ -42,6 +45,10 @@ export function worldRows(world: World): TableInput {
     itemArtist: c.columns.artist,
     artistCount: c.artistCount,
     itemGenre: c.columns.genre,
+    items: {
+      ids: Array.from({ length: c.trackCount }, (_, t) => c.trackIds.idAt(t)),
+      meta: { titles: Array.from({ length: c.trackCount }, () => ''), releaseDay: c.columns.releaseDay, genre: c.columns.genre, genreNames: c.genres.map((g) => g.name), features: c.columns.features, featureNames: c.featureNames },
+    },
   };
 }
 
@@ -123,6 +130,6 @@ export function tableSplit(input: TableInput, opts: TableSplitOptions): EvalData
     itemGenre: input.itemGenre,
     cutoffMs,
     days: opts.split === 'time' ? opts.days : NaN,
-    encore: { kind: 'table', trainRows, userIds: rows.userIds, itemIds: rows.itemIds },
+    encore: { kind: 'table', trainRows, userIds: rows.userIds, itemIds: rows.itemIds, items: input.items },
   };
 }

@@ -19,7 +19,7 @@ function innerProblem(data: EvalData): EvalData {
     return worldTimeSplit(enc.trainWorld, data.days, INNER_USERS);
   }
   return tableSplit(
-    { label: 'inner', rows: enc.trainRows, itemArtist: data.itemArtist, artistCount: data.artistCount, itemGenre: data.itemGenre },
+    { label: 'inner', rows: enc.trainRows, itemArtist: data.itemArtist, artistCount: data.artistCount, itemGenre: data.itemGenre, items: enc.items },
     { split: 'random', days: 0, seed: INNER_SEED, maxUsers: INNER_USERS },
   );
 }

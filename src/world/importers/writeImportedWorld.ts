@@ -17,6 +17,7 @@ import { USER_FILES } from '../generateUsers.js';
 import { DAY_MS } from '../timeline.js';
 import { prepareOut, sortedKeys } from '../World.js';
 import type { ImportedData } from './movielens.js';
+import { releaseDaysOf } from './firstPlay.js';
 
 /** A new session starts after this much silence between two events of a listener. */
 export const SESSION_GAP_MS = 30 * 60_000;
@@ -72,7 +73,8 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
   writeColumn(dir, CATALOG_FILES.artist, identity, files);
   writeColumn(dir, CATALOG_FILES.album, identity, files);
   writeColumn(dir, CATALOG_FILES.genre, meta ? meta.genre : new Uint16Array(N), files);
-  writeColumn(dir, CATALOG_FILES.releaseDay, meta ? meta.releaseDay : new Int32Array(N), files);
+  const releaseDay = releaseDaysOf(meta ? meta.releaseDay : null, x);
+  writeColumn(dir, CATALOG_FILES.releaseDay, releaseDay, files);
   writeColumn(dir, CATALOG_FILES.durationMs, new Int32Array(N).fill(UNKNOWN_DURATION_MS), files);
   writeColumn(dir, CATALOG_FILES.explicit, new Uint8Array(N), files);
   writeColumn(dir, CATALOG_FILES.marketSet, new Uint32Array(N).fill(EVERYWHERE), files);
@@ -80,7 +82,7 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
   writeColumn(dir, CATALOG_FILES.popularity, Float32Array.from(counts, (c) => c / maxCount), files);
   writeColumn(dir, CATALOG_FILES.features, meta ? meta.features : new Float32Array(0), files);
   writeColumn(dir, CATALOG_FILES.albumArtist, identity, files);
-  writeColumn(dir, CATALOG_FILES.albumReleaseDay, meta ? meta.releaseDay : new Int32Array(N), files);
+  writeColumn(dir, CATALOG_FILES.albumReleaseDay, releaseDay, files);
   writeColumn(dir, CATALOG_FILES.artistGenre, meta ? meta.genre : new Uint16Array(N), files);
   writeColumn(dir, CATALOG_FILES.artistMarket, new Uint8Array(N), files);
   const titles = new StringTableWriter(dir, CATALOG_FILES.trackTitle, N);
