@@ -41,6 +41,11 @@ const SESSION_BREAK_MS = 24 * 3_600_000;
 /**
  * The same interactions with synthetic timestamps: per listener (5 or more rows) a seeded shuffle, rows one
  * second apart, and the last `share` of them a day later, so the import makes them a second, held-out session.
+ * With real timestamps the held-out session starts at the listener's last real row (the clock the serving pass
+ * asks them at), so that a track's age at the ranker's examples is what it is when the list is served; without
+ * them, at the epoch. (Anchored at the epoch while the items were dated by first plays, the ranker learned that
+ * tracks first seen in the held-out session, age 0, are the positives: accepted by its own held-out check, it
+ * scored NDCG@20 0.12 on MovieLens' inner split.)
  */
 export function withRandomHoldout(data: Interactions, share: number, seed: number): Interactions {
   const rand = seededRandom(seed);
@@ -48,7 +53,9 @@ export function withRandomHoldout(data: Interactions, share: number, seed: numbe
   const byUser: number[][] = data.userIds.map(() => []);
   for (let i = 0; i < n; i++) byUser[data.user[i]!]!.push(i);
   const ts = new Float64Array(n);
-  for (const rows of byUser) {
+  const last = lastActivityMs(data);
+  byUser.forEach((rows, u) => {
+    const start = (last?.get(data.userIds[u]!) ?? SESSION_BREAK_MS) - SESSION_BREAK_MS;
     for (let i = rows.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
       const t = rows[i]!;
@@ -56,8 +63,8 @@ export function withRandomHoldout(data: Interactions, share: number, seed: numbe
       rows[j] = t;
     }
     const held = rows.length >= 5 ? Math.max(1, Math.round(share * rows.length)) : 0;
-    for (let k = 0; k < rows.length; k++) ts[rows[k]!] = k * 1000 + (k >= rows.length - held ? SESSION_BREAK_MS : 0);
-  }
+    for (let k = 0; k < rows.length; k++) ts[rows[k]!] = start + k * 1000 + (k >= rows.length - held ? SESSION_BREAK_MS : 0);
+  });
   return { ...data, timestampMs: ts };
 }
 
@@ -137,11 +144,11 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
     const data = interactions ?? readInteractionsFile(opts.trainFile);
     const items = itemsById ? alignItems(itemsById, data.itemIds) : null;
     const rankerWorldDir = path.join(work, 'world-ranker');
-    // (its timestamps are synthetic, from 1970: its items are dated by them, or its own clock would find them unreleased)
-    const holdout = withRandomHoldout(data, RANKER_HOLDOUT, opts.train.seed ?? 1);
-    writeImportedWorld({ source: 'delimited', interactions: holdout, items: datedItems(items, holdout) }, rankerWorldDir);
+    // (dated by the real first plays, as the serving world: the ranker's features must mean what they mean there)
+    const dated = datedItems(items, data);
+    writeImportedWorld({ source: 'delimited', interactions: withRandomHoldout(data, RANKER_HOLDOUT, opts.train.seed ?? 1), items: dated }, rankerWorldDir);
     // Written without timestamps (one session per listener: nothing held out), dated by the real ones.
-    writeImportedWorld({ source: 'delimited', interactions: { ...data, timestampMs: null }, items: datedItems(items, data) }, worldDir);
+    writeImportedWorld({ source: 'delimited', interactions: { ...data, timestampMs: null }, items: dated }, worldDir);
     const clock = lastActivityMs(data);
     const world = openWorld(worldDir);
     const importSeconds = (performance.now() - started) / 1000;

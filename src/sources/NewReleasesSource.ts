@@ -3,6 +3,7 @@
 // artists first. becauseOf = the listener's recent track by that artist, when there is one.
 import type { CandidateBatch, CandidateSource, RequestContext } from '../pipeline/contracts.js';
 import { CandidateAccumulator, eligible, recentTracks } from './candidates.js';
+import { DAY_MS } from '../world/timeline.js';
 
 const PER_ARTIST = 3;
 const MAX_ARTISTS = 30;
@@ -28,6 +29,8 @@ export class NewReleasesSource implements CandidateSource {
       if (!banned.has(a) && !artists.includes(a) && artists.length < MAX_ARTISTS) artists.push(a);
     }
     const releaseDay = ctx.catalog.columns.releaseDay;
+    // an announced track is not out yet: the newest is the newest released by the request's day
+    const today = Math.floor(ctx.nowMs / DAY_MS);
     const acc = new CandidateAccumulator();
     let newest = -Infinity;
     const picked: number[] = [];
@@ -36,7 +39,7 @@ export class NewReleasesSource implements CandidateSource {
       let n = 0;
       for (let i = 0; i < list.length && n < PER_ARTIST; i++) {
         const t = list[i]!;
-        if (!eligible(ctx, t)) continue;
+        if (!eligible(ctx, t) || releaseDay[t]! > today) continue;
         picked.push(t);
         newest = Math.max(newest, releaseDay[t]!);
         n++;

@@ -97,5 +97,8 @@ test('NewReleasesSource returns the newest tracks of followed artists, followed 
   const newest = b.artistTracks.newest(artist).filter((t) => eligible(ctx, t))[0]!;
   const day = f.world.catalog.columns.releaseDay;
   assert.equal(day[batch.tracks[0]!], day[newest]);
+  // asked the day before the newest came out, it lists none of that day's tracks (the newest was first above)
+  const before = await new NewReleasesSource().fetch({ ...ctx, nowMs: (day[newest]! - 1) * 86_400_000 }, 10);
+  for (let i = 0; i < before.count; i++) assert.ok(day[before.tracks[i]!]! < day[newest]!);
   b.close();
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { firstPlayDays, lastActivityMs, releaseDaysOf } from '../../src/world/importers/firstPlay.js';
+import { NEVER_PLAYED_DAY, firstPlayDays, lastActivityMs, releaseDaysOf } from '../../src/world/importers/firstPlay.js';
 import { alignItems } from '../../src/world/importers/alignItems.js';
 import { readItemsFile } from '../../src/world/importers/itemsFile.js';
 
@@ -18,10 +18,10 @@ const rows = {
 };
 
 test('first plays date items, last rows give each listener a clock, a catalog\'s dates win when it has them', () => {
-  assert.deepEqual(Array.from(firstPlayDays(rows)!), [3, 11, 0]); // z never played: 0 (always available)
+  assert.deepEqual(Array.from(firstPlayDays(rows)!), [3, 11, NEVER_PLAYED_DAY]); // z never played: never listed
   assert.deepEqual([...lastActivityMs(rows)!], [['a', 12 * DAY], ['b', 11 * DAY + 7]]);
   assert.deepEqual(Array.from(releaseDaysOf(Int32Array.from([0, 5, 9]), rows)), [0, 5, 9]);
-  assert.deepEqual(Array.from(releaseDaysOf(null, rows)), [3, 11, 0]);
+  assert.deepEqual(Array.from(releaseDaysOf(null, rows)), [3, 11, NEVER_PLAYED_DAY]);
   const untimed = { ...rows, timestampMs: null };
   assert.equal(firstPlayDays(untimed), null);
   assert.equal(lastActivityMs(untimed), null);

@@ -6,13 +6,20 @@
 import { DAY_MS } from '../timeline.js';
 import type { Interactions } from './delimited.js';
 
-/** Day (since 1970-01-01) of each item's first row; 0 for an item without rows; null without timestamps. */
+/** The release day of an item without a single row: no evidence it was ever there, so never listed at any clock. */
+export const NEVER_PLAYED_DAY = 0x7fffffff;
+
+/**
+ * Day (since 1970-01-01) of each item's first row; NEVER_PLAYED_DAY for an item without rows (an items list
+ * may name more items than the rows do: on MovieLens the items only rated in the test part, which the genre
+ * features would otherwise give cold-start vectors and list); null without timestamps.
+ */
 export function firstPlayDays(x: Interactions): Int32Array | null {
   const ts = x.timestampMs;
   if (ts === null) return null;
   const first = new Float64Array(x.itemIds.length).fill(Infinity);
   for (let i = 0; i < x.item.length; i++) if (ts[i]! < first[x.item[i]!]!) first[x.item[i]!] = ts[i]!;
-  return Int32Array.from(first, (t) => (Number.isFinite(t) ? Math.floor(t / DAY_MS) : 0));
+  return Int32Array.from(first, (t) => (Number.isFinite(t) ? Math.floor(t / DAY_MS) : NEVER_PLAYED_DAY));
 }
 
 /** Time of each listener's last row (by listener id); null without timestamps. */
