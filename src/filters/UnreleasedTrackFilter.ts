@@ -1,5 +1,5 @@
 import type { CandidateFilter, CandidateSet, FilterResult, RequestContext } from '../pipeline/contracts.js';
-import { DAY_MS } from '../world/timeline.js';
+import { requestDay } from '../catalog/releaseDay.js';
 import { splitRows } from './splitRows.js';
 
 /**
@@ -11,7 +11,7 @@ import { splitRows } from './splitRows.js';
 export class UnreleasedTrackFilter implements CandidateFilter {
   readonly name = 'UnreleasedTrackFilter';
   apply(ctx: RequestContext, set: CandidateSet): FilterResult {
-    const today = Math.floor(ctx.nowMs / DAY_MS);
+    const today = requestDay(ctx.nowMs);
     const releaseDay = ctx.catalog.columns.releaseDay;
     const drop = new Uint8Array(set.count);
     let dropped = 0;

@@ -3,7 +3,7 @@
 // artists first. becauseOf = the listener's recent track by that artist, when there is one.
 import type { CandidateBatch, CandidateSource, RequestContext } from '../pipeline/contracts.js';
 import { CandidateAccumulator, eligible, recentTracks } from './candidates.js';
-import { DAY_MS } from '../world/timeline.js';
+import { requestDay } from '../catalog/releaseDay.js';
 
 const PER_ARTIST = 3;
 const MAX_ARTISTS = 30;
@@ -30,7 +30,7 @@ export class NewReleasesSource implements CandidateSource {
     }
     const releaseDay = ctx.catalog.columns.releaseDay;
     // an announced track is not out yet: the newest is the newest released by the request's day
-    const today = Math.floor(ctx.nowMs / DAY_MS);
+    const today = requestDay(ctx.nowMs);
     const acc = new CandidateAccumulator();
     let newest = -Infinity;
     const picked: number[] = [];

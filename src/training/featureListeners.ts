@@ -6,11 +6,12 @@
 // Measured on MovieLens 100K (19 genre flags), chosen on the inner split: docs/evaluation.md.
 import type { ConfidenceMatrix } from './compactAxes.js';
 
-/** The matrix with `dim` rows appended, row rows + k listing the played tracks whose feature k is > 0. */
-export function withFeatureListeners(m: ConfidenceMatrix, features: Float32Array, dim: number, weight: number): ConfidenceMatrix {
+/**
+ * The matrix with `dim` rows appended, row rows + k listing the played tracks (played[t] = 1: a column of m with an
+ * entry) whose feature k is > 0.
+ */
+export function withFeatureListeners(m: ConfidenceMatrix, played: Uint8Array, features: Float32Array, dim: number, weight: number): ConfidenceMatrix {
   const nnz = m.indptr[m.rows] as number;
-  const played = new Uint8Array(m.cols);
-  for (let p = 0; p < nnz; p++) played[m.indices[p]!] = 1;
   const perFeature = new Float64Array(dim);
   for (let t = 0; t < m.cols; t++) {
     if (played[t] === 0) continue;

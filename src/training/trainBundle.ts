@@ -351,23 +351,23 @@ async function trainEmbeddings(
   const N = catalog.trackCount;
   const warm = opts.warmStartFrom ? await readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
   if (warm) stats.warmStartUsersMatched = warm.usersMatched;
+  // Tracks with ALS evidence (any entry in the confidence matrix); the rest get cold-start vectors.
+  const trained = new Uint8Array(N);
+  const nnz = conf.matrix.indptr[U] ?? 0;
+  for (let j = 0; j < nnz; j++) trained[conf.matrix.indices[j]!] = 1;
   const featureWeight = opts.featureListeners ?? 0;
   const sideRows = featureWeight > 0 ? catalog.featureDim : 0;
   if (sideRows > 0) stats.featureListeners = sideRows;
   const als = opts.reuseEmbeddingsFrom
     ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
     : await trainAls(
-        sideRows > 0 ? withFeatureListeners(conf.matrix, catalog.columns.features, sideRows, featureWeight) : conf.matrix,
+        sideRows > 0 ? withFeatureListeners(conf.matrix, trained, catalog.columns.features, sideRows, featureWeight) : conf.matrix,
         { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
         (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
         warm ?? {},
       );
   t = lap('als', t);
   const itemFactors = als.itemFactors;
-  // Tracks with ALS evidence (any entry in the confidence matrix); the rest get cold-start vectors.
-  const trained = new Uint8Array(N);
-  const nnz = conf.matrix.indptr[U] ?? 0;
-  for (let j = 0; j < nnz; j++) trained[conf.matrix.indices[j]!] = 1;
   // gram = YtY + lambda I over the ALS item vectors only: what fold-in must use.
   const gram = gramOf(itemFactors, N, dim, opts.lambda, trained);
 

@@ -17,7 +17,7 @@ test('feature listeners: one row per feature, listing the played tracks with a p
   // tracks 0..3 played, track 4 never; features (2 per track): t0 [1, 0], t1 [0, 0.5], t2 [1, 1], t3 [-1, 0], t4 [1, 1]
   const m = csr([[0, 1], [2, 3]], 5);
   const features = Float32Array.from([1, 0, 0, 0.5, 1, 1, -1, 0, 1, 1]);
-  const out = withFeatureListeners(m, features, 2, 2);
+  const out = withFeatureListeners(m, Uint8Array.from([1, 1, 1, 1, 0]), features, 2, 2);
   assert.equal(out.rows, 4);
   assert.deepEqual(Array.from(out.indptr), [0, 2, 4, 6, 8]);
   assert.deepEqual(Array.from(out.indices), [0, 1, 2, 3, 0, 2, 1, 2]);
@@ -61,7 +61,7 @@ test('feature listeners pull tracks that share a tag together when their plays a
     return same / ns - other / no;
   };
   const plain = await trainAls(m, opts);
-  const tagged = await trainAls(withFeatureListeners(m, features, 2, 4), opts);
+  const tagged = await trainAls(withFeatureListeners(m, new Uint8Array(20).fill(1), features, 2, 4), opts);
   assert.equal(tagged.userFactors.length, 42 * 4);
   assert.ok(separation(tagged.itemFactors) > separation(plain.itemFactors) + 0.2, `${separation(tagged.itemFactors)} vs ${separation(plain.itemFactors)}`);
 });

@@ -32,11 +32,12 @@ export interface TableSplitOptions {
 export function worldRows(world: World): TableInput {
   const ev = world.events;
   const c = world.catalog;
+  const itemIds = Array.from({ length: c.trackCount }, (_, t) => c.trackIds.idAt(t));
   return {
     label: `imported world ${world.dir} (${world.manifest.source})`,
     rows: {
       userIds: Array.from({ length: world.users.count }, (_, u) => world.users.ids.idAt(u)),
-      itemIds: Array.from({ length: c.trackCount }, (_, t) => c.trackIds.idAt(t)),
+      itemIds,
       user: ev.user,
       item: ev.track,
       weight: ev.weight ?? new Float32Array(ev.count).fill(1),
@@ -46,7 +47,7 @@ export function worldRows(world: World): TableInput {
     artistCount: c.artistCount,
     itemGenre: c.columns.genre,
     items: {
-      ids: Array.from({ length: c.trackCount }, (_, t) => c.trackIds.idAt(t)),
+      ids: itemIds,
       meta: { titles: Array.from({ length: c.trackCount }, () => ''), releaseDay: c.columns.releaseDay, genre: c.columns.genre, genreNames: c.genres.map((g) => g.name), features: c.columns.features, featureNames: c.featureNames },
     },
   };
