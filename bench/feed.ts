@@ -18,6 +18,7 @@ import { openLoop, type OpenLoopResult } from './loadgen/openLoop.js';
 import { percentiles, StageStats } from './loadgen/stats.js';
 import { serviceProcessCount, servicePeakRss, servicePrivate, servicePss, startService, stopService } from './loadgen/service.js';
 import { startFloor } from './loadgen/floor.js';
+import { measureCpuYardstick } from './loadgen/cpuYardstick.js';
 import { columnsOf } from '../src/world/columnReader.js';
 
 function arg(name: string, fallback: string): string {
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   const machine = `${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average before the run ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared machine)`;
   const date = new Date().toISOString();
-  console.log(`bench:feed  ${date}\nmachine: ${machine}\nworld: ${world} (${tracks} tracks, ${users} listeners)  bundles: ${bundles}`);
+  // Before the service starts, so that nothing else of this run competes with it.
+  const yardstick = measureCpuYardstick();
+  console.log(`bench:feed  ${date}\nmachine: ${machine}; CPU yardstick ${fmt(yardstick.medianMs)} ms (${yardstick.description})\nworld: ${world} (${tracks} tracks, ${users} listeners)  bundles: ${bundles}`);
 
   const workers = Number(arg('workers', '2')); // the feed is CPU-bound: one process per core
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-bench-feed-'));
@@ -186,7 +189,7 @@ async function main(): Promise<void> {
     '',
     `- date: ${date}`,
     `- command: \`${command}\``,
-    `- machine: ${machine} (service and load generator share it)`,
+    `- machine: ${machine} (service and load generator share it); CPU yardstick ${fmt(yardstick.medianMs)} ms (${yardstick.description}; bench/loadgen/cpuYardstick.ts: compare absolute times of two runs in units of it)`,
     `- inputs: world ${world} (${tracks} tracks, ${users} listeners), model ${ready.modelVersion}; ${Math.round(newShare * 100)} % new listeners, ${Math.round(radioShare * 100)} % radio requests, limit 30; open-loop load over loopback HTTP, latency from the scheduled send time`,
     `- service: \`encore serve\` with ${workers} process(es), embedded LMDB storage; opened in ${ready.openSeconds.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB (all processes, shared mappings counted in each); PSS after the fixed load ${(pss / 2 ** 30).toFixed(2)} GiB over ${processes} process(es) (shared pages counted once); ${privateLine}`,
     '',
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
     `## Service time (${sequentialN} sequential requests, no queueing)`,
     '',
     `mean ${fmt(seqMean)} ms, p50 ${fmt(s50!)} ms, p99 ${fmt(s99!)} ms: one process saturates near ${Math.round(1000 / seqMean)} req/s. ` +
-      `The pipeline's own time (the responses' trace totalMs, context to response): **p50 ${fmt(p50Pipeline!)} ms**, p99 ${fmt(p99Pipeline!)} ms.`,
+      `The pipeline's own time (the responses' trace totalMs, context to response): **p50 ${fmt(p50Pipeline!)} ms**, p99 ${fmt(p99Pipeline!)} ms; p50 in CPU yardsticks: ${(p50Pipeline! / yardstick.medianMs).toFixed(3)}.`,
     '',
     `## Fixed offered load: ${rate} req/s for ${duration} s`,
     '',
