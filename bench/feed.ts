@@ -5,7 +5,9 @@
 //   2. a ramp of offered loads to find the highest one whose p99 stays within 200 ms.
 //
 //   npm run bench:feed [-- --world /work/data/world-8m --bundles /work/data/bundles-8m --rate 200 --duration 30
-//                         --ramp 200,300,400,500,600,800,1000 --step 15 --new-share 0.1 --radio-share 0.1 --workers 2]
+//                         --ramp 200,300,400,500,600,800,1000 --step 15 --new-share 0.1 --radio-share 0.1 --workers 2
+//                         --scheduling lifo|fifo]   (the load generator's socket reuse; lifo, Node's default, sends most
+//                         requests on the connection freed last, so one worker gets most of a light load)
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -74,7 +76,8 @@ async function main(): Promise<void> {
   // written and are checked at load by the swap benchmark, so the start here checks sizes only.
   const { proc, ready } = await startService(world, bundles, workers, tmp, 0, { args: ['--rate-limit', '0', '--verify-bundles', 'sizes', '--verify-world', 'sizes'] });
   console.log(`service: ${workers} process(es), model ${ready.modelVersion}, ${ready.trackCount} tracks, opened in ${ready.openSeconds.toFixed(1)} s, port ${ready.port}`);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+  const scheduling = arg('scheduling', 'lifo') === 'fifo' ? 'fifo' : 'lifo';
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, scheduling });
   const rnd = mulberry32(20261125);
   const pathFor = (): string => {
     const known = rnd() >= newShare;
@@ -190,7 +193,7 @@ async function main(): Promise<void> {
     `- date: ${date}`,
     `- command: \`${command}\``,
     `- machine: ${machine} (service and load generator share it); CPU yardstick ${fmt(yardstick.medianMs)} ms (${yardstick.description}; bench/loadgen/cpuYardstick.ts: compare absolute times of two runs in units of it)`,
-    `- inputs: world ${world} (${tracks} tracks, ${users} listeners), model ${ready.modelVersion}; ${Math.round(newShare * 100)} % new listeners, ${Math.round(radioShare * 100)} % radio requests, limit 30; open-loop load over loopback HTTP, latency from the scheduled send time`,
+    `- inputs: world ${world} (${tracks} tracks, ${users} listeners), model ${ready.modelVersion}; ${Math.round(newShare * 100)} % new listeners, ${Math.round(radioShare * 100)} % radio requests, limit 30; open-loop load over loopback HTTP (keep-alive agent, ${scheduling} socket reuse: \`--scheduling fifo\` spreads requests evenly over the connections, and so over the workers), latency from the scheduled send time`,
     `- service: \`encore serve\` with ${workers} process(es), embedded LMDB storage; opened in ${ready.openSeconds.toFixed(1)} s, peak RSS ${(peakRss / 2 ** 30).toFixed(2)} GiB (all processes, shared mappings counted in each); PSS after the fixed load ${(pss / 2 ** 30).toFixed(2)} GiB over ${processes} process(es) (shared pages counted once); ${privateLine}`,
     '',
     `## Against the floor (same run, same load generator)`,
