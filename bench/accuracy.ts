@@ -199,7 +199,7 @@ engineers' jobs while it ran, so times are indicative).
 
 Input: ${input}. Every model uses the same split; Encore is the \`encore offline\` path end to end (train file
 written as TSV, u.item as the items CSV of \`--items\` (id, title, genres), RECS file read back), i.e. import ->
-\`encore train\` code (ALS with the 19 genres as feature listeners at weight ${OFFLINE_TRAIN.featureListeners} + cold-start mapping + co-listen +
+\`encore train\` code (ALS with the 19 genres as feature listeners at weight ${OFFLINE_TRAIN.featureListeners}, listener-activity weighting at exponent ${OFFLINE_TRAIN.activityExponent} + cold-start mapping + co-listen +
 popularity + usearch index + learned ranker) -> the feed pipeline \`recommend()\` per listener, asked at the
 listener's last training row (UnreleasedTrackFilter: items are dated by their first training row).
 
@@ -209,7 +209,7 @@ ${easeRatio(rows)}
 |---|---|---|---|
 ${rows.map((r) => `| ${r.name} | ${fmt(r.r.recall)} | ${fmt(r.r.ndcg)} | ${r.note} |`).join('\n')}
 
-Encore's ALS settings (64 factors, λ = ${OFFLINE_TRAIN.lambda}, ${OFFLINE_TRAIN.iterations} iterations, feature-listener weight ${OFFLINE_TRAIN.featureListeners}) and the
+Encore's ALS settings (64 factors, λ = ${OFFLINE_TRAIN.lambda}, ${OFFLINE_TRAIN.iterations} iterations, feature-listener weight ${OFFLINE_TRAIN.featureListeners}, activity exponent ${OFFLINE_TRAIN.activityExponent}) and the
 listener's-clock rule were chosen on inner 80/20 splits of the training part (never on the test part; docs/evaluation.md). The learned ranker (issue 11 point 5) is trained in the offline mode's first
 pass on a random 20% hold-out of each listener's TRAINING rows (src/eval/offline.ts), against a bundle trained without
 them: features are the candidate generators' scores (ALS dot product and its per-request z-score, co-listen

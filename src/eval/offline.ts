@@ -77,7 +77,7 @@ export interface OfflineOptions {
   readonly diversity: boolean;
   readonly surface: string;
   /** Training settings passed to the bundle trainer (ALS factors, lambda, iterations, seed). */
-  readonly train: Partial<Pick<TrainBundleOptions, 'factors' | 'iterations' | 'lambda' | 'cgSteps' | 'seed' | 'threads' | 'featureListeners'>>;
+  readonly train: Partial<Pick<TrainBundleOptions, 'factors' | 'iterations' | 'lambda' | 'cgSteps' | 'seed' | 'threads' | 'featureListeners' | 'activityExponent'>>;
   /** Keep the imported world and bundle here instead of a temp dir that is removed afterwards. */
   readonly workDir: string | null;
   readonly quiet: boolean;
@@ -89,7 +89,7 @@ export interface OfflineOptions {
  * offline path: NDCG@20 0.272 at lambda 10, 0.288 at 20, 0.293 at 25, 0.272 at 40 (64 factors); 128 factors
  * added 0.001 at twice the time.
  */
-export const OFFLINE_TRAIN = { factors: 64, iterations: 15, lambda: 25, cgSteps: 3, seed: 1, featureListeners: 2 } as const;
+export const OFFLINE_TRAIN = { factors: 64, iterations: 15, lambda: 25, cgSteps: 3, seed: 1, featureListeners: 2, activityExponent: 0.5 } as const;
 
 export const DEFAULT_OFFLINE: Omit<OfflineOptions, 'trainFile' | 'out' | 'k'> = {
   diversity: true,

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { openWorld, type World } from '../world/World.js';
 import { trainAls } from './als.js';
 import { withFeatureListeners } from './featureListeners.js';
+import { withActivityWeighting } from './activityWeighting.js';
 import { readWarmStart } from './warmStart.js';
 import { buildConfidence, userRanges } from './confidence.js';
 import { buildCoListen } from './coListen.js';
@@ -66,6 +67,11 @@ export interface TrainBundleOptions {
    * feature a row that played the tracks having it, at confidence 1 + weight * value. 0 or absent = off.
    */
   readonly featureListeners?: number;
+  /**
+   * Listener-activity weighting of the ALS input (src/training/activityWeighting.ts): positive weights scaled by
+   * (n / mean n)^-exponent. 0 or absent = off.
+   */
+  readonly activityExponent?: number;
   /** Injected for tests: a world already open. */
   readonly world?: World;
 }
@@ -358,10 +364,12 @@ async function trainEmbeddings(
   const featureWeight = opts.featureListeners ?? 0;
   const sideRows = featureWeight > 0 ? catalog.featureDim : 0;
   if (sideRows > 0) stats.featureListeners = sideRows;
+  const weighted = withActivityWeighting(conf.matrix, opts.activityExponent ?? 0);
+  if ((opts.activityExponent ?? 0) !== 0) stats.activityExponent = opts.activityExponent ?? 0;
   const als = opts.reuseEmbeddingsFrom
     ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
     : await trainAls(
-        sideRows > 0 ? withFeatureListeners(conf.matrix, trained, catalog.columns.features, sideRows, featureWeight) : conf.matrix,
+        sideRows > 0 ? withFeatureListeners(weighted, trained, catalog.columns.features, sideRows, featureWeight) : weighted,
         { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
         (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
         warm ?? {},

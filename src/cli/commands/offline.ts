@@ -14,6 +14,7 @@ export function registerOffline(program: Command): void {
     .requiredOption('--out <file>', 'output: user<TAB>item<TAB>rank lines, rank 1 first')
     .option('--items <file>', 'CSV of the items: id[,title][,genres (a | list)][,feature:<name>...]; genres and features become feature listeners')
     .option('--feature-listeners <w>', 'weight of the items\' genres/features as pseudo-listeners in ALS (0 = off)', String(OFFLINE_TRAIN.featureListeners))
+    .option('--activity-exponent <x>', 'scale each listener\'s positive weights by (rows / mean rows)^-x in ALS (0 = off)', String(OFFLINE_TRAIN.activityExponent))
     .option('--no-diversity', 'turn the re-ranking rules (artist spacing, discovery, exploration) off')
     .option('--surface <name>', 'feed surface whose sources, filters and ranker are used', DEFAULT_OFFLINE.surface)
     .option('--factors <n>', 'embedding dimensions', String(OFFLINE_TRAIN.factors))
@@ -22,7 +23,7 @@ export function registerOffline(program: Command): void {
     .option('--seed <n>', 'random seed', String(OFFLINE_TRAIN.seed))
     .option('--work-dir <dir>', 'keep the imported world and bundle here (default: a temp dir, removed)')
     .option('--quiet', 'no progress output')
-    .action(async (o: { train: string; k: string; out: string; diversity: boolean; surface: string; factors: string; lambda: string; iterations: string; seed: string; items?: string; featureListeners: string; workDir?: string; quiet?: boolean }) => {
+    .action(async (o: { train: string; k: string; out: string; diversity: boolean; surface: string; factors: string; lambda: string; iterations: string; seed: string; items?: string; featureListeners: string; activityExponent: string; workDir?: string; quiet?: boolean }) => {
       const num = (name: string, v: string): number => {
         const n = Number(v);
         if (!Number.isFinite(n)) throw Errors.badRequest(`--${name} must be a number, got "${v}"`);
@@ -31,13 +32,15 @@ export function registerOffline(program: Command): void {
       const items = o.items !== undefined ? await readItemsFile(o.items) : null;
       const featureListeners = num('feature-listeners', o.featureListeners);
       if (featureListeners < 0) throw Errors.badRequest(`--feature-listeners must be 0 or more, got ${featureListeners}`);
+      const activityExponent = num('activity-exponent', o.activityExponent);
+      if (activityExponent < 0 || activityExponent > 2) throw Errors.badRequest(`--activity-exponent must be between 0 and 2, got ${activityExponent}`);
       const s = await runOffline({
         trainFile: o.train,
         k: num('k', o.k),
         out: o.out,
         diversity: o.diversity,
         surface: o.surface,
-        train: { ...OFFLINE_TRAIN, factors: num('factors', o.factors), lambda: num('lambda', o.lambda), iterations: num('iterations', o.iterations), seed: num('seed', o.seed), featureListeners },
+        train: { ...OFFLINE_TRAIN, factors: num('factors', o.factors), lambda: num('lambda', o.lambda), iterations: num('iterations', o.iterations), seed: num('seed', o.seed), featureListeners, activityExponent },
         workDir: o.workDir ?? null,
         quiet: o.quiet === true,
       }, undefined, items);

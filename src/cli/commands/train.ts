@@ -28,6 +28,7 @@ export function registerTrain(program: Command): void {
     .option('--warm-iterations <n>', 'ALS iterations after a warm start', '3')
     .option('--events-log <url>', 'merge the service event log (e.g. lmdb://DIR or nats://HOST:PORT/STREAM) into the training history')
     .option('--feature-listeners <w>', "weight of the catalog's content features as pseudo-listeners in ALS (0 = off; docs/evaluation.md)", '0')
+    .option('--activity-exponent <x>', "scale each listener's positive weights by (entries / mean entries)^-x in ALS (0 = off; docs/evaluation.md)", '0')
     .option('--no-hold-out', "train on every session (default: each listener's last session is held out for the ranker)")
     .option('--quiet', 'no progress bars')
     .action(async (o: Record<string, string | boolean | undefined>) => {
@@ -37,6 +38,7 @@ export function registerTrain(program: Command): void {
         return v;
       };
       if (num('featureListeners') < 0) throw new Error('--feature-listeners must be 0 or more');
+      if (num('activityExponent') < 0 || num('activityExponent') > 2) throw new Error('--activity-exponent must be between 0 and 2');
       const warmStartFrom = await chooseWarmStart(String(o.warmStart), String(o.bundles), String(o.world), num('factors'));
       if (warmStartFrom && o.quiet !== true) console.error(`encore train: warm start from ${warmStartFrom} (${num('warmIterations')} ALS iterations)`);
       const s = await trainBundle({
@@ -55,6 +57,7 @@ export function registerTrain(program: Command): void {
         quiet: o.quiet === true,
         holdOut: o.holdOut !== false,
         featureListeners: num('featureListeners'),
+        activityExponent: num('activityExponent'),
       });
       const st = s.stats;
       console.log(
