@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openWorld, type World } from '../world/World.js';
-import { trainAls } from './als.js';
+import { trainAls, type ConfidenceMatrix } from './als.js';
 import { withFeatureListeners } from './featureListeners.js';
 import { withActivityWeighting } from './activityWeighting.js';
 import { readWarmStart } from './warmStart.js';
@@ -364,12 +364,16 @@ async function trainEmbeddings(
   const featureWeight = opts.featureListeners ?? 0;
   const sideRows = featureWeight > 0 ? catalog.featureDim : 0;
   if (sideRows > 0) stats.featureListeners = sideRows;
-  const weighted = withActivityWeighting(conf.matrix, opts.activityExponent ?? 0);
-  if ((opts.activityExponent ?? 0) !== 0) stats.activityExponent = opts.activityExponent ?? 0;
+  const activity = opts.activityExponent ?? 0;
+  if (activity !== 0) stats.activityExponent = activity;
+  const alsInput = (): ConfidenceMatrix => {
+    const weighted = withActivityWeighting(conf.matrix, activity);
+    return sideRows > 0 ? withFeatureListeners(weighted, trained, catalog.columns.features, sideRows, featureWeight) : weighted;
+  };
   const als = opts.reuseEmbeddingsFrom
     ? readEmbeddings(opts.reuseEmbeddingsFrom, N, U, dim)
     : await trainAls(
-        sideRows > 0 ? withFeatureListeners(weighted, trained, catalog.columns.features, sideRows, featureWeight) : weighted,
+        alsInput(),
         { factors: dim, iterations: opts.iterations, lambda: opts.lambda, cgSteps: opts.cgSteps, seed: opts.seed, threads: opts.threads },
         (p) => bar.onProgress(`ALS ${p.iteration + 1}/${p.iterations} ${p.side}`, p.rowsDone, p.rowsTotal),
         warm ?? {},
