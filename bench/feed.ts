@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   const userIds = IdDictionary.read(columnsOf(path.resolve(world), manifest.files), USER_FILES.ids);
   const trackIds = IdDictionary.read(columnsOf(path.resolve(world), manifest.files), CATALOG_FILES.trackIds);
 
+  const scheduling = arg('scheduling', 'lifo');
+  if (scheduling !== 'lifo' && scheduling !== 'fifo') throw new Error(`--scheduling must be lifo or fifo, got "${scheduling}"`);
   const cpus = os.cpus();
   const machine = `${cpus[0]?.model ?? 'unknown CPU'} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average before the run ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} (shared machine)`;
   const date = new Date().toISOString();
@@ -76,7 +78,6 @@ async function main(): Promise<void> {
   // written and are checked at load by the swap benchmark, so the start here checks sizes only.
   const { proc, ready } = await startService(world, bundles, workers, tmp, 0, { args: ['--rate-limit', '0', '--verify-bundles', 'sizes', '--verify-world', 'sizes'] });
   console.log(`service: ${workers} process(es), model ${ready.modelVersion}, ${ready.trackCount} tracks, opened in ${ready.openSeconds.toFixed(1)} s, port ${ready.port}`);
-  const scheduling = arg('scheduling', 'lifo') === 'fifo' ? 'fifo' : 'lifo';
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1024, scheduling });
   const rnd = mulberry32(20261125);
   const pathFor = (): string => {

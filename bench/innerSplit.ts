@@ -5,7 +5,7 @@
 // rule for imported rows), withActivityWeighting, the 19 genres as feature listeners (withFeatureListeners), ALS
 // at the offline settings (trainAls), then the listener's top 20 by u · v with their own rows excluded and, with the
 // clock on, the items first rated (by anyone, in the inner training rows) after the listener's last day left out
-// (UnreleasedTrackFilter's rule in the offline path). NDCG@20 against the held-out rows, every listener judged.
+// (the offline path's rule: src/world/importers/firstPlay.ts, UnreleasedTrackFilter). NDCG@20 against the held-out rows, every listener judged.
 // The pipeline's other stages (sources, re-ranker) are not run: this is the first stage the choices change.
 //   npm run bench:inner [-- --exponents 0,0.25,0.5,0.75 --seeds 99,7,13 --lambda 25 --feature-listeners 2 --no-clock]
 import fs from 'node:fs';
@@ -24,36 +24,42 @@ import { CONFIDENCE_WEIGHTS } from '../src/training/confidence.js';
 import { withActivityWeighting } from '../src/training/activityWeighting.js';
 import { withFeatureListeners } from '../src/training/featureListeners.js';
 import { readMovieLens, MOVIELENS_GENRES } from '../src/world/importers/movielens.js';
-import { DAY_MS } from '../src/world/timeline.js';
+import { firstPlayDays, lastActivityMs, NEVER_PLAYED_DAY } from '../src/world/importers/firstPlay.js';
+import type { Interactions } from '../src/world/importers/delimited.js';
+import { requestDay } from '../src/catalog/releaseDay.js';
 
 const K = 20;
 
 interface Inner {
   readonly train: Csr; // values: rating
-  readonly days: Float64Array; // day of each train entry
+  /** The same inner training entries as interaction rows (CSR order), for the offline path's clock rules. */
+  readonly rows: Interactions;
   readonly valid: Csr;
 }
 
 /** The accuracy split's training rows, split again with `seed`; ratings and days kept per inner training entry. */
 function innerOf(table: InteractionTable, seed: number): Inner {
   const isTest = splitPerUser(table).isTest;
-  const rows = [...table.user.keys()].filter((i) => isTest[i] === 0);
+  const trainRows = [...table.user.keys()].filter((i) => isTest[i] === 0);
   const U = table.userIds.length;
   const N = table.itemIds.length;
-  const train = toCsr(U, N, Int32Array.from(rows, (i) => table.user[i]!), Int32Array.from(rows, (i) => table.item[i]!), Float32Array.from(rows, (i) => table.weight[i]!));
+  const train = toCsr(U, N, Int32Array.from(trainRows, (i) => table.user[i]!), Int32Array.from(trainRows, (i) => table.item[i]!), Float32Array.from(trainRows, (i) => table.weight[i]!));
   const inner = innerSplit(train, seed, U);
-  const key = new Map<number, number>(rows.map((i) => [table.user[i]! * N + table.item[i]!, i]));
+  const key = new Map<number, number>(trainRows.map((i) => [table.user[i]! * N + table.item[i]!, i]));
   const m = inner.train;
+  const user = new Int32Array(m.indices.length);
   const values = new Float32Array(m.indices.length);
-  const days = new Float64Array(m.indices.length);
+  const timestampMs = new Float64Array(m.indices.length);
   for (let u = 0; u < U; u++) {
     for (let p = m.indptr[u]!; p < m.indptr[u + 1]!; p++) {
       const i = key.get(u * N + m.indices[p]!)!;
+      user[p] = u;
       values[p] = table.weight[i]!;
-      days[p] = Math.floor(table.timestampMs[i]! / DAY_MS);
+      timestampMs[p] = table.timestampMs[i]!;
     }
   }
-  return { train: { ...m, values }, days, valid: inner.valid };
+  const rows = { userIds: [...table.userIds], itemIds: [...table.itemIds], user, item: m.indices, weight: values, timestampMs };
+  return { train: { ...m, values }, rows, valid: inner.valid };
 }
 
 /** u.item's 19 genre flags in the table's item order. */
@@ -80,12 +86,16 @@ function alsInput(inner: Inner, exponent: number, genres: Float32Array, featureW
   return withFeatureListeners(weighted, played, genres, MOVIELENS_GENRES.length, featureWeight);
 }
 
-/** Mean NDCG@K of u · v lists over the listeners with held-out rows (the listener's clock applied when `clock`). */
+/**
+ * Mean NDCG@K of u · v lists over the listeners with held-out rows. Items without a training row are never listed
+ * (NEVER_PLAYED_DAY); with `clock`, nor are those first rated after the listener's last day (the offline path's
+ * firstPlayDays / lastActivityMs / requestDay, as UnreleasedTrackFilter applies them).
+ */
 function score(inner: Inner, userFactors: Float32Array, itemFactors: Float32Array, f: number, clock: boolean): number {
-  const { train, valid, days } = inner;
+  const { train, valid, rows } = inner;
   const N = train.cols;
-  const firstDay = new Float64Array(N).fill(Infinity);
-  for (let p = 0; p < train.indices.length; p++) firstDay[train.indices[p]!] = Math.min(firstDay[train.indices[p]!]!, days[p]!);
+  const releaseDay = firstPlayDays(rows)!;
+  const lastMs = lastActivityMs(rows)!;
   const out = new Float64Array(N);
   const list = new Int32Array(K);
   const heapIdx = new Int32Array(1024);
@@ -96,12 +106,11 @@ function score(inner: Inner, userFactors: Float32Array, itemFactors: Float32Arra
     const relevant = valid.indices.subarray(valid.indptr[u]!, valid.indptr[u + 1]!);
     const own = train.indices.subarray(train.indptr[u]!, train.indptr[u + 1]!);
     if (relevant.length === 0 || own.length === 0) continue;
-    let lastDay = -Infinity;
-    for (let p = train.indptr[u]!; p < train.indptr[u + 1]!; p++) lastDay = Math.max(lastDay, days[p]!);
+    const today = clock ? requestDay(lastMs.get(rows.userIds[u]!)!) : NEVER_PLAYED_DAY - 1;
     for (let j = 0; j < N; j++) {
       let s = 0;
       for (let d = 0; d < f; d++) s += userFactors[u * f + d]! * itemFactors[j * f + d]!;
-      out[j] = firstDay[j] === Infinity || (clock && firstDay[j]! > lastDay) ? -Infinity : s;
+      out[j] = releaseDay[j]! > today ? -Infinity : s;
     }
     const got = topKDense(out, K, own, list, heapIdx, heapVal);
     sum += ndcgAtK(list.subarray(0, got), relevant, K);
@@ -128,10 +137,11 @@ async function main(): Promise<void> {
   const f = OFFLINE_TRAIN.factors;
   const started = performance.now();
   const rows: string[] = [];
+  const inners = seeds.map((seed) => innerOf(table, seed));
   for (const x of exponents) {
     const perSeed: number[] = [];
-    for (const seed of seeds) {
-      const inner = innerOf(table, seed);
+    for (const [i, seed] of seeds.entries()) {
+      const inner = inners[i]!;
       const als = await trainAls(alsInput(inner, x, genres, featureWeight), { factors: f, iterations: OFFLINE_TRAIN.iterations, lambda, cgSteps: OFFLINE_TRAIN.cgSteps, seed: OFFLINE_TRAIN.seed, threads: 0 });
       perSeed.push(score(inner, als.userFactors, als.itemFactors, f, clock));
       console.log(`activity exponent ${x}, inner seed ${seed}: NDCG@${K} ${perSeed.at(-1)!.toFixed(4)}`);
