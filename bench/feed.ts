@@ -18,7 +18,7 @@ import { USER_FILES } from '../src/world/generateUsers.js';
 import { mulberry32 } from '../src/rerank/rng.js';
 import { openLoop, type OpenLoopResult } from './loadgen/openLoop.js';
 import { percentiles, StageStats } from './loadgen/stats.js';
-import { serviceProcessCount, servicePeakRss, servicePrivate, servicePss, startService, stopService } from './loadgen/service.js';
+import { serviceHugeMapped, serviceProcessCount, servicePeakRss, servicePrivate, servicePss, startService, stopService } from './loadgen/service.js';
 import { startFloor } from './loadgen/floor.js';
 import { measureCpuYardstick } from './loadgen/cpuYardstick.js';
 import { columnsOf } from '../src/world/columnReader.js';
@@ -139,7 +139,8 @@ async function main(): Promise<void> {
   const processes = serviceProcessCount(proc.pid!);
   const privateBytes = servicePrivate(proc.pid!);
   const mib = (b: number): string => (b / 2 ** 20).toFixed(0);
-  const privateLine = `private memory per process (primary first) ${privateBytes.map(mib).join(' / ')} MiB`;
+  const huge = serviceHugeMapped(proc.pid!);
+  const privateLine = `private memory per process (primary first) ${privateBytes.map(mib).join(' / ')} MiB; mapped file pages in 2 MiB pages ${mib(huge.hugeBytes)} of ${mib(huge.fileBytes)} MiB (all processes)`;
   console.log(`service memory after the fixed load: PSS ${(pss / 2 ** 30).toFixed(2)} GiB over ${processes} process(es); ${privateLine}`);
 
   // The floor, same run, same load generator: a static server answering with a real feed body of this run.

@@ -102,6 +102,17 @@ export function servicePrivate(pid: number): number[] {
   return servicePids(pid).map((p) => procBytes(p, 'smaps_rollup', [/\nPrivate_Clean:\s+(\d+) kB/, /\nPrivate_Dirty:\s+(\d+) kB/]));
 }
 
+/**
+ * Of the file pages the service processes map (Rss - Anonymous; the model and world files), how many bytes are
+ * mapped as 2 MiB pages (FilePmdMapped: native/common/huge_mapping.h says why it matters), summed over them.
+ */
+export function serviceHugeMapped(pid: number): { fileBytes: number; hugeBytes: number } {
+  const pids = servicePids(pid);
+  const rss = pids.reduce((sum, p) => sum + procBytes(p, 'smaps_rollup', [/\nRss:\s+(\d+) kB/]), 0);
+  const anon = pids.reduce((sum, p) => sum + procBytes(p, 'smaps_rollup', [/\nAnonymous:\s+(\d+) kB/]), 0);
+  return { fileBytes: rss - anon, hugeBytes: pids.reduce((sum, p) => sum + procBytes(p, 'smaps_rollup', [/\nFilePmdMapped:\s+(\d+) kB/]), 0) };
+}
+
 /** Processes of the service (the primary and its workers). */
 export function serviceProcessCount(pid: number): number {
   return servicePids(pid).length;

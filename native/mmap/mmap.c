@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <node_api.h>
 
+#include "huge_mapping.h"
+
 // V8 counts an ArrayBuffer's bytes as external memory of the isolate, and a jump of it starts garbage collections
 // ("external memory pressure"): mapping a 3 GB bundle during a live swap set off a full collection every
 // 100-200 ms for ten seconds, each pausing the serving event loop 3-19 ms. Mapped file pages are not the
@@ -96,7 +98,7 @@ static napi_value map_file(napi_env env, napi_callback_info info) {
     napi_create_arraybuffer(env, 0, &unused, &ab);
     return ab;
   }
-  void* p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  void* p = encore_map_file_aligned(fd, size, PROT_READ | PROT_WRITE);
   close(fd);
   if (p == MAP_FAILED) return fail(env, "mmap", path);
   return wrap_mapping(env, p, size);
@@ -116,7 +118,8 @@ static napi_value reserve(napi_env env, napi_callback_info info) {
     return NULL;
   }
   size_t size = (size_t)bytes_d;
-  void* p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  // 2 MiB-aligned, so that files mapped into it at 2 MiB-aligned offsets can get huge pages (huge_mapping.h).
+  void* p = encore_reserve_aligned(size);
   if (p == MAP_FAILED) return fail(env, "mmap (reserve)", "region");
   return wrap_mapping(env, p, size);
 }
@@ -132,8 +135,9 @@ static int region_range(napi_env env, napi_value buffer, napi_value offset_v, do
   return 1;
 }
 
-// mapInto(region, offset, capacity, paths): the files mapped one after another from `offset` (page-aligned
-// starts), within `capacity` bytes; returns { offsets, sizes } (offsets from the region's start).
+// mapInto(region, offset, capacity, paths): the files mapped one after another from `offset`, each starting on
+// a 2 MiB boundary (`mapAlignment`: huge pages, see huge_mapping.h; `offset` must be one too), within `capacity`
+// bytes; returns { offsets, sizes } (offsets from the region's start).
 static napi_value map_into(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -149,7 +153,6 @@ static napi_value map_into(napi_env env, napi_callback_info info) {
   napi_get_value_double(env, argv[1], &offset_d);
   uint32_t n = 0;
   napi_get_array_length(env, argv[3], &n);
-  const size_t page = (size_t)sysconf(_SC_PAGESIZE);
   napi_value offs, lens;
   napi_create_array_with_length(env, n, &offs);
   napi_create_array_with_length(env, n, &lens);
@@ -161,7 +164,7 @@ static napi_value map_into(napi_env env, napi_callback_info info) {
     size_t size;
     napi_get_element(env, argv[3], i, &v);
     if (!open_sized(env, v, "mapInto", path, sizeof path, &fd, &size)) return NULL;
-    size_t span = (size + page - 1) / page * page;
+    size_t span = encore_huge_round(size);
     if (used + span > (size_t)capacity) {
       close(fd);
       errno = EFBIG;
@@ -172,6 +175,7 @@ static napi_value map_into(napi_env env, napi_callback_info info) {
       return fail(env, "mmap", path);
     }
     close(fd);
+    if (size > 0) encore_advise_huge(at + used, size);
     napi_value o, l;
     napi_create_double(env, offset_d + (double)used, &o);
     napi_create_double(env, (double)size, &l);
@@ -184,6 +188,46 @@ static napi_value map_into(napi_env env, napi_callback_info info) {
   napi_set_named_property(env, result, "offsets", offs);
   napi_set_named_property(env, result, "sizes", lens);
   return result;
+}
+
+// cacheInHugePages(path): reads the file into the page cache in 2 MiB folios, so that every later mapping of it
+// (huge_mapping.h: 2 MiB-aligned, MADV_HUGEPAGE) maps it with huge pages. The file's cached pages that no process
+// maps are dropped first (posix_fadvise DONTNEED: a freshly written file is cached in folios as small as its
+// writes were, usearch's 4 KiB ones for index bands; read() fills the cache in readahead-sized ones), then the file
+// is faulted in through a temporary huge mapping and unmapped. Costs one read of the file from disk; meant for the
+// first verification of a file on a machine (src/model/sha256Worker.ts), off the event loop. No-op with
+// ENCORE_HUGE_PAGES=0 or for files under 2 MiB. Returns nothing; throws when the file cannot be opened or mapped.
+static napi_value cache_in_huge_pages(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+    napi_throw_type_error(env, NULL, "cacheInHugePages(path) needs a path");
+    return NULL;
+  }
+  char path[4096];
+  int fd;
+  size_t size;
+  if (!open_sized(env, argv[0], "cacheInHugePages", path, sizeof path, &fd, &size)) return NULL;
+  if (size < ENCORE_HUGE_ALIGN || encore_huge_pages_off()) {
+    close(fd);
+    return NULL;
+  }
+  (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  char* p = (char*)encore_map_file_aligned(fd, size, PROT_READ);
+  close(fd);
+  if (p == (char*)MAP_FAILED) return fail(env, "mmap", path);
+  int populated = 0;
+#ifdef MADV_POPULATE_READ
+  populated = madvise(p, size, MADV_POPULATE_READ) == 0;
+#endif
+  if (!populated) {
+    // Kernels before 5.14: one read per 4 KiB page faults the file in (each fault reads a whole 2 MiB folio).
+    volatile char sink = 0;
+    for (size_t o = 0; o < size; o += 4096) sink ^= p[o];
+    (void)sink;
+  }
+  munmap(p, size);
+  return NULL;
 }
 
 // release(region, offset, length): zero pages over the range (the files' pages are let go).
@@ -202,17 +246,21 @@ static napi_value release(napi_env env, napi_callback_info info) {
 }
 
 static napi_value init(napi_env env, napi_value exports) {
-  napi_value fn, page;
+  napi_value fn, page, alignment;
   napi_create_function(env, "mapFile", NAPI_AUTO_LENGTH, map_file, NULL, &fn);
   napi_set_named_property(env, exports, "mapFile", fn);
   napi_create_function(env, "reserve", NAPI_AUTO_LENGTH, reserve, NULL, &fn);
   napi_set_named_property(env, exports, "reserve", fn);
   napi_create_function(env, "mapInto", NAPI_AUTO_LENGTH, map_into, NULL, &fn);
   napi_set_named_property(env, exports, "mapInto", fn);
+  napi_create_function(env, "cacheInHugePages", NAPI_AUTO_LENGTH, cache_in_huge_pages, NULL, &fn);
+  napi_set_named_property(env, exports, "cacheInHugePages", fn);
   napi_create_function(env, "release", NAPI_AUTO_LENGTH, release, NULL, &fn);
   napi_set_named_property(env, exports, "release", fn);
   napi_create_double(env, (double)sysconf(_SC_PAGESIZE), &page);
   napi_set_named_property(env, exports, "pageSize", page);
+  napi_create_double(env, (double)ENCORE_HUGE_ALIGN, &alignment);
+  napi_set_named_property(env, exports, "mapAlignment", alignment);
   return exports;
 }
 

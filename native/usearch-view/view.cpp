@@ -17,7 +17,14 @@
 #include <string>
 #include <vector>
 
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <usearch/index_dense.hpp>
+
+#include "huge_mapping.h"
 
 using namespace unum::usearch;
 
@@ -98,6 +105,56 @@ struct Scratch {
 static bool farther(Hit const& a, Hit const& b) { return a.distance > b.distance; }
 static bool nearer(Hit const& a, Hit const& b) { return a.distance < b.distance; }
 
+// A whole file mapped read-only at a 2 MiB-aligned address with huge pages asked for (huge_mapping.h; usearch's
+// memory_mapped_file_t maps wherever the kernel puts it, which rarely lets a graph walk use 2 MiB pages), unmapped
+// when destroyed.
+class AlignedMapping {
+  public:
+    AlignedMapping() = default;
+    AlignedMapping(AlignedMapping const&) = delete;
+    AlignedMapping& operator=(AlignedMapping const&) = delete;
+    ~AlignedMapping() { unmap(); }
+
+    // Maps `path`; on failure returns false and sets `error`.
+    bool open(std::string const& path, std::string& error) {
+        unmap();
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            error = path + ": " + std::strerror(errno);
+            return false;
+        }
+        struct stat st;
+        if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+            error = path + (st.st_size <= 0 ? ": empty file" : std::string(": ") + std::strerror(errno));
+            ::close(fd);
+            return false;
+        }
+        size_ = static_cast<std::size_t>(st.st_size);
+        void* p = encore_map_file_aligned(fd, size_, PROT_READ);
+        ::close(fd);
+        if (p == MAP_FAILED) {
+            error = path + ": mmap: " + std::strerror(errno);
+            size_ = 0;
+            return false;
+        }
+        data_ = static_cast<byte_t const*>(p);
+        return true;
+    }
+    byte_t const* data() const { return data_; }
+    std::size_t size() const { return size_; }
+
+  private:
+    byte_t const* data_ = nullptr;
+    std::size_t size_ = 0;
+
+    void unmap() {
+        if (data_)
+            munmap(const_cast<byte_t*>(data_), size_);
+        data_ = nullptr;
+        size_ = 0;
+    }
+};
+
 // One band file, parsed. Layout (usearch's serialization of index_dense_gt): two u32 (rows, bytes per row), the
 // vectors, a 64-byte dense header, the graph header, one level_t per node, then the nodes: key, level, the base
 // level's neighbour list (count + connectivity_base slots), then one list per upper level (count + connectivity).
@@ -105,12 +162,8 @@ class BandFile {
   public:
     // Parses the mapped file; on failure returns false and sets `error`. Touches no JavaScript state.
     bool open(std::string const& path, std::size_t dimensions, std::size_t expansion, std::string& error) {
-        file_ = memory_mapped_file_t(path.c_str());
-        serialization_result_t opened = file_.open_if_not();
-        if (!opened) {
-            error = opened.error.release();
+        if (!file_.open(path, error))
             return false;
-        }
         expansion_ = expansion;
         byte_t const* data = file_.data();
         std::size_t size = file_.size();
@@ -235,7 +288,7 @@ class BandFile {
   private:
     static constexpr std::size_t nodeHeadBytes = sizeof(node_key_t) + sizeof(level_t);
 
-    memory_mapped_file_t file_;
+    AlignedMapping file_;
     byte_t const* vectors_ = nullptr;
     byte_t const* nodes_ = nullptr;
     std::vector<std::uint32_t> offsets_; // node i starts at nodes_ + offsets_[i]

@@ -11,7 +11,9 @@ interface MmapAddon {
   reserve(bytes: number): ArrayBuffer;
   mapInto(region: ArrayBuffer, offset: number, capacity: number, paths: readonly string[]): { offsets: number[]; sizes: number[] };
   release(region: ArrayBuffer, offset: number, length: number): void;
-  readonly pageSize: number;
+  cacheInHugePages(path: string): void;
+  /** Where mapInto starts each file (2 MiB, so the kernel can map it with huge pages: native/common/huge_mapping.h). */
+  readonly mapAlignment: number;
 }
 
 const addon = optionalAddon<MmapAddon>('mmap', 'encore_mmap', 'ENCORE_MMAP');
@@ -22,6 +24,15 @@ export const mmapAvailable = addon !== null;
 /** The whole file as a copy-on-write mapping (pages shared until written), or null without the addon. */
 export function mapFile(file: string): ArrayBuffer | null {
   return addon ? addon.mapFile(file) : null;
+}
+
+/**
+ * Reads the file into the page cache in 2 MiB folios (dropping its unmapped cached pages first), so that later
+ * mappings of it use huge pages; a no-op without the addon. One read of the file from disk: for its first
+ * verification on a machine (src/model/sha256Worker.ts), never on the event loop.
+ */
+export function cacheInHugePages(file: string): void {
+  addon?.cacheInHugePages(file);
 }
 
 /** Files at least this large are mapped when possible (smaller ones are cheaper to read). */
@@ -70,9 +81,9 @@ function placeIn(bytes: number, mm: MmapAddon): { region: { buffer: ArrayBuffer;
 export function mapTogether(dir: string, names: readonly string[]): MappedFiles | null {
   // Nothing to map (a small bundle, every file read): no region is reserved for it.
   if (addon === null || names.length === 0) return null;
-  const page = addon.pageSize;
+  const step = addon.mapAlignment;
   let capacity = 0;
-  for (const n of names) capacity += Math.ceil(fs.statSync(path.join(dir, n)).size / page) * page;
+  for (const n of names) capacity += Math.ceil(fs.statSync(path.join(dir, n)).size / step) * step;
   const place = placeIn(capacity, addon);
   if (place === null) return null;
   const { offset } = place;

@@ -1,9 +1,13 @@
 // Worker side of sha256OffThread (src/model/fileHash.ts): reads a file and hashes it, off the event loop, at
-// most `bytesPerSecond` when that is set (a live swap: the serving processes keep the cores).
+// most `bytesPerSecond` when that is set (a live swap: the serving processes keep the cores). This is the first
+// read of the file's content on this machine (the digest cache keeps the result), so it is also where the file is
+// brought into the page cache in 2 MiB folios first (native/mmap cacheInHugePages): the service then maps it with
+// huge pages (native/common/huge_mapping.h says why that matters).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { cacheInHugePages } from './mappedFile.js';
 
 // The lowest CPU priority for this thread only (on Linux the nice value is per thread; pid 0 = the calling
 // thread): while a live swap verifies gigabytes, the serving threads of this machine preempt the hashing as
@@ -28,6 +32,7 @@ function pace(bytes: number, startedMs: number, bytesPerSecond: number): void {
 
 parentPort?.on('message', (m: { readonly id: number; readonly file: string; readonly bytesPerSecond: number }) => {
   try {
+    cacheInHugePages(m.file);
     const h = createHash('sha256');
     const fd = fs.openSync(m.file, 'r');
     const started = performance.now();

@@ -1,6 +1,6 @@
 // Files mapped together into one buffer (native/mmap mapFiles, src/model/mappedFile.ts mapTogether): each view
-// holds exactly its file's bytes whatever the sizes (empty, under a page, not a page multiple), and a missing
-// file is an error that names it.
+// holds exactly its file's bytes whatever the sizes (empty, under a page, not a page multiple), starting on a
+// 2 MiB boundary, and a missing file is an error that names it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -29,8 +29,8 @@ test('every view of a joint mapping holds exactly its own file', { skip }, () =>
         assert.ok(view, name);
         assert.equal(view.length, sizes[i]);
         assert.ok(Buffer.from(view.buffer, view.byteOffset, view.length).equals(contents[i]!), `${name} differs`);
-        // page-aligned starts: any typed array over a view is aligned
-        assert.equal(view.byteOffset % 8, 0);
+        // 2 MiB-aligned starts (huge pages: native/common/huge_mapping.h), so any typed array over a view is aligned
+        assert.equal(view.byteOffset % 2 ** 21, 0);
       });
       assert.equal(mapped.view('not-mapped.bin'), undefined);
     }),
