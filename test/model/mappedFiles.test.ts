@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { mapTogether, mmapAvailable } from '../../src/model/mappedFile.js';
+import { cacheInHugePages, mapTogether, mmapAvailable } from '../../src/model/mappedFile.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-mapped-'));
 process.on('exit', () => fs.rmSync(root, { recursive: true, force: true }));
@@ -89,4 +89,22 @@ test('a large range is released over several turns and only then handed out agai
 
 test('no files to map: no mapping (and no region reserved for it)', { skip }, () => {
   assert.equal(mapTogether(root, []), null);
+});
+
+test('caching a file in huge pages keeps its bytes, also while it is mapped, and names a missing file', { skip }, () => {
+  const dir = path.join(root, 'huge');
+  fs.mkdirSync(dir);
+  const bytes = Buffer.from(Array.from({ length: 5 * 2 ** 20 + 123 }, (_, k) => (k * 7 + (k >> 12)) & 255));
+  fs.writeFileSync(path.join(dir, 'h.bin'), bytes);
+  const mapped = mapTogether(dir, ['h.bin']);
+  assert.ok(mapped);
+  const view = mapped.view('h.bin')!;
+  assert.equal(view[4096 * 3 + 5], bytes[4096 * 3 + 5]); // a page mapped now: dropping cached pages must spare it
+  cacheInHugePages(path.join(dir, 'h.bin'));
+  assert.ok(Buffer.from(view.buffer, view.byteOffset, view.length).equals(bytes));
+  assert.ok(fs.readFileSync(path.join(dir, 'h.bin')).equals(bytes));
+  mapped.release();
+  cacheInHugePages(path.join(dir, 'h.bin')); // unmapped now: read back from disk
+  assert.ok(fs.readFileSync(path.join(dir, 'h.bin')).equals(bytes));
+  assert.throws(() => cacheInHugePages(path.join(dir, 'gone.bin')), /gone\.bin/);
 });
