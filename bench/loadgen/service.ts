@@ -31,7 +31,7 @@ export async function startService(
 ): Promise<{ proc: ChildProcess; ready: Ready }> {
   const port = extra.port ?? (await freePort());
   const warm = warmPageCache(world, bundles);
-  console.log(`page cache: read the world and the newest bundle once (${(warm.bytes / 2 ** 30).toFixed(2)} GiB in ${warm.seconds.toFixed(1)} s) before the service starts`);
+  console.log(`page cache: read the world and the newest bundle once (${(warm.bytes / 2 ** 30).toFixed(2)} GiB in ${warm.seconds.toFixed(1)} s, files of 2 MiB or more in 2 MiB folios) before the service starts`);
   const cli = fileURLToPath(new URL('../../src/cli/encore.js', import.meta.url));
   const args = ['serve', '--world', world, '--bundles', bundles, '--port', String(port), '--workers', String(workers), '--watch-ms', String(watchMs),
     '--state', `lmdb://${path.join(tmp, 'state')}`, '--events', `lmdb://${path.join(tmp, 'events')}`, ...(extra.args ?? [])];
