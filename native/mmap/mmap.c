@@ -80,17 +80,24 @@ static int open_sized(napi_env env, napi_value v, const char* fn, char* path, si
   return 1;
 }
 
-static napi_value map_file(napi_env env, napi_callback_info info) {
+// The one path argument of `fn(path)` opened read-only with its size (open_sized); on failure throws and returns 0.
+static int open_path_argument(napi_env env, napi_callback_info info, const char* fn, char* path, size_t path_size, int* fd, size_t* size) {
   size_t argc = 1;
   napi_value argv[1];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
-    napi_throw_type_error(env, NULL, "mapFile(path) needs a path");
-    return NULL;
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s(path) needs a path", fn);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
   }
+  return open_sized(env, argv[0], fn, path, path_size, fd, size);
+}
+
+static napi_value map_file(napi_env env, napi_callback_info info) {
   char path[4096];
   int fd;
   size_t size;
-  if (!open_sized(env, argv[0], "mapFile", path, sizeof path, &fd, &size)) return NULL;
+  if (!open_path_argument(env, info, "mapFile", path, sizeof path, &fd, &size)) return NULL;
   napi_value ab;
   if (size == 0) {
     close(fd);
@@ -198,16 +205,10 @@ static napi_value map_into(napi_env env, napi_callback_info info) {
 // first verification of a file on a machine (src/model/sha256Worker.ts), off the event loop. No-op with
 // ENCORE_HUGE_PAGES=0 or for files under 2 MiB. Returns nothing; throws when the file cannot be opened or mapped.
 static napi_value cache_in_huge_pages(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
-    napi_throw_type_error(env, NULL, "cacheInHugePages(path) needs a path");
-    return NULL;
-  }
   char path[4096];
   int fd;
   size_t size;
-  if (!open_sized(env, argv[0], "cacheInHugePages", path, sizeof path, &fd, &size)) return NULL;
+  if (!open_path_argument(env, info, "cacheInHugePages", path, sizeof path, &fd, &size)) return NULL;
   if (size < ENCORE_HUGE_ALIGN || encore_huge_pages_off()) {
     close(fd);
     return NULL;

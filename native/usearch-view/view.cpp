@@ -124,8 +124,13 @@ class AlignedMapping {
             return false;
         }
         struct stat st;
-        if (fstat(fd, &st) != 0 || st.st_size <= 0) {
-            error = path + (st.st_size <= 0 ? ": empty file" : std::string(": ") + std::strerror(errno));
+        if (fstat(fd, &st) != 0) {
+            error = path + ": " + std::strerror(errno);
+            ::close(fd);
+            return false;
+        }
+        if (st.st_size <= 0) {
+            error = path + ": empty file";
             ::close(fd);
             return false;
         }
