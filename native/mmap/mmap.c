@@ -213,7 +213,9 @@ static napi_value cache_in_huge_pages(napi_env env, napi_callback_info info) {
     close(fd);
     return NULL;
   }
+#ifdef POSIX_FADV_DONTNEED
   (void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+#endif
   char* p = (char*)encore_map_file_aligned(fd, size, PROT_READ);
   close(fd);
   if (p == (char*)MAP_FAILED) return fail(env, "mmap", path);
