@@ -36,9 +36,10 @@ export function warmPageCache(world: string, bundlesDir: string): { bytes: numbe
   const buf = Buffer.allocUnsafe(CHUNK);
   let bytes = 0;
   for (const file of files) {
-    if (mmapAvailable && fs.statSync(file).size >= HUGE_PAGE) {
+    const size = fs.statSync(file).size;
+    if (mmapAvailable && size >= HUGE_PAGE) {
       cacheInHugePages(file);
-      bytes += fs.statSync(file).size;
+      bytes += size;
       continue;
     }
     const fd = fs.openSync(file, 'r');
