@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
 import type { FeedResult } from '../../src/pipeline/types.js';
 import { buildApp } from '../../src/server/app.js';
+import { parseSmapsRollup } from '../../src/server/MappedMemoryMetrics.js';
 import { makeTestWorld, testDeps } from '../feed/fixtures.js';
 
 test('healthz, readyz, metrics after a feed, OpenAPI at /docs, UI at /', async () => {
@@ -31,6 +33,10 @@ test('healthz, readyz, metrics after a feed, OpenAPI at /docs, UI at /', async (
     assert.match(metrics.body, new RegExp(`encore_feed_candidates_count\\{source="AnnSource"\\} ${observed}\\n`));
     assert.match(metrics.body, /encore_feed_degradations_total/);
     assert.match(metrics.body, new RegExp(`encore_http_requests_total\\{route="/v1/users/:userId/feed",status="200"\\} ${feeds}\\n`));
+    if (fs.existsSync('/proc/self/smaps_rollup')) {
+      assert.match(metrics.body, /\nencore_mapped_file_resident_bytes [1-9]\d*\n/);
+      assert.match(metrics.body, /\nencore_mapped_file_huge_bytes \d+\n/);
+    }
 
     const spec = (await app.inject('/docs/json')).json<{ paths: Record<string, unknown> }>();
     assert.ok(spec.paths['/v1/users/{userId}/feed'], Object.keys(spec.paths).join(','));
@@ -68,4 +74,11 @@ test('readyz answers 503 while no bundle is loaded; the feed answers 503, not 50
   } finally {
     await app.close();
   }
+});
+
+test('the mapped-file gauges read Rss - Anonymous and FilePmdMapped of a smaps rollup', () => {
+  const text = ['7f00-7fff ---p 00000000 00:00 0 [rollup]', 'Rss:             2060988 kB', 'Pss:             1000000 kB', 'Anonymous:        104584 kB', 'AnonHugePages:        0 kB', 'FilePmdMapped:   1859584 kB', ''].join('\n');
+  assert.deepEqual(parseSmapsRollup(text), { resident: (2060988 - 104584) * 1024, huge: 1859584 * 1024 });
+  assert.deepEqual(parseSmapsRollup('Rss: 8 kB\nAnonymous: 8 kB\n'), { resident: 0, huge: 0 }, 'an old kernel without FilePmdMapped');
+  assert.equal(parseSmapsRollup('nothing here'), null);
 });

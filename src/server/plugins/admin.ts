@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { collectDefaultMetrics, Counter, Histogram, type Registry } from 'prom-client';
 import { BundleMetrics } from '../BundleMetrics.js';
+import { registerMappedMemoryMetrics } from '../MappedMemoryMetrics.js';
 import type { AppPluginOptions } from '../deps.js';
 
 const statusSchema = {
@@ -39,6 +40,7 @@ export function installHttpMetrics(app: FastifyInstance, registry: Registry): vo
 export const adminPlugin: FastifyPluginAsync<AppPluginOptions> = async (app, { deps }) => {
   const registry = deps.metrics;
   const bundleMetrics = new BundleMetrics(registry, deps.bundles);
+  registerMappedMemoryMetrics(registry);
   app.addHook('onClose', async () => bundleMetrics.close());
   app.get('/healthz', { config: { scope: 'public' }, schema: { summary: 'Liveness', tags: ['admin'], response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
 
