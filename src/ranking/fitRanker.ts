@@ -83,8 +83,10 @@ export interface RankerReport {
   readonly accepted: boolean;
   readonly featureNames: readonly string[];
   readonly weights: readonly number[];
-  /** Which candidate model was chosen, and each grid setting's NDCG@20 on the selection requests. */
+  /** Which candidate model is served (after the gate), and each grid setting's NDCG@20 on the selection requests. */
   readonly chosen: string;
+  /** The grid setting the selection requests chose (settingName), before the gate replaced it when gated. */
+  readonly selected: string;
   readonly selectionNdcg: Readonly<Record<string, number>>;
 }
 
@@ -314,6 +316,7 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
       }
     }
   }
+  const selected = settingName(chosen);
   let model = fitCandidate(data, chosen, trainUse, opts, rand);
   const nTrain = rowsOf(data, trainUse).length;
   const evalIdx = rowsOf(data, isEval);
@@ -356,6 +359,7 @@ export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_
     featureNames: model.featureNames,
     weights: Array.from(model.weights),
     chosen: chosen.kind,
+    selected,
     selectionNdcg: selection,
   };
   return { model: accepted ? model : null, report };
@@ -366,12 +370,14 @@ export function formatRankerReport(r: RankerReport): string {
     `AUC ${x.auc.toFixed(4)}  per-request AUC ${x.requestAuc.toFixed(4)}  NDCG ${x.ndcg.toFixed(4)}  NDCG@10 ${x.ndcgAt10.toFixed(4)}  NDCG@20 ${x.ndcgAt20.toFixed(4)}`;
   const d = r.ranker.ndcgAt20 - r.retrievalOrder.ndcgAt20;
   return [
-    `ranker: ${r.chosen} chosen${r.chosen === 'embeddingOnly' ? '' : ` (depth ${r.depth || 'all'}, l2 ${r.l2})`} on the selection requests, NDCG@20: ` +
+    `ranker: ${r.selected} chosen on the selection requests, NDCG@20: ` +
       Object.entries(r.selectionNdcg)
         .map(([k, v]) => `${k} ${v.toFixed(4)}`)
         .join('; '),
     ...(r.gated
-      ? [`ranker: the chosen learned model (NDCG@20 ${(r.gatedNdcgAt20 ?? NaN).toFixed(4)}) did not beat the embedding score on the evaluation requests: the embedding score is served`]
+      ? [
+          `ranker: ${r.selected} (NDCG@20 ${(r.gatedNdcgAt20 ?? NaN).toFixed(4)} on the evaluation requests) did not beat the embedding score alone (${r.embeddingOnly.ndcgAt20.toFixed(4)}): the embedding score is served`,
+        ]
       : []),
     `ranker evaluation on ${r.evalRequests} held-out requests (${r.evalRows} rows; trained on ${r.trainRequests} requests, ${r.trainRows} rows; ${(100 * r.positiveShare).toFixed(1)}% positive)`,
     `  learned ranker   ${q(r.ranker)}`,
