@@ -47,22 +47,17 @@ export function registerMappedMemoryMetrics(registry: Registry): void {
     }
     return last.bytes;
   };
-  new Gauge({
-    name: 'encore_mapped_file_resident_bytes',
-    help: 'Resident file-backed memory of this process (Rss - Anonymous: the mapped model and world files, shared with the other workers)',
-    registers: [registry],
-    async collect() {
-      const bytes = await reading();
-      if (bytes) this.set(bytes.resident);
-    },
-  });
-  new Gauge({
-    name: 'encore_mapped_file_huge_bytes',
-    help: 'Of the resident file-backed memory, the bytes the kernel maps with 2 MiB pages (FilePmdMapped)',
-    registers: [registry],
-    async collect() {
-      const bytes = await reading();
-      if (bytes) this.set(bytes.huge);
-    },
-  });
+  const gauge = (name: string, help: string, pick: (b: MappedFileBytes) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const bytes = await reading();
+        if (bytes) this.set(pick(bytes));
+      },
+    });
+  };
+  gauge('encore_mapped_file_resident_bytes', 'Resident file-backed memory of this process (Rss - Anonymous: the mapped model and world files, shared with the other workers)', (b) => b.resident);
+  gauge('encore_mapped_file_huge_bytes', 'Of the resident file-backed memory, the bytes the kernel maps with 2 MiB pages (FilePmdMapped)', (b) => b.huge);
 }
