@@ -23,6 +23,7 @@ import { trainAls, type ConfidenceMatrix } from '../src/training/als.js';
 import { CONFIDENCE_WEIGHTS } from '../src/training/confidence.js';
 import { withActivityWeighting } from '../src/training/activityWeighting.js';
 import { withFeatureListeners } from '../src/training/featureListeners.js';
+import { columnsWithEntries } from '../src/training/compactAxes.js';
 import { readMovieLens, MOVIELENS_GENRES } from '../src/world/importers/movielens.js';
 import { firstPlayDays, lastActivityMs, NEVER_PLAYED_DAY } from '../src/world/importers/firstPlay.js';
 import type { Interactions } from '../src/world/importers/delimited.js';
@@ -81,9 +82,7 @@ function alsInput(inner: Inner, exponent: number, genres: Float32Array, featureW
   const confidence = Float32Array.from(m.values, (r) => 1 + CONFIDENCE_WEIGHTS.alpha * Math.log1p(r));
   const weighted = withActivityWeighting({ rows: m.rows, cols: m.cols, indptr: m.indptr, indices: m.indices, confidence }, exponent);
   if (featureWeight <= 0) return weighted;
-  const played = new Uint8Array(m.cols);
-  for (const j of m.indices) played[j] = 1;
-  return withFeatureListeners(weighted, played, genres, MOVIELENS_GENRES.length, featureWeight);
+  return withFeatureListeners(weighted, columnsWithEntries(m), genres, MOVIELENS_GENRES.length, featureWeight);
 }
 
 /**

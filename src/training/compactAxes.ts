@@ -24,6 +24,14 @@ export interface CompactMatrix {
   readonly colIds: Int32Array;
 }
 
+/** 1 for every column with at least one entry (a track with ALS evidence), 0 elsewhere. */
+export function columnsWithEntries(m: Pick<ConfidenceMatrix, 'rows' | 'cols' | 'indptr' | 'indices'>): Uint8Array {
+  const has = new Uint8Array(m.cols);
+  const nnz = m.indptr[m.rows] as number;
+  for (let j = 0; j < nnz; j++) has[m.indices[j] as number] = 1;
+  return has;
+}
+
 /** The matrix restricted to rows and columns with at least one entry (order kept, so results stay deterministic). */
 export function compactMatrix(m: ConfidenceMatrix): CompactMatrix {
   const nnz = m.indptr[m.rows] as number;

@@ -16,6 +16,7 @@ import { openWorld, type World } from '../world/World.js';
 import { trainAls, type ConfidenceMatrix } from './als.js';
 import { withFeatureListeners } from './featureListeners.js';
 import { withActivityWeighting } from './activityWeighting.js';
+import { columnsWithEntries } from './compactAxes.js';
 import { readWarmStart } from './warmStart.js';
 import { buildConfidence, userRanges } from './confidence.js';
 import { buildCoListen } from './coListen.js';
@@ -358,9 +359,7 @@ async function trainEmbeddings(
   const warm = opts.warmStartFrom ? await readWarmStart(opts.warmStartFrom, users.ids, N, dim) : null;
   if (warm) stats.warmStartUsersMatched = warm.usersMatched;
   // Tracks with ALS evidence (any entry in the confidence matrix); the rest get cold-start vectors.
-  const trained = new Uint8Array(N);
-  const nnz = conf.matrix.indptr[U] ?? 0;
-  for (let j = 0; j < nnz; j++) trained[conf.matrix.indices[j]!] = 1;
+  const trained = columnsWithEntries(conf.matrix);
   const featureWeight = opts.featureListeners ?? 0;
   const sideRows = featureWeight > 0 ? catalog.featureDim : 0;
   if (sideRows > 0) stats.featureListeners = sideRows;
