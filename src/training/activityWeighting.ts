@@ -5,6 +5,9 @@
 // Measured on MovieLens 100K's inner splits (docs/evaluation.md): exponent 0.5 chosen from 0.1-1.
 import type { ConfidenceMatrix } from './compactAxes.js';
 
+/** The largest exponent the commands accept (at 2 a listener with 4x the mean activity weighs 1/16 as much). */
+export const MAX_ACTIVITY_EXPONENT = 2;
+
 /** A copy of m whose positive entries' weights are scaled by activity; m itself when exponent is 0. */
 export function withActivityWeighting(m: ConfidenceMatrix, exponent: number): ConfidenceMatrix {
   if (exponent === 0) return m;

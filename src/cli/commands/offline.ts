@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
 import { DEFAULT_OFFLINE, OFFLINE_TRAIN, formatOfflineSummary, runOffline } from '../../eval/offline.js';
 import { readItemsFile } from '../../world/importers/itemsFile.js';
+import { MAX_ACTIVITY_EXPONENT } from '../../training/activityWeighting.js';
 
 // `encore offline --train FILE --k K --out RECS [--items FILE] [--no-diversity]`: top-K recommendations for every listener of
 // FILE through the same training code and feed pipeline as the online service (src/eval/offline.ts).
@@ -33,7 +34,7 @@ export function registerOffline(program: Command): void {
       const featureListeners = num('feature-listeners', o.featureListeners);
       if (featureListeners < 0) throw Errors.badRequest(`--feature-listeners must be 0 or more, got ${featureListeners}`);
       const activityExponent = num('activity-exponent', o.activityExponent);
-      if (activityExponent < 0 || activityExponent > 2) throw Errors.badRequest(`--activity-exponent must be between 0 and 2, got ${activityExponent}`);
+      if (activityExponent < 0 || activityExponent > MAX_ACTIVITY_EXPONENT) throw Errors.badRequest(`--activity-exponent must be between 0 and ${MAX_ACTIVITY_EXPONENT}, got ${activityExponent}`);
       const s = await runOffline({
         trainFile: o.train,
         k: num('k', o.k),

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_TRAIN, trainBundle } from '../../training/trainBundle.js';
 import { DEFAULT_INDEX_PARAMS } from '../../retrieval/UsearchIndex.js';
 import { chooseWarmStart } from '../../training/chooseWarmStart.js';
+import { MAX_ACTIVITY_EXPONENT } from '../../training/activityWeighting.js';
 
 // `encore train --world DIR [--bundles DIR] ...`: builds a new model bundle version (see src/training/trainBundle.ts).
 export function registerTrain(program: Command): void {
@@ -38,7 +39,7 @@ export function registerTrain(program: Command): void {
         return v;
       };
       if (num('featureListeners') < 0) throw new Error('--feature-listeners must be 0 or more');
-      if (num('activityExponent') < 0 || num('activityExponent') > 2) throw new Error('--activity-exponent must be between 0 and 2');
+      if (num('activityExponent') < 0 || num('activityExponent') > MAX_ACTIVITY_EXPONENT) throw new Error(`--activity-exponent must be between 0 and ${MAX_ACTIVITY_EXPONENT}`);
       const warmStartFrom = await chooseWarmStart(String(o.warmStart), String(o.bundles), String(o.world), num('factors'));
       if (warmStartFrom && o.quiet !== true) console.error(`encore train: warm start from ${warmStartFrom} (${num('warmIterations')} ALS iterations)`);
       const s = await trainBundle({
