@@ -2,7 +2,8 @@
 // the SAME code as the online feed. The file is imported as a world (src/world/importers), trained into a
 // bundle by the same `encore train` code (ALS + cold-start mapping + co-listen + popularity + vector index +
 // learned ranker), and every listener's list comes from the in-process feed pipeline `recommend()` with
-// excludeTracks = the listener's own rows (and diversity rules off with diversity: false).
+// excludeTracks = the listener's own rows (and diversity rules off with diversity: false; the exploration slot only
+// with exploration: true, since a batch file logs no propensities).
 //
 // Two training passes, as a production system retrains after choosing its ranker:
 //   1. the ranker pass: each listener's rows (5 or more) are shuffled with a seed and the last 20% put in a
@@ -72,9 +73,15 @@ export interface OfflineOptions {
   /** Delimited file with a header (user, item, weight[, timestamp]). */
   readonly trainFile: string;
   readonly k: number;
-  /** Output file: user TAB item TAB rank lines. */
+  /** Output file: user TAB item TAB rank lines (a fourth column, the propensity, on exploration picks). */
   readonly out: string;
   readonly diversity: boolean;
+  /**
+   * The surface's exploration slot (a random pick) in the lists. Off by default: a batch file is not an
+   * impression log, and a random pick whose propensity nobody logs can teach nothing; on, each drawn pick's
+   * line carries its propensity, so whoever serves the file can log it with the impression.
+   */
+  readonly exploration: boolean;
   readonly surface: string;
   /** Training settings passed to the bundle trainer (ALS factors, lambda, iterations, seed). */
   readonly train: Partial<Pick<TrainBundleOptions, 'factors' | 'iterations' | 'lambda' | 'cgSteps' | 'seed' | 'threads' | 'featureListeners' | 'activityExponent'>>;
@@ -93,6 +100,7 @@ export const OFFLINE_TRAIN = { factors: 64, iterations: 15, lambda: 25, cgSteps:
 
 export const DEFAULT_OFFLINE: Omit<OfflineOptions, 'trainFile' | 'out' | 'k'> = {
   diversity: true,
+  exploration: false,
   surface: 'home',
   train: OFFLINE_TRAIN,
   workDir: null,
@@ -201,6 +209,7 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
           surface: opts.surface,
           limit: opts.k,
           diversity: opts.diversity,
+          exploration: opts.exploration,
           excludeTracks: own,
           // each listener at their own last activity (UnreleasedTrackFilter); the file's end without timestamps
           nowMs: clock?.get(world.users.ids.idAt(u)) ?? world.manifest.nowMs,
@@ -210,7 +219,8 @@ export async function runOffline(opts: OfflineOptions, interactions?: Interactio
         const items = feed.items;
         if (items.length < opts.k) short++;
         for (let r = 0; r < items.length; r++) {
-          chunk.push(`${world.users.ids.idAt(u)}\t${items[r]!.trackId}\t${r + 1}\n`);
+          const item = items[r]!;
+          chunk.push(`${world.users.ids.idAt(u)}\t${item.trackId}\t${r + 1}${item.propensity !== undefined ? `\t${item.propensity}` : ''}\n`);
           lines++;
         }
         if (chunk.length >= 4096) {

@@ -273,6 +273,7 @@ function rerankStage(run: PipelineRun, ctx: RequestContext, rows: CandidateRows)
     knownArtists: diversity ? knownArtists(ctx) : new Set(),
     config: surface.rerank,
     diversity,
+    exploration: req.exploration !== false,
     random: mulberry32(req.explorationSeed ?? hashString(run.requestId)),
   });
   const short = picked.count < req.limit;

@@ -14,6 +14,11 @@ export interface RecommendRequest {
   readonly explicitOk?: boolean;
   /** false turns the re-ranking rules (artist spacing, album spread, discovery, exploration) off. Default true. */
   readonly diversity?: boolean;
+  /**
+   * false: no exploration slot, the other rules stay (a batch export that keeps no impression log with
+   * propensities, where a random pick could teach nothing). Default true; off whenever diversity is.
+   */
+  readonly exploration?: boolean;
   /** Track indices never to return (offline evaluation excludes a listener's training items). */
   readonly excludeTracks?: Int32Array | readonly number[];
   /** Overrides for reproducible runs (tests, offline mode). */

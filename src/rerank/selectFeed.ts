@@ -20,6 +20,8 @@ export interface RerankInput {
   readonly config: RerankConfig;
   /** false: plain top-`limit` by score, no rules, no exploration. */
   readonly diversity: boolean;
+  /** false: the rules without the exploration slot. */
+  readonly exploration: boolean;
   readonly random: () => number;
 }
 
@@ -80,7 +82,7 @@ export function selectFeed(input: RerankInput): RerankOutput {
 
   for (let position = 0; position < limit; position++) {
     let choice = -1;
-    const explore = position === config.explorationSlot && config.explorationPool > 1;
+    const explore = input.exploration && position === config.explorationSlot && config.explorationPool > 1;
     for (let pass = 0; pass < 2 && choice < 0; pass++) {
       const hardOnly = pass === 1;
       if (explore) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
+import { numberOption as num } from '../options.js';
 import { DEFAULT_SPLIT } from '../../eval/split.js';
 import { DEFAULT_BOOTSTRAP } from '../../eval/stats/bootstrap.js';
 import { loadEvalData } from '../../eval/report/loadInput.js';
@@ -29,11 +30,6 @@ export function registerEval(program: Command): void {
     .option('--out <dir>', 'write report.json and report.html here')
     .option('--quiet', 'no progress lines')
     .action(async (o: Record<string, string | boolean | undefined>) => {
-      const num = (name: string, v: unknown): number => {
-        const n = Number(v);
-        if (!Number.isFinite(n)) throw Errors.badRequest(`--${name} must be a number, got "${String(v)}"`);
-        return n;
-      };
       const split = o.split === undefined ? null : o.split === 'time' || o.split === 'random' ? o.split : null;
       if (o.split !== undefined && split === null) throw Errors.badRequest(`--split must be time or random, got "${String(o.split)}"`);
       const resamples = num('resamples', o.resamples);

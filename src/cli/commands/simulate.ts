@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { Errors } from '../../domain/errors.js';
+import { numberOf } from '../options.js';
 import { POLICIES, runSimulation, type PolicyName } from '../../sim/runSimulation.js';
 import { apiKeyFrom } from '../../sim/client.js';
 import { learningMarkdown, simHtml, simMarkdown } from '../../sim/report.js';
@@ -29,11 +30,7 @@ export function registerSimulate(program: Command): void {
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const policy = String(o.policy);
       if (!(POLICIES as readonly string[]).includes(policy)) throw Errors.badRequest(`--policy must be one of ${POLICIES.join(', ')}`);
-      const num = (k: string): number => {
-        const v = Number(o[k]);
-        if (!Number.isFinite(v)) throw Errors.badRequest(`--${k} must be a number`);
-        return v;
-      };
+      const num = (key: string): number => numberOf(o, key);
       const out = String(o.out);
       const rep = await runSimulation(
         {

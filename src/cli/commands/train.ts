@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_TRAIN, trainBundle } from '../../training/trainBundle.js';
 import { DEFAULT_INDEX_PARAMS } from '../../retrieval/UsearchIndex.js';
 import { chooseWarmStart } from '../../training/chooseWarmStart.js';
-import { MAX_ACTIVITY_EXPONENT } from '../../training/activityWeighting.js';
+import { alsAdditionOptions, numberOf } from '../options.js';
 
 // `encore train --world DIR [--bundles DIR] ...`: builds a new model bundle version (see src/training/trainBundle.ts).
 export function registerTrain(program: Command): void {
@@ -33,13 +33,8 @@ export function registerTrain(program: Command): void {
     .option('--no-hold-out', "train on every session (default: each listener's last session is held out for the ranker)")
     .option('--quiet', 'no progress bars')
     .action(async (o: Record<string, string | boolean | undefined>) => {
-      const num = (k: string): number => {
-        const v = Number(o[k]);
-        if (!Number.isFinite(v)) throw new Error(`--${k} must be a number`);
-        return v;
-      };
-      if (num('featureListeners') < 0) throw new Error('--feature-listeners must be 0 or more');
-      if (num('activityExponent') < 0 || num('activityExponent') > MAX_ACTIVITY_EXPONENT) throw new Error(`--activity-exponent must be between 0 and ${MAX_ACTIVITY_EXPONENT}`);
+      const num = (key: string): number => numberOf(o, key);
+      const additions = alsAdditionOptions(o.featureListeners, o.activityExponent);
       const warmStartFrom = await chooseWarmStart(String(o.warmStart), String(o.bundles), String(o.world), num('factors'));
       if (warmStartFrom && o.quiet !== true) console.error(`encore train: warm start from ${warmStartFrom} (${num('warmIterations')} ALS iterations)`);
       const s = await trainBundle({
@@ -57,8 +52,7 @@ export function registerTrain(program: Command): void {
         reuseEmbeddingsFrom: typeof o.reuseEmbeddings === 'string' ? o.reuseEmbeddings : null,
         quiet: o.quiet === true,
         holdOut: o.holdOut !== false,
-        featureListeners: num('featureListeners'),
-        activityExponent: num('activityExponent'),
+        ...additions,
       });
       const st = s.stats;
       console.log(
