@@ -139,120 +139,131 @@ function datedItems(meta: ItemMetadata | null, x: Interactions): ItemMetadata | 
   return { ...base, releaseDay: played };
 }
 
+/** Stage 1: the file as two worlds, the ranker pass's (a random hold-out) and the serving pass's (every row). */
+function importOffline(opts: OfflineOptions, work: string, interactions: Interactions | undefined, itemsById: ItemsById | null) {
+  const data = interactions ?? readInteractionsFile(opts.trainFile);
+  const items = itemsById ? alignItems(itemsById, data.itemIds) : null;
+  const rankerWorldDir = path.join(work, 'world-ranker');
+  const worldDir = path.join(work, 'world');
+  // (dated by the real first plays, as the serving world: the ranker's features must mean what they mean there)
+  const dated = datedItems(items, data);
+  writeImportedWorld({ source: 'delimited', interactions: withRandomHoldout(data, RANKER_HOLDOUT, opts.train.seed ?? 1), items: dated }, rankerWorldDir);
+  // Written without timestamps (one session per listener: nothing held out), dated by the real ones.
+  writeImportedWorld({ source: 'delimited', interactions: { ...data, timestampMs: null }, items: dated }, worldDir);
+  return { data, rankerWorldDir, worldDir, world: openWorld(worldDir), clock: lastActivityMs(data) };
+}
+
+/** Stage 2: pass 1 trains and judges the ranker on held-out rows; pass 2 the serving bundle on every row, with that ranker. */
+async function trainOfflineBundles(opts: OfflineOptions, work: string, imported: ReturnType<typeof importOffline>) {
+  // (pass 1's embeddings only feed the ranker's features: fewer ALS iterations, and at most RANKER_LISTENERS
+  // listeners' held-out rows, keep the whole run within about a minute for 2,000 listeners)
+  const rankerPass = await withRankerTrainingDefaults({ maxUsers: RANKER_LISTENERS, log: null }, () =>
+    trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir: imported.rankerWorldDir, bundlesDir: path.join(work, 'bundles-ranker'), quiet: true }),
+  );
+  let rankerMessage = 'no ranker evaluation written';
+  let rankerChoice = 'none';
+  const evalFile = path.join(rankerPass.dir, 'ranker-eval.json');
+  if (fs.existsSync(evalFile)) {
+    const ev = JSON.parse(fs.readFileSync(evalFile, 'utf8')) as { message: string; accepted: boolean; report: { chosen?: string } | null };
+    rankerMessage = ev.message;
+    if (ev.accepted && ev.report?.chosen) rankerChoice = ev.report.chosen;
+  }
+  const rankerBundle = await loadBundle(rankerPass.dir, { verify: 'sizes' });
+  const ranker = rankerBundle.ranker;
+  rankerBundle.close();
+  const trained = await withRankerTrainingDefaults({ log: null }, () =>
+    trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir: imported.worldDir, bundlesDir: path.join(work, 'bundles'), quiet: opts.quiet, world: imported.world }),
+  );
+  const bundle: ModelBundle = { ...(await loadBundle(trained.dir, { verify: 'sizes' })), ranker };
+  return { bundle, rankerMessage, rankerChoice };
+}
+
+/** Stage 3: every listener's list from recommend(), as user TAB item TAB rank[TAB propensity] lines. */
+async function writeOfflineLists(opts: OfflineOptions, imported: ReturnType<typeof importOffline>, bundle: ModelBundle): Promise<{ lines: number; short: number }> {
+  const { world, clock } = imported;
+  const deps: RecommendDeps = { catalog: world.catalog, bundles: { current: () => bundle }, profiles: profilesFromUsers(world.users), listenerState: null };
+  const U = world.users.count;
+  const ev = world.events;
+  const fd = fs.openSync(opts.out, 'w');
+  let lines = 0;
+  let short = 0;
+  const bar = opts.quiet ? null : new SingleBar({ format: 'offline {bar} {value}/{total} listeners | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+  bar?.start(U, 0);
+  try {
+    let chunk: string[] = [];
+    for (let u = 0; u < U; u++) {
+      const userId = world.users.ids.idAt(u);
+      const feed = await recommend(deps, {
+        userId,
+        surface: opts.surface,
+        limit: opts.k,
+        diversity: opts.diversity,
+        exploration: opts.exploration,
+        excludeTracks: ev.track.subarray(ev.userStart[u]!, ev.userStart[u + 1]!),
+        // each listener at their own last activity (UnreleasedTrackFilter); the file's end without timestamps
+        nowMs: clock?.get(userId) ?? world.manifest.nowMs,
+        requestId: `offline-${u}`,
+        explorationSeed: u + 1,
+      });
+      const items = feed.items;
+      if (items.length < opts.k) short++;
+      for (let r = 0; r < items.length; r++) {
+        const item = items[r]!;
+        chunk.push(`${userId}\t${item.trackId}\t${r + 1}${item.propensity !== undefined ? `\t${item.propensity}` : ''}\n`);
+        lines++;
+      }
+      if (chunk.length >= 4096) {
+        fs.writeSync(fd, chunk.join(''));
+        chunk = [];
+      }
+      if ((u & 63) === 0) bar?.update(u);
+    }
+    if (chunk.length > 0) fs.writeSync(fd, chunk.join(''));
+    bar?.update(U);
+  } finally {
+    bar?.stop();
+    fs.closeSync(fd);
+  }
+  return { lines, short };
+}
+
 export async function runOffline(opts: OfflineOptions, interactions?: Interactions, itemsById: ItemsById | null = null): Promise<OfflineSummary> {
   if (!(Number.isInteger(opts.k) && opts.k >= 1 && opts.k <= 500)) throw Errors.badRequest(`--k must be an integer from 1 to 500, got ${opts.k}`);
   const started = performance.now();
   const work = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'encore-offline-'));
-  const worldDir = path.join(work, 'world');
-  const bundlesDir = path.join(work, 'bundles');
-  const log = (s: string): void => {
-    if (!opts.quiet) process.stderr.write(`${s}\n`);
+  const log = (line: string): void => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
   };
   try {
-    const data = interactions ?? readInteractionsFile(opts.trainFile);
-    const items = itemsById ? alignItems(itemsById, data.itemIds) : null;
-    const rankerWorldDir = path.join(work, 'world-ranker');
-    // (dated by the real first plays, as the serving world: the ranker's features must mean what they mean there)
-    const dated = datedItems(items, data);
-    writeImportedWorld({ source: 'delimited', interactions: withRandomHoldout(data, RANKER_HOLDOUT, opts.train.seed ?? 1), items: dated }, rankerWorldDir);
-    // Written without timestamps (one session per listener: nothing held out), dated by the real ones.
-    writeImportedWorld({ source: 'delimited', interactions: { ...data, timestampMs: null }, items: dated }, worldDir);
-    const clock = lastActivityMs(data);
-    const world = openWorld(worldDir);
+    const imported = importOffline(opts, work, interactions, itemsById);
+    const { data, world } = imported;
     const importSeconds = (performance.now() - started) / 1000;
     log(`offline: imported ${data.userIds.length} listeners, ${data.itemIds.length} items, ${data.user.length} rows in ${importSeconds.toFixed(1)} s`);
-
     const t1 = performance.now();
-    // Pass 1: the ranker, trained and judged on held-out rows.
-    // (its embeddings only feed the ranker's features: fewer ALS iterations, and at most RANKER_LISTENERS
-    // listeners' held-out rows, keep the whole run within about a minute for 2,000 listeners)
-    const rankerPass = await withRankerTrainingDefaults({ maxUsers: RANKER_LISTENERS, log: null }, () =>
-      trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir: rankerWorldDir, bundlesDir: path.join(work, 'bundles-ranker'), quiet: true }),
-    );
-    let rankerMessage = 'no ranker evaluation written';
-    let rankerChoice = 'none';
-    const evalFile = path.join(rankerPass.dir, 'ranker-eval.json');
-    if (fs.existsSync(evalFile)) {
-      const ev = JSON.parse(fs.readFileSync(evalFile, 'utf8')) as { message: string; accepted: boolean; report: { chosen?: string } | null };
-      rankerMessage = ev.message;
-      if (ev.accepted && ev.report?.chosen) rankerChoice = ev.report.chosen;
-    }
-    const rankerBundle = await loadBundle(rankerPass.dir, { verify: 'sizes' });
-    const ranker = rankerBundle.ranker;
-    rankerBundle.close();
-    // Pass 2: the serving bundle on every row, with the pass-1 ranker.
-    const trained = await withRankerTrainingDefaults({ log: null }, () => trainBundle({ ...DEFAULT_TRAIN, ...opts.train, worldDir, bundlesDir, quiet: opts.quiet, world }));
+    const { bundle, rankerMessage, rankerChoice } = await trainOfflineBundles(opts, work, imported);
     const trainSeconds = (performance.now() - t1) / 1000;
-    const bundle: ModelBundle = { ...(await loadBundle(trained.dir, { verify: 'sizes' })), ranker };
-    log(`offline: bundles trained in ${trainSeconds.toFixed(1)} s (ranker ${ranker ? 'kept' : 'not kept: retrieval order'})`);
-
+    log(`offline: bundles trained in ${trainSeconds.toFixed(1)} s (ranker ${bundle.ranker ? 'kept' : 'not kept: retrieval order'})`);
     const t2 = performance.now();
-    const deps: RecommendDeps = {
-      catalog: world.catalog,
-      bundles: { current: () => bundle },
-      profiles: profilesFromUsers(world.users),
-      listenerState: null,
-    };
-    const U = world.users.count;
-    const ev = world.events;
-    const fd = fs.openSync(opts.out, 'w');
-    let lines = 0;
-    let short = 0;
-    const bar = opts.quiet ? null : new SingleBar({ format: 'offline {bar} {value}/{total} listeners | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
-    bar?.start(U, 0);
     try {
-      let chunk: string[] = [];
-      for (let u = 0; u < U; u++) {
-        const own = ev.track.subarray(ev.userStart[u]!, ev.userStart[u + 1]!);
-        const feed = await recommend(deps, {
-          userId: world.users.ids.idAt(u),
-          surface: opts.surface,
-          limit: opts.k,
-          diversity: opts.diversity,
-          exploration: opts.exploration,
-          excludeTracks: own,
-          // each listener at their own last activity (UnreleasedTrackFilter); the file's end without timestamps
-          nowMs: clock?.get(world.users.ids.idAt(u)) ?? world.manifest.nowMs,
-          requestId: `offline-${u}`,
-          explorationSeed: u + 1,
-        });
-        const items = feed.items;
-        if (items.length < opts.k) short++;
-        for (let r = 0; r < items.length; r++) {
-          const item = items[r]!;
-          chunk.push(`${world.users.ids.idAt(u)}\t${item.trackId}\t${r + 1}${item.propensity !== undefined ? `\t${item.propensity}` : ''}\n`);
-          lines++;
-        }
-        if (chunk.length >= 4096) {
-          fs.writeSync(fd, chunk.join(''));
-          chunk = [];
-        }
-        if ((u & 63) === 0) bar?.update(u);
-      }
-      if (chunk.length > 0) fs.writeSync(fd, chunk.join(''));
-      bar?.update(U);
+      const { lines, short } = await writeOfflineLists(opts, imported, bundle);
+      return {
+        users: world.users.count,
+        items: world.catalog.trackCount,
+        rows: data.user.length,
+        lines,
+        short,
+        importSeconds,
+        trainSeconds,
+        recommendSeconds: (performance.now() - t2) / 1000,
+        seconds: (performance.now() - started) / 1000,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+        rankerAccepted: bundle.ranker !== null,
+        rankerChoice,
+        rankerMessage,
+      };
     } finally {
-      bar?.stop();
-      fs.closeSync(fd);
+      bundle.close();
     }
-    const recommendSeconds = (performance.now() - t2) / 1000;
-    const summary: OfflineSummary = {
-      users: U,
-      items: world.catalog.trackCount,
-      rows: data.user.length,
-      lines,
-      short,
-      importSeconds,
-      trainSeconds,
-      recommendSeconds,
-      seconds: (performance.now() - started) / 1000,
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      rankerAccepted: bundle.ranker !== null,
-      rankerChoice,
-      rankerMessage,
-    };
-    bundle.close();
-    return summary;
   } finally {
     if (opts.workDir === null) fs.rmSync(work, { recursive: true, force: true });
   }
