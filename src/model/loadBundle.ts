@@ -102,57 +102,64 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   }
 }
 
-/** The bundle's parts from its files (large ones from `mapped` when given), each checked. */
-async function assembleBundle(dir: string, m: BundleManifest, meta: BundleMeta, verify: boolean, mapped: MappedFiles | null): Promise<ModelBundle> {
-  const { dim, trackCount: N, userCount: U } = m;
+/** Typed reads of one bundle's files, each length-checked where the manifest says how long it must be. */
+interface BundleReader {
+  read<T extends Typed>(name: string, C: Ctor<T>): Promise<T>;
+  f32(name: string, len: number): Promise<Float32Array>;
+  i32(name: string): Promise<Int32Array>;
+}
+
+function bundleReader(dir: string, m: BundleManifest, verify: boolean, mapped: MappedFiles | null): BundleReader {
   // Reads are chunked and asynchronous: the service keeps answering while a new bundle loads.
   const read = <T extends Typed>(name: string, C: Ctor<T>): Promise<T> => readTypedAsync(dir, m, name, C, verify, mapped);
-  const f32 = async (name: string, len: number): Promise<Float32Array> => {
-    const a = await read(name, Float32Array);
-    if (a.length !== len) throw Errors.bundleRejected(`${name}: ${a.length} values, expected ${len}`);
-    return a;
+  return {
+    read,
+    async f32(name, len) {
+      const a = await read(name, Float32Array);
+      if (a.length !== len) throw Errors.bundleRejected(`${name}: ${a.length} values, expected ${len}`);
+      return a;
+    },
+    i32: (name) => read(name, Int32Array),
   };
-  const i32 = (name: string): Promise<Int32Array> => read(name, Int32Array);
-  const itemVectors = await loadItemVectors(dir, m, N, dim, verify, mapped);
-  const userFactors = await f32(BUNDLE_FILES.userFactors, U * dim);
-  const gram = await f32(BUNDLE_FILES.gram, dim * dim);
-  const ids = idDictionaryFiles(BUNDLE_FILES.userIds);
-  const userIds = IdDictionary.fromArrays(
-    await read(ids.offsets, Uint32Array),
-    await read(ids.utf8, Uint8Array),
-    await read(ids.hash, Int32Array),
-    `${dir}/${BUNDLE_FILES.userIds}`,
-  );
-  if (userIds.size !== U) throw Errors.bundleRejected(`${BUNDLE_FILES.userIds}: ${userIds.size} ids for ${U} listeners`);
+}
 
-  const coIndptr = await i32(BUNDLE_FILES.coListenIndptr);
-  const coTracks = await i32(BUNDLE_FILES.coListenTracks);
-  const coWeights = await read(BUNDLE_FILES.coListenWeights, Float32Array);
-  checkCsr('co-listening', coIndptr, N, coTracks.length);
-  if (coWeights.length !== coTracks.length) throw Errors.bundleRejected('co-listening: weights and tracks differ in length');
-  const coListen: CoListenTable = {
-    indptr: coIndptr,
-    tracks: coTracks,
-    weights: coWeights,
+async function loadUserIds(r: BundleReader, dir: string, U: number): Promise<IdDictionary> {
+  const ids = idDictionaryFiles(BUNDLE_FILES.userIds);
+  const userIds = IdDictionary.fromArrays(await r.read(ids.offsets, Uint32Array), await r.read(ids.utf8, Uint8Array), await r.read(ids.hash, Int32Array), `${dir}/${BUNDLE_FILES.userIds}`);
+  if (userIds.size !== U) throw Errors.bundleRejected(`${BUNDLE_FILES.userIds}: ${userIds.size} ids for ${U} listeners`);
+  return userIds;
+}
+
+async function loadCoListen(r: BundleReader, N: number): Promise<CoListenTable> {
+  const indptr = await r.i32(BUNDLE_FILES.coListenIndptr);
+  const tracks = await r.i32(BUNDLE_FILES.coListenTracks);
+  const weights = await r.read(BUNDLE_FILES.coListenWeights, Float32Array);
+  checkCsr('co-listening', indptr, N, tracks.length);
+  if (weights.length !== tracks.length) throw Errors.bundleRejected('co-listening: weights and tracks differ in length');
+  return {
+    indptr,
+    tracks,
+    weights,
     neighbours(t) {
       if (!(t >= 0 && t < N)) return { tracks: EMPTY, weights: EMPTY_F };
-      const s = coIndptr[t]!;
-      const e = coIndptr[t + 1]!;
-      return { tracks: coTracks.subarray(s, e), weights: coWeights.subarray(s, e) };
+      const s = indptr[t]!;
+      const e = indptr[t + 1]!;
+      return { tracks: tracks.subarray(s, e), weights: weights.subarray(s, e) };
     },
   };
+}
 
-  const roots = meta.rootGenres;
+async function loadPopularity(r: BundleReader, roots: readonly number[]): Promise<PopularityTables> {
   const slotOfRoot = new Map<number, number>();
   roots.forEach((g, s) => slotOfRoot.set(g, s));
-  const pmIndptr = await i32(BUNDLE_FILES.popMarketIndptr);
-  const pmTracks = await i32(BUNDLE_FILES.popMarketTracks);
+  const pmIndptr = await r.i32(BUNDLE_FILES.popMarketIndptr);
+  const pmTracks = await r.i32(BUNDLE_FILES.popMarketTracks);
   const marketCount = pmIndptr.length - 1;
   checkCsr('popularity per market', pmIndptr, marketCount, pmTracks.length);
-  const pgIndptr = await i32(BUNDLE_FILES.popGenreIndptr);
-  const pgTracks = await i32(BUNDLE_FILES.popGenreTracks);
+  const pgIndptr = await r.i32(BUNDLE_FILES.popGenreIndptr);
+  const pgTracks = await r.i32(BUNDLE_FILES.popGenreTracks);
   checkCsr('popularity per market and genre', pgIndptr, marketCount * roots.length, pgTracks.length);
-  const popularity: PopularityTables = {
+  return {
     inMarket: (market) => (market >= 0 && market < marketCount ? row(pmIndptr, pmTracks, market) : EMPTY),
     inMarketGenre: (market, rootGenre) => {
       const s = slotOfRoot.get(rootGenre);
@@ -160,35 +167,36 @@ async function assembleBundle(dir: string, m: BundleManifest, meta: BundleMeta, 
       return row(pgIndptr, pgTracks, market * roots.length + s);
     },
   };
+}
 
-  const anIndptr = await i32(BUNDLE_FILES.artistNewestIndptr);
-  const anTracks = await i32(BUNDLE_FILES.artistNewestTracks);
-  checkCsr('artist newest', anIndptr, anIndptr.length - 1, anTracks.length);
-  const artistTracks: ArtistTracks = { newest: (a) => row(anIndptr, anTracks, a) };
+/** A CSR table of tracks per row (artist newest, listener recent positives), its row count checked when known. */
+async function loadTrackRows(r: BundleReader, what: string, indptrFile: string, tracksFile: string, rows: number | null): Promise<(row: number) => Int32Array> {
+  const indptr = await r.i32(indptrFile);
+  const tracks = await r.i32(tracksFile);
+  checkCsr(what, indptr, rows ?? indptr.length - 1, tracks.length);
+  return (i) => row(indptr, tracks, i);
+}
 
-  const urIndptr = await i32(BUNDLE_FILES.userRecentIndptr);
-  const urTracks = await i32(BUNDLE_FILES.userRecentTracks);
-  checkCsr('user history', urIndptr, U, urTracks.length);
-  const userHistory: UserHistory = { recentPositives: (u) => row(urIndptr, urTracks, u) };
-
-  const cs = meta.coldStart;
-  const coldStart: ColdStartModel = {
+async function loadColdStart(r: BundleReader, cs: BundleMeta['coldStart'], dim: number): Promise<ColdStartModel> {
+  return {
     inputDim: cs.inputDim,
     featureMeans: Float32Array.from(cs.featureMeans),
     featureStds: Float32Array.from(cs.featureStds),
     genreSlots: cs.genreSlots,
-    weights: await f32(BUNDLE_FILES.coldStartWeights, cs.inputDim * dim),
-    artistFactors: await f32(BUNDLE_FILES.artistFactors, cs.artistCount * dim),
-    artistHasFactor: await read('artist-has-factor.u8', Uint8Array),
+    weights: await r.f32(BUNDLE_FILES.coldStartWeights, cs.inputDim * dim),
+    artistFactors: await r.f32(BUNDLE_FILES.artistFactors, cs.artistCount * dim),
+    artistHasFactor: await r.read('artist-has-factor.u8', Uint8Array),
     artistCount: cs.artistCount,
   };
+}
 
-  let ranker: RankerModel | null = null;
-  if (m.files[BUNDLE_FILES.ranker]) {
-    const r = readJson<{ kind: string; featureNames: string[]; weights: number[]; bias: number; means: number[]; stds: number[]; rerankDepth?: number }>(dir, m, BUNDLE_FILES.ranker);
-    ranker = { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds), rerankDepth: r.rerankDepth ?? 0 };
-  }
+function loadRanker(dir: string, m: BundleManifest): RankerModel | null {
+  if (!m.files[BUNDLE_FILES.ranker]) return null;
+  const r = readJson<{ kind: string; featureNames: string[]; weights: number[]; bias: number; means: number[]; stds: number[]; rerankDepth?: number }>(dir, m, BUNDLE_FILES.ranker);
+  return { kind: r.kind, featureNames: r.featureNames, weights: Float32Array.from(r.weights), bias: r.bias, means: Float32Array.from(r.means), stds: Float32Array.from(r.stds), rerankDepth: r.rerankDepth ?? 0 };
+}
 
+async function openIndex(r: BundleReader, dir: string, m: BundleManifest, meta: BundleMeta, verify: boolean, itemVectors: ItemVectors): Promise<VectorIndex> {
   // Index bands: sizes were checked with every other file (checkFileSizes), so a truncated band is refused before
   // usearch sees it; checksums as for the mapped arrays (sha256Verified: off-thread, once per machine).
   for (const band of meta.index.bands) {
@@ -196,13 +204,30 @@ async function assembleBundle(dir: string, m: BundleManifest, meta: BundleMeta, 
     if (!entry) throw Errors.bundleRejected(`${band.file} is not listed in the manifest`);
     if (verify && (await sha256Verified(path.join(dir, band.file))) !== entry.sha256) throw Errors.bundleRejected(`${band.file}: checksum mismatch (corrupt)`);
   }
+  const N = m.trackCount;
   const params = { ...meta.index, bands: meta.index.bands.length };
-  const norms = await f32(NORMS_FILE, N);
-  const order = await i32(ORDER_FILE);
+  const norms = await r.f32(NORMS_FILE, N);
+  const order = await r.i32(ORDER_FILE);
   // Bundles since the trained/cold split record each track's group (older ones have one group of bands).
-  const cold = m.files[GROUP_FILE] ? await read(GROUP_FILE, Uint8Array) : null;
-  const index: VectorIndex = await UsearchTrackIndex.openAsync(dir, meta.index.bands, dim, norms, itemVectors, N, params, order, cold);
+  const cold = m.files[GROUP_FILE] ? await r.read(GROUP_FILE, Uint8Array) : null;
+  return UsearchTrackIndex.openAsync(dir, meta.index.bands, m.dim, norms, itemVectors, N, params, order, cold);
+}
 
+/** The bundle's parts from its files (large ones from `mapped` when given), each checked. */
+async function assembleBundle(dir: string, m: BundleManifest, meta: BundleMeta, verify: boolean, mapped: MappedFiles | null): Promise<ModelBundle> {
+  const { dim, trackCount: N, userCount: U } = m;
+  const r = bundleReader(dir, m, verify, mapped);
+  const itemVectors = await loadItemVectors(dir, m, N, dim, verify, mapped);
+  const userFactors = await r.f32(BUNDLE_FILES.userFactors, U * dim);
+  const gram = await r.f32(BUNDLE_FILES.gram, dim * dim);
+  const userIds = await loadUserIds(r, dir, U);
+  const coListen = await loadCoListen(r, N);
+  const popularity = await loadPopularity(r, meta.rootGenres);
+  const artistTracks: ArtistTracks = { newest: await loadTrackRows(r, 'artist newest', BUNDLE_FILES.artistNewestIndptr, BUNDLE_FILES.artistNewestTracks, null) };
+  const userHistory: UserHistory = { recentPositives: await loadTrackRows(r, 'user history', BUNDLE_FILES.userRecentIndptr, BUNDLE_FILES.userRecentTracks, U) };
+  const coldStart = await loadColdStart(r, meta.coldStart, dim);
+  const ranker = loadRanker(dir, m);
+  const index = await openIndex(r, dir, m, meta, verify, itemVectors);
   return {
     version: m.bundleVersion,
     dir,
