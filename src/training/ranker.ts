@@ -26,6 +26,7 @@ import { Trace } from '../pipeline/Trace.js';
 import { listenerVector } from '../pipeline/listenerVector.js';
 import { EmbeddingBlendScorer } from '../pipeline/EmbeddingBlendScorer.js';
 import { SURFACES } from '../surfaces/index.js';
+import type { SurfaceConfig } from '../surfaces/SurfaceConfig.js';
 import { featureNamesFor } from '../ranking/features.js';
 import { RankerDataset, firstStageRanks } from '../ranking/RankerDataset.js';
 import { seededRandom } from '../eval/rng.js';
@@ -117,6 +118,93 @@ export interface RankerTrainingResult {
 const LEAVE_OUT = 255;
 const SYNTHETIC_MAX_SESSION_PLAYS = 200;
 
+/** One held-out play: its label and what the session looked like just before it (skip streak, artist skipped so far). */
+interface HeldOutOutcome {
+  readonly label: number;
+  readonly streak: number;
+  readonly skippedArtist: boolean;
+}
+
+/** The held-out session's outcomes in order, per track (the first play of each, at most SYNTHETIC_MAX_SESSION_PLAYS). */
+function heldOutOutcomes(ev: World['events'], catalog: Catalog, from: number, to: number): Map<number, HeldOutOutcome> {
+  const outcome = new Map<number, HeldOutOutcome>();
+  let streak = 0;
+  const skippedArtists = new Set<number>();
+  for (let i = from; i < to; i++) {
+    const t = ev.track[i]!;
+    const type = ev.type[i]!;
+    if (t < 0 || t >= catalog.trackCount) continue;
+    if (type !== EventType.complete && type !== EventType.skip) continue;
+    if (!outcome.has(t) && outcome.size < SYNTHETIC_MAX_SESSION_PLAYS) {
+      outcome.set(t, { label: type === EventType.complete ? 1 : 0, streak, skippedArtist: skippedArtists.has(catalog.columns.artist[t]!) });
+    }
+    if (type === EventType.skip) {
+      streak++;
+      skippedArtists.add(catalog.columns.artist[t]!);
+    } else streak = 0;
+  }
+  return outcome;
+}
+
+/** The request as the feed would have seen it at the start of listener u's held-out session. */
+function heldOutRequest(world: World, bundle: ModelBundle, catalog: Catalog, surface: string, u: number, nowMs: number, state: ListenerState | null): RequestContext {
+  const userIndex = u < bundle.userCount ? u : null;
+  const history: Int32Array = userIndex !== null ? bundle.userHistory.recentPositives(userIndex as never) : new Int32Array(0);
+  return {
+    requestId: `train-${u}`,
+    surface,
+    userId: world.users.ids.idAt(u),
+    userIndex,
+    market: world.users.market[u] ?? 0,
+    explicitOk: (world.users.explicitOk[u] ?? 1) === 1,
+    nowMs,
+    limit: 30,
+    seedTrack: null,
+    userVector: listenerVector(bundle, userIndex, state, history, null),
+    state,
+    history,
+    onboardingGenres: [],
+    catalog,
+    bundle,
+  };
+}
+
+/**
+ * The regular sources, and the fallbacks only when they bring too little, as the feed runs them
+ * (src/pipeline/recommend.ts): fallbacks that always ran in training gave popular tracks source ranks and
+ * a source count they never have online, a training/serving skew that cost NDCG@20 0.03 on MovieLens.
+ */
+async function candidatesAsServed(ctx: RequestContext, surface: SurfaceConfig, sources: ReadonlyMap<string, CandidateSource>, sourceNames: readonly string[]): Promise<CandidateRows> {
+  const trace = new Trace();
+  const outcomes = await runSources(ctx, surface.sources, sources, 10_000, trace);
+  const batches: (CandidateBatch | null)[] = outcomes.map((o) => o.batch);
+  let fetched = 0;
+  for (const b of batches) fetched += b?.count ?? 0;
+  const fallbacks = fetched < ctx.limit * MIN_CANDIDATES_PER_SLOT ? await runSources(ctx, surface.fallbackSources, sources, 10_000, trace) : null;
+  for (let i = 0; i < surface.fallbackSources.length; i++) batches.push(fallbacks?.[i]?.batch ?? null);
+  return mergeBatches(sourceNames, batches, ctx.catalog.trackCount).rows;
+}
+
+/** Overwrites the in-session features row by row: the context holds the state as of the session start. */
+function patchSessionFeatures(data: RankerDataset, firstRow: number, set: CandidateRows, labels: Uint8Array, outcome: ReadonlyMap<number, HeldOutOutcome>): void {
+  const names = data.featureNames;
+  const f = names.length;
+  const cStreak = names.indexOf('logSessionSkipStreak');
+  const cStreakPop = names.indexOf('skipStreakXLogPopularity');
+  const cPop = names.indexOf('logPopularity');
+  const cSkippedArtist = names.indexOf('artistSkippedThisSession');
+  let r = firstRow;
+  for (let i = 0; i < set.count; i++) {
+    if (labels[i] === LEAVE_OUT) continue;
+    const o = outcome.get(set.tracks[i]!)!;
+    const ls = Math.log1p(o.streak);
+    if (cStreak >= 0) data.x[r * f + cStreak] = ls;
+    if (cStreakPop >= 0 && cPop >= 0) data.x[r * f + cStreakPop] = ls * data.x[r * f + cPop]!;
+    if (cSkippedArtist >= 0) data.x[r * f + cSkippedArtist] = o.skippedArtist ? 1 : 0;
+    r++;
+  }
+}
+
 /**
  * Builds examples from `world`'s held-out last sessions against `bundle` (trained without them), fits the
  * ranker and evaluates it. `sources` is the candidate-source registry the feed uses.
@@ -129,10 +217,8 @@ export async function trainRankerOn(
 ): Promise<RankerTrainingResult> {
   const surface = SURFACES.get(opts.surface);
   if (!surface) throw new Error(`unknown surface ${opts.surface}`);
-  const slots = [...surface.sources, ...surface.fallbackSources];
-  const sourceNames = slots.map((s) => s.name);
-  const featureNames = featureNamesFor(sourceNames);
-  const data = new RankerDataset(featureNames, opts.centered);
+  const sourceNames = [...surface.sources, ...surface.fallbackSources].map((s) => s.name);
+  const data = new RankerDataset(featureNamesFor(sourceNames), opts.centered);
   const ev = world.events;
   const imported = ev.weight !== null;
   const users = Math.min(world.users.count, ev.userStart.length - 1);
@@ -142,11 +228,6 @@ export async function trainRankerOn(
   // when the listener has at least two; a single-session listener's events trained the embeddings.
   const ranges = userRanges(ev, users);
   const catalog = imported ? withTrainingPopularity(world.catalog, ev.track, ranges, users) : world.catalog;
-  const col = (name: string): number => featureNames.indexOf(name);
-  const cStreak = col('logSessionSkipStreak');
-  const cStreakPop = col('skipStreakXLogPopularity');
-  const cPop = col('logPopularity');
-  const cSkippedArtist = col('artistSkippedThisSession');
   const rand = seededRandom(opts.seed);
   let used = 0;
   const started = performance.now();
@@ -155,59 +236,11 @@ export async function trainRankerOn(
     const ss = ranges.trainEnd[u]!;
     const e = ranges.end[u]!;
     if (ss >= e) continue;
-    // Outcomes of the held-out session, in order: per track its label and what the session looked like
-    // just before it was played (skip streak, artists skipped so far).
-    const outcome = new Map<number, { label: number; streak: number; skippedArtist: boolean }>();
-    let streak = 0;
-    const skippedArtists = new Set<number>();
-    for (let i = ss; i < e; i++) {
-      const t = ev.track[i]!;
-      const type = ev.type[i]!;
-      if (t < 0 || t >= catalog.trackCount) continue;
-      if (type === EventType.complete || type === EventType.skip) {
-        if (!outcome.has(t) && outcome.size < SYNTHETIC_MAX_SESSION_PLAYS) {
-          outcome.set(t, { label: type === EventType.complete ? 1 : 0, streak, skippedArtist: skippedArtists.has(catalog.columns.artist[t]!) });
-        }
-        if (type === EventType.skip) {
-          streak++;
-          skippedArtists.add(catalog.columns.artist[t]!);
-        } else streak = 0;
-      }
-    }
+    const outcome = heldOutOutcomes(ev, catalog, ss, e);
     if (outcome.size === 0) continue;
-    const nowMs = ev.timestampMs[ss]!;
     const state = imported ? null : stateBefore(world, u, s, ss, opts.stateTracks);
-    const userIndex = u < bundle.userCount ? u : null;
-    let history: Int32Array = new Int32Array(0);
-    if (userIndex !== null) history = bundle.userHistory.recentPositives(userIndex as never);
-    const ctx: RequestContext = {
-      requestId: `train-${u}`,
-      surface: surface.name,
-      userId: world.users.ids.idAt(u),
-      userIndex,
-      market: world.users.market[u] ?? 0,
-      explicitOk: (world.users.explicitOk[u] ?? 1) === 1,
-      nowMs,
-      limit: 30,
-      seedTrack: null,
-      userVector: listenerVector(bundle, userIndex, state, history, null),
-      state,
-      history,
-      onboardingGenres: [],
-      catalog,
-      bundle,
-    };
-    const trace = new Trace();
-    // The regular sources, and the fallbacks only when they bring too little, as the feed runs them
-    // (src/pipeline/recommend.ts): fallbacks that always ran in training gave popular tracks source ranks and
-    // a source count they never have online, a training/serving skew that cost NDCG@20 0.03 on MovieLens.
-    const outcomes = await runSources(ctx, surface.sources, sources, 10_000, trace);
-    const batches: (CandidateBatch | null)[] = outcomes.map((o) => o.batch);
-    let fetched = 0;
-    for (const b of batches) fetched += b?.count ?? 0;
-    const fallbacks = fetched < ctx.limit * MIN_CANDIDATES_PER_SLOT ? await runSources(ctx, surface.fallbackSources, sources, 10_000, trace) : null;
-    for (let i = 0; i < surface.fallbackSources.length; i++) batches.push(fallbacks?.[i]?.batch ?? null);
-    const merged = mergeBatches(sourceNames, batches, catalog.trackCount).rows;
+    const ctx = heldOutRequest(world, bundle, catalog, surface.name, u, ev.timestampMs[ss]!, state);
+    const merged = await candidatesAsServed(ctx, surface, sources, sourceNames);
     // Imported data: what the listener already had before the session is removed from the candidates, as
     // `encore offline` excludes a listener's own rows before ranking (otherwise the ranker learns "already
     // played = negative", and the first-stage ranks and per-request z-scores would count tracks the feed never ranks).
@@ -219,20 +252,7 @@ export async function trainRankerOn(
     baselineScorer.score(ctx, set, baseline);
     const first = data.rows;
     data.addRequest(ctx, set, labels, baseline);
-    if (!imported && opts.perPlaySessionFeatures) {
-      // Patch the in-session features row by row: the context holds the state as of the session start.
-      const f = featureNames.length;
-      let r = first;
-      for (let i = 0; i < set.count; i++) {
-        if (labels[i] === LEAVE_OUT) continue;
-        const o = outcome.get(set.tracks[i]!)!;
-        const ls = Math.log1p(o.streak);
-        if (cStreak >= 0) data.x[r * f + cStreak] = ls;
-        if (cStreakPop >= 0 && cPop >= 0) data.x[r * f + cStreakPop] = ls * data.x[r * f + cPop]!;
-        if (cSkippedArtist >= 0) data.x[r * f + cSkippedArtist] = o.skippedArtist ? 1 : 0;
-        r++;
-      }
-    }
+    if (!imported && opts.perPlaySessionFeatures) patchSessionFeatures(data, first, set, labels, outcome);
     used++;
     if (opts.log && used % 2000 === 0) opts.log(`ranker: ${used} listeners, ${data.rows} examples, ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
