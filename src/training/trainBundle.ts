@@ -134,6 +134,73 @@ async function mergeEventLog(world: World, url: string | null, stats: Record<str
   return merged.world;
 }
 
+/** A fresh hidden directory for the new version (leftovers of crashed builds removed: they are never visible). */
+function stagingDir(bundlesDir: string, seed: number): { version: string; tmp: string; finalDir: string } {
+  fs.mkdirSync(bundlesDir, { recursive: true });
+  for (const name of fs.readdirSync(bundlesDir)) if (name.startsWith('.tmp-')) fs.rmSync(path.join(bundlesDir, name), { recursive: true, force: true });
+  const version = versionName(bundlesDir, seed);
+  const tmp = path.join(bundlesDir, `.tmp-${version}`);
+  fs.mkdirSync(tmp);
+  return { version, tmp, finalDir: path.join(bundlesDir, version) };
+}
+
+function bundleMeta(opts: TrainBundleOptions, built: Awaited<ReturnType<typeof buildModelFiles>>, stats: Record<string, number>): BundleMeta {
+  return {
+    lambda: opts.lambda,
+    factors: opts.factors,
+    iterations: opts.iterations,
+    seed: opts.seed,
+    rootGenres: Array.from(built.rootGenres),
+    index: { ...opts.index, bands: built.bands, buildSeconds: Math.round(built.indexSeconds * 10) / 10 },
+    coldStart: built.coldStart,
+    heldout: 'heldout.start.i32/heldout.end.i32: per user [start, end) indices into the world events of the held-out last session',
+    ...(built.warmStartFrom !== null ? { warmStartFrom: built.warmStartFrom } : {}),
+    stats,
+  };
+}
+
+/** Writes the manifest of every file now in `tmp` (checksums of files already described are kept). */
+function manifestWriter(tmp: string, world: World, version: string, dim: number): () => void {
+  const worldManifestHash = createHash('sha256').update(fs.readFileSync(path.join(world.dir, 'manifest.json'))).digest('hex');
+  const described: DescribedFiles = new Map();
+  return () => {
+    const manifest: BundleManifest = {
+      format: BUNDLE_FORMAT,
+      version: BUNDLE_FORMAT_VERSION,
+      bundleVersion: version,
+      dim,
+      trackCount: world.catalog.trackCount,
+      userCount: world.users.count,
+      worldManifestHash,
+      createdAt: new Date().toISOString(),
+      files: describeFiles(tmp, described),
+    };
+    writeJson(tmp, MANIFEST_FILE, manifest);
+  };
+}
+
+/**
+ * The ranker is optional in a bundle (the feed falls back to the retrieval order): a ranker that fails to
+ * train must not throw away the embeddings and index built before it.
+ */
+async function attachRanker(world: World, tmp: string, stats: Record<string, number>): Promise<void> {
+  try {
+    const ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp, world });
+    if (ranker) writeJson(tmp, BUNDLE_FILES.ranker, rankerJson(ranker));
+  } catch (e) {
+    console.error(`encore train: ranker training failed, the bundle has no ranker: ${(e as Error).message}`);
+    stats.rankerFailed = 1;
+  }
+}
+
+/** Durable, then visible: every file and the directory synced before the rename makes the version appear. */
+function publish(tmp: string, finalDir: string, bundlesDir: string): void {
+  syncFiles(tmp);
+  fsyncDir(tmp);
+  fs.renameSync(tmp, finalDir);
+  fsyncDir(bundlesDir);
+}
+
 export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummary> {
   const t0 = performance.now();
   const bar = phaseProgress(opts.quiet);
@@ -147,15 +214,8 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
   };
   let t = t0;
   const world = await mergeEventLog(opts.world ?? openWorld(opts.worldDir), opts.eventsLog, stats);
-  const { catalog, users } = world;
   t = lap('load', t);
-  fs.mkdirSync(opts.bundlesDir, { recursive: true });
-  // Leftovers of crashed builds are never visible; clean them up.
-  for (const name of fs.readdirSync(opts.bundlesDir)) if (name.startsWith('.tmp-')) fs.rmSync(path.join(opts.bundlesDir, name), { recursive: true, force: true });
-  const version = versionName(opts.bundlesDir, opts.seed);
-  const tmp = path.join(opts.bundlesDir, `.tmp-${version}`);
-  const finalDir = path.join(opts.bundlesDir, version);
-  fs.mkdirSync(tmp);
+  const { version, tmp, finalDir } = stagingDir(opts.bundlesDir, opts.seed);
   try {
     // The embeddings, tables and index are built in a function of their own: its gigabytes of arrays are
     // garbage once it returns, and are collected before the ranker loads the written bundle (at 8.2M tracks
@@ -165,55 +225,14 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
     await collectNativeMemory();
     bar.stop();
 
-    const meta: BundleMeta = {
-      lambda: opts.lambda,
-      factors: opts.factors,
-      iterations: opts.iterations,
-      seed: opts.seed,
-      rootGenres: Array.from(built.rootGenres),
-      index: { ...opts.index, bands: built.bands, buildSeconds: Math.round(built.indexSeconds * 10) / 10 },
-      coldStart: built.coldStart,
-      heldout: 'heldout.start.i32/heldout.end.i32: per user [start, end) indices into the world events of the held-out last session',
-      ...(built.warmStartFrom !== null ? { warmStartFrom: built.warmStartFrom } : {}),
-      stats,
-    };
-    writeJson(tmp, BUNDLE_FILES.meta, meta);
-    const worldManifestHash = createHash('sha256').update(fs.readFileSync(path.join(world.dir, 'manifest.json'))).digest('hex');
-    const described: DescribedFiles = new Map();
-    const writeManifest = (): void => {
-      const manifest: BundleManifest = {
-        format: BUNDLE_FORMAT,
-        version: BUNDLE_FORMAT_VERSION,
-        bundleVersion: version,
-        dim: opts.factors,
-        trackCount: catalog.trackCount,
-        userCount: users.count,
-        worldManifestHash,
-        createdAt: new Date().toISOString(),
-        files: describeFiles(tmp, described),
-      };
-      writeJson(tmp, MANIFEST_FILE, manifest);
-    };
+    writeJson(tmp, BUNDLE_FILES.meta, bundleMeta(opts, built, stats));
+    const writeManifest = manifestWriter(tmp, world, version, opts.factors);
     // A complete manifest already exists while the ranker trains (it may load this directory as a bundle).
     writeManifest();
-    // The ranker is optional in a bundle (the feed falls back to the retrieval order): a ranker that fails to
-    // train must not throw away the embeddings and index built above.
-    let ranker: Awaited<ReturnType<typeof trainRanker>> = null;
-    try {
-      ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp, world });
-    } catch (e) {
-      console.error(`encore train: ranker training failed, the bundle has no ranker: ${(e as Error).message}`);
-      stats.rankerFailed = 1;
-    }
-    if (ranker) {
-      writeJson(tmp, BUNDLE_FILES.ranker, rankerJson(ranker));
-    }
+    await attachRanker(world, tmp, stats);
     t = lap('ranker', t);
     writeManifest();
-    syncFiles(tmp);
-    fsyncDir(tmp);
-    fs.renameSync(tmp, finalDir);
-    fsyncDir(opts.bundlesDir);
+    publish(tmp, finalDir, opts.bundlesDir);
   } catch (e) {
     bar.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
