@@ -88,20 +88,8 @@ export function cutBands(sorted: Int32Array, norms: Float32Array, params: IndexP
   return cuts;
 }
 
-/** Builds the index over rows [0, n) of `vectors` into `dir` (one file per band). */
-export async function buildTrackIndex(
-  vectors: Float32Array,
-  n: number,
-  dim: number,
-  dir: string,
-  params: IndexParams,
-  threads: number,
-  onProgress?: (done: number, total: number) => void,
-  layout: IndexLayout = { cold: null, carry: null },
-): Promise<IndexBuildStats> {
-  if (n >= 2 ** 24) throw Errors.badRequest(`index: ${n} tracks exceed the 2^24 supported by the norm sort`);
-  const t0 = performance.now();
-  const norms = vectorNorms(vectors, n, dim);
+/** The tracks each group indexes, sorted by norm: trained ones, and cold ones not carried over from the last bundle. */
+function indexGroups(norms: Float32Array, n: number, layout: IndexLayout): { trained: Int32Array; freshCold: Int32Array; carried: Uint8Array } {
   const cold = layout.cold;
   const carried = new Uint8Array(n); // 1: in a carried band and still cold
   if (layout.carry && cold) for (const t of layout.carry.order) if (t < n && cold[t] === 1) carried[t] = 1;
@@ -116,50 +104,93 @@ export async function buildTrackIndex(
   // query and can never beat the positive scores of the top k; it is left out of the index.
   const trained = sortByNorm(norms, pick((t) => (!cold || cold[t] !== 1) && norms[t]! > 0));
   const freshCold = cold ? sortByNorm(norms, pick((t) => cold[t] === 1 && carried[t] === 0)) : new Int32Array(0);
-  const total = trained.length + freshCold.length;
-  const minBand = params.minBandSize > 0 ? params.minBandSize : Math.max(1000, Math.ceil(n / 4096));
-  const bands: BandInfo[] = [];
-  const parts: Int32Array[] = [];
-  let start = 0;
-  const jobs: BandJob[] = [];
+  return { trained, freshCold, carried };
+}
+
+/** The bands in index order: their metadata, their members, and the graphs still to build. */
+class BandPlan {
+  readonly bands: BandInfo[] = [];
+  readonly jobs: BandJob[] = [];
+  private readonly parts: Int32Array[] = [];
+  private start = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly norms: Float32Array,
+    private readonly params: IndexParams,
+    private readonly minBand: number,
+  ) {}
+
+  private add(info: Omit<BandInfo, 'start'>, members: Int32Array): void {
+    // (keys in the order the meta file has always had)
+    this.bands.push({ file: info.file, size: info.size, maxNorm: info.maxNorm, start: this.start, ...(info.group !== undefined ? { group: info.group } : {}) });
+    this.parts.push(members);
+    this.start += info.size;
+  }
+
   /** Cuts a group into bands: their metadata now, their graphs queued for buildBandsInParallel. */
-  const planGroup = (sorted: Int32Array, group: number, maxBands: number): void => {
-    const cuts = cutBands(sorted, norms, params, maxBands, minBand);
+  planGroup(sorted: Int32Array, group: number, maxBands: number): void {
+    const cuts = cutBands(sorted, this.norms, this.params, maxBands, this.minBand);
     for (let b = 0; b + 1 < cuts.length; b++) {
       const lo = cuts[b]!;
       const hi = cuts[b + 1]!;
-      const file = bandFileName(bands.length);
-      jobs.push({ members: sorted.subarray(lo, hi), file: path.join(dir, file) });
-      bands.push({ file, size: hi - lo, maxNorm: norms[sorted[lo]!]!, start, ...(group ? { group } : {}) });
-      parts.push(sorted.subarray(lo, hi));
-      start += hi - lo;
-    }
-  };
-  planGroup(trained, 0, params.bands);
-  if (layout.carry && cold) {
-    for (const band of layout.carry.bands) {
-      if ((band.group ?? 0) !== 1) continue;
-      const file = bandFileName(bands.length);
-      fs.linkSync(path.join(layout.carry.dir, band.file), path.join(dir, file));
-      const members = layout.carry.order.subarray(band.start, band.start + band.size);
-      let maxNorm = band.maxNorm;
-      for (const t of members) if (t < n && carried[t] === 1) maxNorm = Math.max(maxNorm, norms[t]!);
-      bands.push({ file, size: band.size, maxNorm, start, group: 1 });
-      parts.push(members);
-      start += band.size;
+      const file = bandFileName(this.bands.length);
+      this.jobs.push({ members: sorted.subarray(lo, hi), file: path.join(this.dir, file) });
+      this.add({ file, size: hi - lo, maxNorm: this.norms[sorted[lo]!]!, ...(group ? { group } : {}) }, sorted.subarray(lo, hi));
     }
   }
-  if (freshCold.length > 0) planGroup(freshCold, 1, Math.max(2, Math.ceil(params.bands / 2)));
+
+  /** The last bundle's cold bands, hard-linked as they are (their tracks are still cold, their vectors unchanged). */
+  carryColdBands(carry: NonNullable<IndexLayout['carry']>, carried: Uint8Array, n: number): void {
+    for (const band of carry.bands) {
+      if ((band.group ?? 0) !== 1) continue;
+      const file = bandFileName(this.bands.length);
+      fs.linkSync(path.join(carry.dir, band.file), path.join(this.dir, file));
+      const members = carry.order.subarray(band.start, band.start + band.size);
+      let maxNorm = band.maxNorm;
+      for (const t of members) if (t < n && carried[t] === 1) maxNorm = Math.max(maxNorm, this.norms[t]!);
+      this.add({ file, size: band.size, maxNorm, group: 1 }, members);
+    }
+  }
+
+  /** Every band's tracks, in band order: the index's row order. */
+  order(): Int32Array {
+    const order = new Int32Array(this.start);
+    let w = 0;
+    for (const p of this.parts) {
+      order.set(p, w);
+      w += p.length;
+    }
+    return order;
+  }
+}
+
+/** Builds the index over rows [0, n) of `vectors` into `dir` (one file per band). */
+export async function buildTrackIndex(
+  vectors: Float32Array,
+  n: number,
+  dim: number,
+  dir: string,
+  params: IndexParams,
+  threads: number,
+  onProgress?: (done: number, total: number) => void,
+  layout: IndexLayout = { cold: null, carry: null },
+): Promise<IndexBuildStats> {
+  if (n >= 2 ** 24) throw Errors.badRequest(`index: ${n} tracks exceed the 2^24 supported by the norm sort`);
+  const t0 = performance.now();
+  const norms = vectorNorms(vectors, n, dim);
+  const { trained, freshCold, carried } = indexGroups(norms, n, layout);
+  const total = trained.length + freshCold.length;
+  const minBand = params.minBandSize > 0 ? params.minBandSize : Math.max(1000, Math.ceil(n / 4096));
+  const plan = new BandPlan(dir, norms, params, minBand);
+  plan.planGroup(trained, 0, params.bands);
+  if (layout.carry && layout.cold) plan.carryColdBands(layout.carry, carried, n);
+  if (freshCold.length > 0) plan.planGroup(freshCold, 1, Math.max(2, Math.ceil(params.bands / 2)));
   let done = 0;
-  await buildBandsInParallel(jobs, vectors, dim, params, threads, (count) => {
+  await buildBandsInParallel(plan.jobs, vectors, dim, params, threads, (count) => {
     done += count;
     onProgress?.(done, total);
   });
-  const order = new Int32Array(start);
-  let w = 0;
-  for (const p of parts) {
-    order.set(p, w);
-    w += p.length;
-  }
-  return { seconds: (performance.now() - t0) / 1000, bands, norms, order, indexed: done, carried: start - done };
+  const order = plan.order();
+  return { seconds: (performance.now() - t0) / 1000, bands: plan.bands, norms, order, indexed: done, carried: order.length - done };
 }
