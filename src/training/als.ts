@@ -158,19 +158,12 @@ function gatherRows(src: Float32Array, ids: Int32Array, f: number): Float32Array
   return out;
 }
 
-async function trainCompact(
-  matrix: ConfidenceMatrix,
-  opts: AlsOptions,
-  onProgress: ((p: AlsProgress) => void) | undefined,
-  init: AlsInit,
-): Promise<AlsResult> {
-  const f = opts.factors;
-  const t = transposeCsr(matrix);
+/** The matrix, its transpose and the factor matrices as shared memory: every worker reads and writes the same buffers. */
+function sharedWorkerData(matrix: ConfidenceMatrix, t: ReturnType<typeof transposeCsr>, f: number, cgSteps: number): AlsWorkerData {
   const nnz = matrix.indptr[matrix.rows] as number;
-  const sizes = [matrix.rows, matrix.cols] as const;
-  const data: AlsWorkerData = {
+  return {
     factors: f,
-    cgSteps: opts.cgSteps,
+    cgSteps,
     indptr: [shared(matrix.indptr, Int32Array, 4), shared(t.indptr, Int32Array, 4)],
     indices: [shared(matrix.indices.subarray(0, nnz), Int32Array, 4), shared(t.indices, Int32Array, 4)],
     confidence: [shared(matrix.confidence.subarray(0, nnz), Float32Array, 4), shared(t.confidence, Float32Array, 4)],
@@ -180,21 +173,26 @@ async function trainCompact(
     zeta: [new SharedArrayBuffer(8), new SharedArrayBuffer(8)],
     partials: new SharedArrayBuffer(8 * GRAM_CHUNKS * f * f),
   };
-  // Woodbury pays on a side when the f^2 it saves on that side's sparse rows outweighs computing G^-1 y for
-  // every row of the other side.
-  const woodbury = [0, 1].map((side) => {
-    const ip = side === 0 ? matrix.indptr : t.indptr;
+}
+
+/**
+ * Per side, whether its solves use Woodbury: it pays when the f^2 it saves on that side's sparse rows outweighs
+ * computing G^-1 y for every row of the other side.
+ */
+function woodburySides(indptrs: readonly [ArrayLike<number>, ArrayLike<number>], sizes: readonly [number, number], f: number, cgSteps: number): [boolean, boolean] {
+  return [0, 1].map((side) => {
+    const ip = indptrs[side]!;
     let cheap = 0;
-    for (let r = 0; r < sizes[side]!; r++) if (woodburyPays((ip[r + 1] as number) - (ip[r] as number), f, opts.cgSteps, WOODBURY_MAX_ENTRIES)) cheap++;
-    return cheap * (opts.cgSteps + 1) > 2 * sizes[1 - side]!;
+    for (let r = 0; r < sizes[side]!; r++) if (woodburyPays((ip[r + 1] as number) - (ip[r] as number), f, cgSteps, WOODBURY_MAX_ENTRIES)) cheap++;
+    return cheap * (cgSteps + 1) > 2 * sizes[1 - side]!;
   }) as [boolean, boolean];
-  for (const side of [0, 1] as const) if (woodbury[side]) data.zeta[1 - side] = new SharedArrayBuffer(Math.max(4 * sizes[1 - side]! * f, 8));
-  const X = new Float32Array(data.factorsBuf[0]);
-  const Y = new Float32Array(data.factorsBuf[1]);
-  // Same start as `implicit`: uniform [0, 0.01), unless the warm start has a vector for the row.
-  const rnd = sfc32(opts.seed);
+}
+
+/** Same start as `implicit`: uniform [0, 0.01), unless the warm start has a vector for the row. */
+function initialFactors(data: AlsWorkerData, sizes: readonly [number, number], f: number, seed: number, init: AlsInit): void {
+  const rnd = sfc32(seed);
   for (let side = 0; side < 2; side++) {
-    const M = side === 0 ? X : Y;
+    const M = new Float32Array(data.factorsBuf[side]!);
     const warm = (side === 0 ? init.userFactors : init.itemFactors) ?? null;
     for (let r = 0; r < sizes[side]!; r++) {
       let known = false;
@@ -205,29 +203,47 @@ async function trainCompact(
       }
     }
   }
+}
 
+/** gram = other^T other + lambda I, summed over fixed chunks in order (the same sum on any number of threads). */
+async function sumGram(pool: WorkerPool, data: AlsWorkerData, other: 0 | 1, n: number, lambda: number): Promise<void> {
+  const f = data.factors;
+  const gramTasks: AlsTask[] = [];
+  for (let c = 0; c < GRAM_CHUNKS; c++) {
+    gramTasks.push({ op: 'gram', side: other, chunk: c, start: Math.floor((n * c) / GRAM_CHUNKS), end: Math.floor((n * (c + 1)) / GRAM_CHUNKS) });
+  }
+  await pool.runAll(gramTasks, () => undefined);
+  const gram = new Float64Array(data.gram);
+  const partials = new Float64Array(data.partials);
+  gram.fill(0);
+  for (let c = 0; c < GRAM_CHUNKS; c++) {
+    const o = c * f * f;
+    for (let k = 0; k < f * f; k++) gram[k]! += partials[o + k]!;
+  }
+  for (let k = 0; k < f; k++) gram[k * f + k]! += lambda;
+}
+
+async function trainCompact(
+  matrix: ConfidenceMatrix,
+  opts: AlsOptions,
+  onProgress: ((p: AlsProgress) => void) | undefined,
+  init: AlsInit,
+): Promise<AlsResult> {
+  const f = opts.factors;
+  const t = transposeCsr(matrix);
+  const sizes = [matrix.rows, matrix.cols] as const;
+  const data = sharedWorkerData(matrix, t, f, opts.cgSteps);
+  const woodbury = woodburySides([matrix.indptr, t.indptr], sizes, f, opts.cgSteps);
+  for (const side of [0, 1] as const) if (woodbury[side]) data.zeta[1 - side] = new SharedArrayBuffer(Math.max(4 * sizes[1 - side]! * f, 8));
+  initialFactors(data, sizes, f, opts.seed, init);
   const threads = Math.max(1, opts.threads > 0 ? opts.threads : cpus().length);
   const pool = await WorkerPool.start(threads, data);
   try {
-    const gram = new Float64Array(data.gram);
-    const partials = new Float64Array(data.partials);
     for (let it = 0; it < opts.iterations; it++) {
       for (const solveSide of [0, 1] as const) {
         const other = (1 - solveSide) as 0 | 1;
-        // gram = other^T other + lambda I, summed over fixed chunks in order.
-        const n = sizes[other]!;
-        const gramTasks: AlsTask[] = [];
-        for (let c = 0; c < GRAM_CHUNKS; c++) {
-          gramTasks.push({ op: 'gram', side: other, chunk: c, start: Math.floor((n * c) / GRAM_CHUNKS), end: Math.floor((n * (c + 1)) / GRAM_CHUNKS) });
-        }
-        await pool.runAll(gramTasks, () => undefined);
-        gram.fill(0);
-        for (let c = 0; c < GRAM_CHUNKS; c++) {
-          const o = c * f * f;
-          for (let k = 0; k < f * f; k++) gram[k]! += partials[o + k]!;
-        }
-        for (let k = 0; k < f; k++) gram[k * f + k]! += opts.lambda;
-        if (woodbury[solveSide]) await prepareWoodbury(pool, data, other, n);
+        await sumGram(pool, data, other, sizes[other]!, opts.lambda);
+        if (woodbury[solveSide]) await prepareWoodbury(pool, data, other, sizes[other]!);
         const total = sizes[solveSide]!;
         const tasks: AlsTask[] = [];
         for (let s = 0; s < total; s += SOLVE_BLOCK) tasks.push({ op: 'solve', side: solveSide, start: s, end: Math.min(total, s + SOLVE_BLOCK), woodbury: woodbury[solveSide] });
@@ -241,7 +257,7 @@ async function trainCompact(
   } finally {
     await pool.close();
   }
-  return { userFactors: X, itemFactors: Y };
+  return { userFactors: new Float32Array(data.factorsBuf[0]), itemFactors: new Float32Array(data.factorsBuf[1]) };
 }
 
 /** G^-1 (from the gram just summed) and z = G^-1 y for every row of the `other` side, for the Woodbury solves. */
