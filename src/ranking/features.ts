@@ -364,80 +364,114 @@ function coListenScores(ctx: RequestContext, set: CandidateSet, summary: Listene
   }
 }
 
+/** What every candidate row of one request shares: the listener's summary, the clock, the generators' request moments. */
+interface RequestTerms {
+  readonly summary: ListenerSummary;
+  readonly stats: CatalogStats;
+  readonly hist: number;
+  readonly logHist: number;
+  readonly nowDay: number;
+  readonly hourSin: number;
+  readonly hourCos: number;
+  readonly skipStreak: number;
+  readonly hasFeatures: boolean;
+  readonly emb: { mean: number; invStd: number };
+  readonly co: { mean: number; invStd: number };
+}
+
+function requestTerms(ctx: RequestContext, set: CandidateSet, stats: CatalogStats, summary: ListenerSummary): RequestTerms {
+  const fd = ctx.catalog.featureDim;
+  const hasFeatures = fd > 0 && ctx.catalog.columns.features.length >= ctx.catalog.trackCount * fd;
+  if (hasFeatures && summary.historySize > 0) touchFloatRows(ctx.catalog.columns.features, fd, set.tracks, set.count, ctx.catalog.trackCount);
+  const hour = new Date(ctx.nowMs).getUTCHours() + new Date(ctx.nowMs).getUTCMinutes() / 60;
+  return {
+    summary,
+    stats,
+    hist: summary.historySize,
+    logHist: Math.log1p(summary.historySize),
+    nowDay: ctx.nowMs / MS_PER_DAY,
+    hourSin: Math.sin((2 * Math.PI * hour) / 24),
+    hourCos: Math.cos((2 * Math.PI * hour) / 24),
+    skipStreak: Math.log1p(ctx.state && sessionIsActive(ctx.state, ctx.nowMs) ? ctx.state.sessionSkipStreak : 0),
+    hasFeatures,
+    emb: moments(dots, set.count),
+    co: moments(coListens, set.count),
+  };
+}
+
+/** Candidate i's per-source log ranks into row[B..B+S), and the ranks' summary terms (best, count, fusion). */
+function sourceRankTerms(set: CandidateSet, i: number, row: Float64Array, B: number): { best: number; count: number; fusion: number } {
+  const S = set.sourceNames.length;
+  let best = ABSENT_RANK;
+  let count = 0;
+  let fusion = 0;
+  for (let c = 0; c < S; c++) {
+    const r = set.sourceRanks[i * S + c]!;
+    if (r >= 0) {
+      count++;
+      fusion += 1 / (RRF_K + r);
+      if (r < best) best = r;
+      row[B + c] = Math.log1p(r);
+    } else row[B + c] = ABSENT_LOG_RANK;
+  }
+  return { best, count, fusion };
+}
+
+/** Candidate i's base features into row[0..B), in BASE_FEATURE_NAMES order. */
+function baseFeatures(ctx: RequestContext, set: CandidateSet, i: number, q: RequestTerms, row: Float64Array): void {
+  const { summary, stats, hist } = q;
+  const t = set.tracks[i]!;
+  const known = t >= 0 && t < ctx.catalog.trackCount;
+  const { best, count, fusion } = sourceRankTerms(set, i, row, BASE_FEATURE_NAMES.length);
+  const a = artists[i]!;
+  const g = genres[i]!;
+  const logPop = Math.log(pops[i]! + 1e-4);
+  const last = summary.artistLastPlayedMs.get(a, NaN); // NaN: no recent play of this artist
+  const fd = ctx.catalog.featureDim;
+  row[0] = dots[i]!;
+  row[1] = coListens[i]!;
+  row[2] = Math.log1p(best);
+  row[3] = count;
+  row[4] = hist > 0 ? summary.artistCounts.get(a) / hist : 0;
+  row[5] = hist > 0 ? summary.genreCounts.get(g) / hist : 0;
+  row[6] = Number.isNaN(last) ? NEVER_HOURS_LOG : Math.log1p(Math.max(0, ctx.nowMs - last) / MS_PER_HOUR);
+  row[7] = logPop;
+  row[8] = known ? Math.log1p(Math.max(0, q.nowDay - releaseDays[i]!)) : 0;
+  row[9] = q.hourSin;
+  row[10] = q.hourCos;
+  row[11] = q.skipStreak;
+  row[12] = q.skipStreak * logPop;
+  row[13] = summary.skippedArtists.has(a) ? 1 : 0;
+  row[14] = summary.favouredArtists.has(a) ? 1 : 0;
+  row[15] = fusion;
+  const root = g >= 0 && g < stats.roots.length ? stats.roots[g]! : g;
+  row[16] = hist > 0 ? summary.rootGenreCounts.get(root) / hist : 0;
+  row[17] = hist > 0 && known && q.hasFeatures ? contentDistance(ctx.catalog.columns.features, t * fd, fd, summary.contentMean, stats.featureScale) : 0;
+  row[18] = hist > 0 ? Math.abs(logPop - summary.meanLogPopularity) : 0;
+  row[19] = hist > 0 ? summary.meanLogPopularity * logPop : 0;
+  row[20] = (dots[i]! - q.emb.mean) * q.emb.invStd;
+  row[21] = (coListens[i]! - q.co.mean) * q.co.invStd;
+  row[22] = g >= 0 && g < stats.genreMeanLogPop.length ? logPop - stats.genreMeanLogPop[g]! : 0;
+  row[23] = summary.skippedCount > 0 ? summary.skippedGenres.get(g) / summary.skippedCount : 0;
+  row[24] = q.logHist * logPop;
+}
+
 /**
  * Writes set.count rows of featureNames.length features into `out` (row-major). `out` must hold
  * set.count * featureNames.length floats (the caller keeps and grows it).
  */
 export function hydrateFeatures(ctx: RequestContext, set: CandidateSet, featureNames: readonly string[], out: Float32Array): void {
   const F = featureNames.length;
-  const B = BASE_FEATURE_NAMES.length;
-  const S = set.sourceNames.length;
   const cols = layout(featureNames, set.sourceNames);
   const stats = statsOf(ctx);
   const summary = summarise(ctx, stats.roots);
   generatorScores(ctx, set, summary);
   gatherColumns(ctx, set);
-  const emb = moments(dots, set.count);
-  const co = moments(coListens, set.count);
-  const fd = ctx.catalog.featureDim;
-  const hasFeatures = fd > 0 && ctx.catalog.columns.features.length >= ctx.catalog.trackCount * fd;
-  if (hasFeatures && summary.historySize > 0) touchFloatRows(ctx.catalog.columns.features, fd, set.tracks, set.count, ctx.catalog.trackCount);
-  const { columns } = ctx.catalog;
-  const hist = summary.historySize;
-  const logHist = Math.log1p(hist);
-  const nowDay = ctx.nowMs / MS_PER_DAY;
-  const hour = new Date(ctx.nowMs).getUTCHours() + new Date(ctx.nowMs).getUTCMinutes() / 60;
-  const hourSin = Math.sin((2 * Math.PI * hour) / 24);
-  const hourCos = Math.cos((2 * Math.PI * hour) / 24);
-  const skipStreak = Math.log1p(ctx.state && sessionIsActive(ctx.state, ctx.nowMs) ? ctx.state.sessionSkipStreak : 0);
+  const terms = requestTerms(ctx, set, stats, summary);
   // One row of base features + per-source ranks, reused for every candidate.
-  const row = new Float64Array(B + S);
+  const row = new Float64Array(BASE_FEATURE_NAMES.length + set.sourceNames.length);
   for (let i = 0; i < set.count; i++) {
-    const t = set.tracks[i]!;
-    const known = t >= 0 && t < ctx.catalog.trackCount;
-    let best = ABSENT_RANK;
-    let count = 0;
-    let fusion = 0;
-    for (let c = 0; c < S; c++) {
-      const r = set.sourceRanks[i * S + c]!;
-      if (r >= 0) {
-        count++;
-        fusion += 1 / (RRF_K + r);
-        if (r < best) best = r;
-        row[B + c] = Math.log1p(r);
-      } else row[B + c] = ABSENT_LOG_RANK;
-    }
-    const a = artists[i]!;
-    const g = genres[i]!;
-    const pop = pops[i]!;
-    const logPop = Math.log(pop + 1e-4);
-    const last = summary.artistLastPlayedMs.get(a, NaN); // NaN: no recent play of this artist
-    row[0] = dots[i]!;
-    row[1] = coListens[i]!;
-    row[2] = Math.log1p(best);
-    row[3] = count;
-    row[4] = hist > 0 ? summary.artistCounts.get(a) / hist : 0;
-    row[5] = hist > 0 ? summary.genreCounts.get(g) / hist : 0;
-    row[6] = Number.isNaN(last) ? NEVER_HOURS_LOG : Math.log1p(Math.max(0, ctx.nowMs - last) / MS_PER_HOUR);
-    row[7] = logPop;
-    row[8] = known ? Math.log1p(Math.max(0, nowDay - releaseDays[i]!)) : 0;
-    row[9] = hourSin;
-    row[10] = hourCos;
-    row[11] = skipStreak;
-    row[12] = skipStreak * logPop;
-    row[13] = summary.skippedArtists.has(a) ? 1 : 0;
-    row[14] = summary.favouredArtists.has(a) ? 1 : 0;
-    row[15] = fusion;
-    const root = g >= 0 && g < stats.roots.length ? stats.roots[g]! : g;
-    row[16] = hist > 0 ? summary.rootGenreCounts.get(root) / hist : 0;
-    row[17] = hist > 0 && known && hasFeatures ? contentDistance(columns.features, t * fd, fd, summary.contentMean, stats.featureScale) : 0;
-    row[18] = hist > 0 ? Math.abs(logPop - summary.meanLogPopularity) : 0;
-    row[19] = hist > 0 ? summary.meanLogPopularity * logPop : 0;
-    row[20] = (dots[i]! - emb.mean) * emb.invStd;
-    row[21] = (coListens[i]! - co.mean) * co.invStd;
-    row[22] = g >= 0 && g < stats.genreMeanLogPop.length ? logPop - stats.genreMeanLogPop[g]! : 0;
-    row[23] = summary.skippedCount > 0 ? summary.skippedGenres.get(g) / summary.skippedCount : 0;
-    row[24] = logHist * logPop;
+    baseFeatures(ctx, set, i, terms, row);
     const o = i * F;
     for (let j = 0; j < F; j++) {
       const src = cols[j]!;
