@@ -95,29 +95,8 @@ export const eventsPlugin: FastifyPluginAsync<EventsPluginOptions> = async (app,
       },
     },
     async (req): Promise<EventsResponse> => {
-      const raw = req.body.events;
-      const now = Date.now();
-      const valid: ListenEvent[] = [];
-      const rejected: EventsResponse['rejected'] = [];
-      for (let i = 0; i < raw.length; i++) {
-        const check = validateEvent(raw[i], catalog, now);
-        if (check.kind === 'ok') valid.push(check.event);
-        else {
-          const id = (raw[i] as { eventId?: unknown } | null)?.eventId;
-          rejected.push(typeof id === 'string' ? { index: i, eventId: id, reason: check.reason } : { index: i, reason: check.reason });
-        }
-      }
-      // Repeats inside the batch are settled here, so the log's duplicates are exactly "stored before".
-      const unique: ListenEvent[] = [];
-      const duplicateIds: string[] = [];
-      const seen = new Set<string>();
-      for (const ev of valid) {
-        if (seen.has(ev.eventId)) duplicateIds.push(ev.eventId);
-        else {
-          seen.add(ev.eventId);
-          unique.push(ev);
-        }
-      }
+      const { valid, rejected } = validateBatch(req.body.events, catalog, Date.now());
+      const { unique, repeated } = firstOfEachId(valid);
       let storedBefore: readonly string[] = [];
       if (unique.length > 0) {
         const end = appendSeconds.startTimer();
@@ -129,16 +108,9 @@ export const eventsPlugin: FastifyPluginAsync<EventsPluginOptions> = async (app,
           end();
         }
       }
-      const storedBeforeSet = new Set(storedBefore);
-      const fresh: ListenEvent[] = [];
-      const accepted: string[] = [];
-      for (const ev of unique) {
-        if (storedBeforeSet.has(ev.eventId)) duplicateIds.push(ev.eventId);
-        else {
-          fresh.push(ev);
-          accepted.push(ev.eventId);
-        }
-      }
+      const before = new Set(storedBefore);
+      const fresh = unique.filter((ev) => !before.has(ev.eventId));
+      const duplicates = [...repeated, ...unique.filter((ev) => before.has(ev.eventId)).map((ev) => ev.eventId)];
       if (fresh.length > 0) {
         try {
           await listenerState.apply(fresh);
@@ -148,10 +120,40 @@ export const eventsPlugin: FastifyPluginAsync<EventsPluginOptions> = async (app,
           events.inc({ outcome: 'state_failed' }, fresh.length);
         }
       }
-      events.inc({ outcome: 'accepted' }, accepted.length);
-      events.inc({ outcome: 'duplicate' }, duplicateIds.length);
+      events.inc({ outcome: 'accepted' }, fresh.length);
+      events.inc({ outcome: 'duplicate' }, duplicates.length);
       events.inc({ outcome: 'rejected' }, rejected.length);
-      return { accepted, duplicates: duplicateIds, rejected };
+      return { accepted: fresh.map((ev) => ev.eventId), duplicates, rejected };
     },
   );
 };
+
+/** Each entry of the batch checked on its own: the valid events, and per rejected entry its index, eventId and reason. */
+function validateBatch(raw: readonly unknown[], catalog: Catalog, now: number): { valid: ListenEvent[]; rejected: EventsResponse['rejected'] } {
+  const valid: ListenEvent[] = [];
+  const rejected: EventsResponse['rejected'] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const check = validateEvent(raw[i], catalog, now);
+    if (check.kind === 'ok') valid.push(check.event);
+    else {
+      const id = (raw[i] as { eventId?: unknown } | null)?.eventId;
+      rejected.push(typeof id === 'string' ? { index: i, eventId: id, reason: check.reason } : { index: i, reason: check.reason });
+    }
+  }
+  return { valid, rejected };
+}
+
+/** Repeats inside the batch settled before the log sees it, so the log's duplicates are exactly "stored before". */
+function firstOfEachId(valid: readonly ListenEvent[]): { unique: ListenEvent[]; repeated: string[] } {
+  const unique: ListenEvent[] = [];
+  const repeated: string[] = [];
+  const seen = new Set<string>();
+  for (const ev of valid) {
+    if (seen.has(ev.eventId)) repeated.push(ev.eventId);
+    else {
+      seen.add(ev.eventId);
+      unique.push(ev);
+    }
+  }
+  return { unique, repeated };
+}
