@@ -68,106 +68,139 @@ export interface ConfidenceResult {
   readonly disliked: { readonly indptr: Int32Array; readonly tracks: Int32Array };
 }
 
+/** One listener's tracks and what their events add up to; reused for every listener (cleared by reset()). */
+class ListenerTally {
+  private readonly slot = new Map<number, number>();
+  n = 0;
+  strength = new Float64Array(256);
+  early = new Float64Array(256);
+  isDisliked = new Uint8Array(256);
+  trackOf = new Int32Array(256);
+
+  reset(): void {
+    this.slot.clear();
+    this.n = 0;
+  }
+
+  /** The slot of track t, opened (zeroed) on its first event. */
+  slotOf(t: number): number {
+    const known = this.slot.get(t);
+    if (known !== undefined) return known;
+    const k = this.n++;
+    if (k >= this.strength.length) this.grow();
+    this.slot.set(t, k);
+    this.strength[k] = 0;
+    this.early[k] = 0;
+    this.isDisliked[k] = 0;
+    this.trackOf[k] = t;
+    return k;
+  }
+
+  private grow(): void {
+    const twice = <T extends Float64Array | Uint8Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.strength = twice(this.strength);
+    this.early = twice(this.early);
+    this.isDisliked = twice(this.isDisliked);
+    this.trackOf = twice(this.trackOf);
+  }
+}
+
+/** Adds events [from, to) of one listener to the tally (impressions, starts and artist events carry no track signal). */
+function tallyEvents(events: EventColumns, from: number, to: number, trackCount: number, tally: ListenerTally): void {
+  const W = CONFIDENCE_WEIGHTS;
+  const weight = events.weight;
+  for (let i = from; i < to; i++) {
+    const type = events.type[i]!;
+    if (type === EventType.impression || type === EventType.play_start || type === EventType.follow_artist || type === EventType.ban_artist) continue;
+    const t = events.track[i]!;
+    if (t < 0 || t >= trackCount) continue;
+    const k = tally.slotOf(t);
+    switch (type) {
+      case EventType.complete:
+        tally.strength[k]! += weight ? weight[i]! : W.complete;
+        break;
+      case EventType.skip:
+        if (events.positionMs[i]! < EARLY_SKIP_MS) {
+          tally.strength[k]! -= W.earlySkip;
+          tally.early[k]! += 1;
+        } else tally.strength[k]! += W.lateSkip;
+        break;
+      case EventType.like:
+        tally.strength[k]! += W.like;
+        break;
+      case EventType.save:
+        tally.strength[k]! += W.save;
+        break;
+      case EventType.dislike:
+        tally.isDisliked[k] = 1;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** The matrix's entries, grown by doubling. */
+class EntryBuffer {
+  nnz = 0;
+  private cap = 1 << 20;
+  indices = new Int32Array(this.cap);
+  confidence = new Float32Array(this.cap);
+
+  reserve(more: number): void {
+    if (this.nnz + more <= this.cap) return;
+    while (this.nnz + more > this.cap) this.cap *= 2;
+    const ni = new Int32Array(this.cap);
+    ni.set(this.indices.subarray(0, this.nnz));
+    this.indices = ni;
+    const nc = new Float32Array(this.cap);
+    nc.set(this.confidence.subarray(0, this.nnz));
+    this.confidence = nc;
+  }
+
+  push(t: number, c: number): void {
+    this.indices[this.nnz] = t;
+    this.confidence[this.nnz++] = c;
+  }
+}
+
 /** Builds the listener x track confidence matrix from the training part of each listener's events. */
 export function buildConfidence(events: EventColumns, ranges: UserRanges, userCount: number, trackCount: number): ConfidenceResult {
   const W = CONFIDENCE_WEIGHTS;
   const indptr = new Int32Array(userCount + 1);
-  let cap = 1 << 20;
-  let indices = new Int32Array(cap);
-  let confidence = new Float32Array(cap);
-  let nnz = 0;
+  const entries = new EntryBuffer();
   const positiveUsers = new Int32Array(trackCount);
   const dislikedIdx: number[] = [];
   const dislikedPtr = new Int32Array(userCount + 1);
-  // Per-user scratch: track -> slot, reused for every user (cleared after use).
-  const slot = new Map<number, number>();
-  let strength = new Float64Array(256);
-  let early = new Float64Array(256);
-  let isDisliked = new Uint8Array(256);
-  let trackOf = new Int32Array(256);
-  const weight = events.weight;
+  const tally = new ListenerTally();
   for (let u = 0; u < userCount; u++) {
-    slot.clear();
-    let n = 0;
-    for (let i = ranges.start[u]!; i < ranges.trainEnd[u]!; i++) {
-      const type = events.type[i]!;
-      if (type === EventType.impression || type === EventType.play_start || type === EventType.follow_artist || type === EventType.ban_artist) continue;
-      const t = events.track[i]!;
-      if (t < 0 || t >= trackCount) continue;
-      let k = slot.get(t);
-      if (k === undefined) {
-        k = n++;
-        if (k >= strength.length) {
-          const grow = <T extends Float64Array | Uint8Array | Int32Array>(a: T): T => {
-            const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-            b.set(a);
-            return b;
-          };
-          strength = grow(strength);
-          early = grow(early);
-          isDisliked = grow(isDisliked);
-          trackOf = grow(trackOf);
-        }
-        slot.set(t, k);
-        strength[k] = 0;
-        early[k] = 0;
-        isDisliked[k] = 0;
-        trackOf[k] = t;
-      }
-      switch (type) {
-        case EventType.complete:
-          strength[k]! += weight ? weight[i]! : W.complete;
-          break;
-        case EventType.skip:
-          if (events.positionMs[i]! < EARLY_SKIP_MS) {
-            strength[k]! -= W.earlySkip;
-            early[k]! += 1;
-          } else strength[k]! += W.lateSkip;
-          break;
-        case EventType.like:
-          strength[k]! += W.like;
-          break;
-        case EventType.save:
-          strength[k]! += W.save;
-          break;
-        case EventType.dislike:
-          isDisliked[k] = 1;
-          break;
-        default:
-          break;
-      }
-    }
+    tally.reset();
+    tallyEvents(events, ranges.start[u]!, ranges.trainEnd[u]!, trackCount, tally);
+    const n = tally.n;
     // Emit entries in ascending track order (stable CSR, deterministic).
-    const order = Array.from(trackOf.subarray(0, n)).map((t, k) => [t, k] as const).sort((a, b) => a[0] - b[0]);
-    if (nnz + n > cap) {
-      while (nnz + n > cap) cap *= 2;
-      const ni = new Int32Array(cap);
-      ni.set(indices.subarray(0, nnz));
-      indices = ni;
-      const nc = new Float32Array(cap);
-      nc.set(confidence.subarray(0, nnz));
-      confidence = nc;
-    }
+    const order = Array.from(tally.trackOf.subarray(0, n)).map((t, k) => [t, k] as const).sort((a, b) => a[0] - b[0]);
+    entries.reserve(n);
     for (const [t, k] of order) {
-      if (isDisliked[k]) {
+      if (tally.isDisliked[k]) {
         dislikedIdx.push(t);
         continue;
       }
-      const s = strength[k]!;
-      if (s > 0) {
-        indices[nnz] = t;
-        confidence[nnz++] = 1 + W.alpha * Math.log1p(s);
+      const st = tally.strength[k]!;
+      if (st > 0) {
+        entries.push(t, 1 + W.alpha * Math.log1p(st));
         positiveUsers[t]!++;
-      } else if (early[k]! > 0) {
-        indices[nnz] = t;
-        confidence[nnz++] = -(1 + W.alpha * Math.log1p(early[k]!));
-      }
+      } else if (tally.early[k]! > 0) entries.push(t, -(1 + W.alpha * Math.log1p(tally.early[k]!)));
     }
-    indptr[u + 1] = nnz;
+    indptr[u + 1] = entries.nnz;
     dislikedPtr[u + 1] = dislikedIdx.length;
   }
+  const nnz = entries.nnz;
   return {
-    matrix: { rows: userCount, cols: trackCount, indptr, indices: indices.slice(0, nnz), confidence: confidence.slice(0, nnz) },
+    matrix: { rows: userCount, cols: trackCount, indptr, indices: entries.indices.slice(0, nnz), confidence: entries.confidence.slice(0, nnz) },
     positiveUsers,
     disliked: { indptr: dislikedPtr, tracks: Int32Array.from(dislikedIdx) },
   };
