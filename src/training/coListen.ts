@@ -46,6 +46,66 @@ function positiveSequence(events: EventColumns, ranges: UserRanges, userCount: n
   return { track, session, length: k };
 }
 
+type PositiveSequence = ReturnType<typeof positiveSequence>;
+
+/** Every ordered pair (a, b), a != b, of positives at most `window` apart in the same session. */
+function forEachSessionPair(seq: PositiveSequence, window: number, visit: (a: number, b: number) => void): void {
+  for (let i = 0; i < seq.length; i++) {
+    const s = seq.session[i]!;
+    const a = seq.track[i]!;
+    for (let j = Math.max(0, i - window); j <= i + window && j < seq.length; j++) {
+      if (j === i || seq.session[j]! !== s) continue;
+      const b = seq.track[j]!;
+      if (b !== a) visit(a, b);
+    }
+  }
+}
+
+/** One pass's scratch and output: the candidate neighbours of a track, the top-N pick, and the rows written so far. */
+interface RowWriter {
+  readonly indptr: Int32Array;
+  readonly out: GrowableRows;
+  readonly candB: Int32Array;
+  readonly candW: Float32Array;
+  readonly pick: TopByWeight;
+  readonly freq: Float64Array;
+}
+
+/**
+ * Rows [lo, hi) from their pairs' sorted keys (a * SHIFT + b): per a, each b's count, cosine-normalised by both
+ * tracks' frequencies, then the top N by weight.
+ */
+function writeRows(keys: Float64Array, k: number, lo: number, hi: number, w: RowWriter): void {
+  const { indptr, out, candB, candW, pick, freq } = w;
+  let i = 0;
+  let a = lo;
+  const flushRowsUpTo = (next: number): void => {
+    while (a < next) indptr[++a] = out.length;
+  };
+  while (i < k) {
+    const ka = Math.floor(keys[i]! / SHIFT);
+    flushRowsUpTo(ka);
+    // Collect all b of this a.
+    let nc = 0;
+    while (i < k && Math.floor(keys[i]! / SHIFT) === ka) {
+      const key = keys[i]!;
+      let j = i;
+      while (j < k && keys[j] === key) j++;
+      const b = key - ka * SHIFT;
+      if (nc < candB.length) {
+        candB[nc] = b;
+        candW[nc] = (j - i) / Math.sqrt(freq[ka]! * freq[b]!);
+        nc++;
+      }
+      i = j;
+    }
+    pick.select(candB, candW, nc, out);
+    indptr[ka + 1] = out.length;
+    a = ka + 1;
+  }
+  flushRowsUpTo(hi);
+}
+
 export function buildCoListen(
   events: EventColumns,
   ranges: UserRanges,
@@ -59,74 +119,33 @@ export function buildCoListen(
   for (let i = 0; i < seq.length; i++) freq[seq.track[i]!]!++;
   // Pairs per `a` so that passes can be cut at track boundaries.
   const pairsOf = new Float64Array(trackCount);
-  const W = opts.window;
-  const forEachPair = (visit: (a: number, b: number) => void): void => {
-    for (let i = 0; i < seq.length; i++) {
-      const s = seq.session[i]!;
-      const a = seq.track[i]!;
-      for (let j = Math.max(0, i - W); j <= i + W && j < seq.length; j++) {
-        if (j === i || seq.session[j]! !== s) continue;
-        const b = seq.track[j]!;
-        if (b !== a) visit(a, b);
-      }
-    }
-  };
   let totalPairs = 0;
-  forEachPair((a) => {
+  forEachSessionPair(seq, opts.window, (a) => {
     pairsOf[a]!++;
     totalPairs++;
   });
-  const indptr = new Int32Array(trackCount + 1);
-  const out = new GrowableRows(1 << 20);
   const candB = new Int32Array(trackCount > 0 ? Math.min(trackCount, 1 << 20) : 1);
-  const candW = new Float32Array(candB.length);
-  const pick = new TopByWeight(opts.topN);
+  const writer: RowWriter = { indptr: new Int32Array(trackCount + 1), out: new GrowableRows(1 << 20), candB, candW: new Float32Array(candB.length), pick: new TopByWeight(opts.topN), freq };
   let lo = 0;
   let donePairs = 0;
   while (lo < trackCount) {
+    // One pass: the tracks [lo, hi) whose pairs fit in opts.pairsPerPass keys (at least one track).
     let hi = lo;
     let count = 0;
     while (hi < trackCount && (count + pairsOf[hi]! <= opts.pairsPerPass || hi === lo)) count += pairsOf[hi++]!;
     const keys = new Float64Array(count);
     let k = 0;
-    forEachPair((a, b) => {
+    forEachSessionPair(seq, opts.window, (a, b) => {
       if (a >= lo && a < hi) keys[k++] = a * SHIFT + b;
     });
     keys.sort();
-    let i = 0;
-    let a = lo;
-    const flushRowsUpTo = (next: number): void => {
-      while (a < next) indptr[++a] = out.length;
-    };
-    while (i < k) {
-      const ka = Math.floor(keys[i]! / SHIFT);
-      flushRowsUpTo(ka);
-      // Collect all b of this a.
-      let nc = 0;
-      while (i < k && Math.floor(keys[i]! / SHIFT) === ka) {
-        const key = keys[i]!;
-        let j = i;
-        while (j < k && keys[j] === key) j++;
-        const b = key - ka * SHIFT;
-        if (nc < candB.length) {
-          candB[nc] = b;
-          candW[nc] = (j - i) / Math.sqrt(freq[ka]! * freq[b]!);
-          nc++;
-        }
-        i = j;
-      }
-      pick.select(candB, candW, nc, out);
-      indptr[ka + 1] = out.length;
-      a = ka + 1;
-    }
-    flushRowsUpTo(hi);
+    writeRows(keys, k, lo, hi, writer);
     donePairs += count;
     onProgress?.(donePairs, totalPairs);
     lo = hi;
   }
-  const tracks = out.tracks.slice(0, out.length);
-  const weights = out.weights.slice(0, out.length);
-  return { indptr, tracks, weights };
+  const { out } = writer;
+  return { indptr: writer.indptr, tracks: out.tracks.slice(0, out.length), weights: out.weights.slice(0, out.length) };
 }
 
 /** The output rows, appended to flat arrays that double when full (no array per track: 3M rows at full scale). */
