@@ -22,70 +22,76 @@ async function erasedListeners(url: string): Promise<ReadonlySet<string>> {
   }
 }
 
-/**
- * For `encore train --events-log URL`: returns a World whose history is the world's plus every track event
- * in the service's event log (in the world's columnar form: grouped by listener, chronological within a
- * listener, log events after the world's own, new session numbers after a 30-minute gap). Events for
- * listeners or tracks the world does not have (added while serving) are skipped and counted: the bundle's
- * user and track tables are the world's.
- */
-export async function mergeEventLogIntoWorld(world: World, url: string): Promise<{ world: World; summary: MergeSummary }> {
-  const ev = world.events;
-  const userIds = world.users.ids;
-  const trackIds = world.catalog.trackIds;
+/** The world's listeners erased since (DELETE /v1/users/{id}): a 1 per row to drop, and how many. */
+async function erasedWorldRows(url: string, world: World): Promise<{ rows: Uint8Array; count: number }> {
   const users = world.users.count;
-  // Erased listeners (DELETE /v1/users/{id}): readAllEvents leaves their logged events out; their rows in the
-  // world's own history are dropped below, so the bundle trained from the result holds no vector for them.
-  const excluded = await erasedListeners(url);
-  const erasedRows = new Uint8Array(users);
-  let erasedWorldUsers = 0;
-  for (const id of excluded) {
-    const u = userIds.indexOf(id);
+  const rows = new Uint8Array(users);
+  let count = 0;
+  for (const id of await erasedListeners(url)) {
+    const u = world.users.ids.indexOf(id);
     if (u >= 0 && u < users) {
-      erasedRows[u] = 1;
-      erasedWorldUsers++;
+      rows[u] = 1;
+      count++;
     }
   }
-  const tracks = world.catalog.trackCount;
-  // Pass 1: keep the mergeable events in flat columns (no per-event objects kept).
-  let cap = 1 << 16;
-  let n = 0;
-  let user = new Int32Array(cap);
-  let track = new Int32Array(cap);
-  let ts = new Float64Array(cap);
-  let type = new Uint8Array(cap);
-  let pos = new Int32Array(cap);
+  return { rows, count };
+}
+
+/** The log's mergeable events in flat columns (world indices), grown by doubling: no per-event objects kept. */
+class LogColumns {
+  n = 0;
+  private cap = 1 << 16;
+  user = new Int32Array(this.cap);
+  track = new Int32Array(this.cap);
+  ts = new Float64Array(this.cap);
+  type = new Uint8Array(this.cap);
+  pos = new Int32Array(this.cap);
+
+  push(u: number, t: number, e: ListenEvent): void {
+    if (this.n === this.cap) {
+      this.cap *= 2;
+      this.user = grow(this.user, new Int32Array(this.cap));
+      this.track = grow(this.track, new Int32Array(this.cap));
+      this.ts = grow(this.ts, new Float64Array(this.cap));
+      this.type = grow(this.type, new Uint8Array(this.cap));
+      this.pos = grow(this.pos, new Int32Array(this.cap));
+    }
+    const n = this.n++;
+    this.user[n] = u;
+    this.track[n] = t;
+    this.ts[n] = e.timestamp;
+    this.type[n] = EventType[e.type];
+    this.pos[n] = e.type === 'skip' ? Math.min(2 ** 31 - 1, Math.round(e.position ?? 0)) : 0;
+  }
+}
+
+/** Every event of the log; those of a track and of a listener and track this world knows go into the columns. */
+async function readMergeable(url: string, world: World): Promise<{ log: LogColumns; read: number; skipped: number }> {
+  const { ids: userIds, count: users } = world.users;
+  const { trackIds, trackCount: tracks } = world.catalog;
+  const log = new LogColumns();
   let read = 0;
   let skipped = 0;
-  const keep = (e: ListenEvent): boolean => {
-    if (e.trackId === undefined) return false;
-    const u = userIds.indexOf(e.userId);
-    const t = trackIds.indexOf(e.trackId);
-    if (u < 0 || t < 0 || u >= users || t >= tracks) return false;
-    if (n === cap) {
-      cap *= 2;
-      user = grow(user, new Int32Array(cap));
-      track = grow(track, new Int32Array(cap));
-      ts = grow(ts, new Float64Array(cap));
-      type = grow(type, new Uint8Array(cap));
-      pos = grow(pos, new Int32Array(cap));
-    }
-    user[n] = u;
-    track[n] = t;
-    ts[n] = e.timestamp;
-    type[n] = EventType[e.type];
-    pos[n] = e.type === 'skip' ? Math.min(2 ** 31 - 1, Math.round(e.position ?? 0)) : 0;
-    n++;
-    return true;
-  };
   for await (const page of readAllEvents(url)) {
     for (let i = 0; i < page.length; i++) {
       read++;
-      if (!keep(page[i]!)) skipped++;
+      const e = page[i]!;
+      const u = e.trackId === undefined ? -1 : userIds.indexOf(e.userId);
+      const t = e.trackId === undefined ? -1 : trackIds.indexOf(e.trackId);
+      if (u < 0 || t < 0 || u >= users || t >= tracks) skipped++;
+      else log.push(u, t, e);
     }
   }
-  if (n === 0 && erasedWorldUsers === 0) return { world, summary: { merged: 0, skipped, read, erasedListeners: 0 } };
+  return { log, read, skipped };
+}
 
+/**
+ * The world's events (erased listeners' dropped) with the log's appended per listener, in (listener, time) order;
+ * a log event more than SESSION_IDLE_MS after the listener's previous one opens a new session.
+ */
+function interleave(ev: WorldEvents, log: LogColumns, erasedRows: Uint8Array, users: number): WorldEvents {
+  const n = log.n;
+  const { user, track, ts, type, pos } = log;
   // Order the log's events by (listener, time) with an index sort over the flat columns.
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => user[a]! - user[b]! || ts[a]! - ts[b]!);
   const addPerUser = new Int32Array(users);
@@ -136,9 +142,25 @@ export async function mergeEventLogIntoWorld(world: World, url: string): Promise
     }
   }
   out.userStart[users] = w;
-  const events: WorldEvents = { count: total, ...out };
-  const manifest = { ...world.manifest, counts: { ...world.manifest.counts, events: total } };
-  return { world: { ...world, manifest, events }, summary: { merged: n, skipped, read, erasedListeners: erasedWorldUsers } };
+  return { count: total, ...out };
+}
+
+/**
+ * For `encore train --events-log URL`: returns a World whose history is the world's plus every track event
+ * in the service's event log (in the world's columnar form: grouped by listener, chronological within a
+ * listener, log events after the world's own, new session numbers after a 30-minute gap). Events for
+ * listeners or tracks the world does not have (added while serving) are skipped and counted: the bundle's
+ * user and track tables are the world's.
+ */
+export async function mergeEventLogIntoWorld(world: World, url: string): Promise<{ world: World; summary: MergeSummary }> {
+  // Erased listeners: readAllEvents leaves their logged events out; their rows in the world's own history are
+  // dropped here, so the bundle trained from the result holds no vector for them.
+  const erased = await erasedWorldRows(url, world);
+  const { log, read, skipped } = await readMergeable(url, world);
+  if (log.n === 0 && erased.count === 0) return { world, summary: { merged: 0, skipped, read, erasedListeners: 0 } };
+  const events = interleave(world.events, log, erased.rows, world.users.count);
+  const manifest = { ...world.manifest, counts: { ...world.manifest.counts, events: events.count } };
+  return { world: { ...world, manifest, events }, summary: { merged: log.n, skipped, read, erasedListeners: erased.count } };
 }
 
 function grow<A extends Int32Array | Float64Array | Uint8Array>(from: A, to: A): A {
