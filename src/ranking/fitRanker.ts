@@ -298,24 +298,30 @@ export function splitRequests(groups: number, evalShare: number, rand: () => num
   return { isEval, fitUse, selectUse, trainUse };
 }
 
+/** The grid's setting with the best NDCG@20 on the selection requests, each fitted on the fit requests (in grid order). */
+function selectSetting(data: RankerDataset, settings: readonly Setting[], fitUse: Uint8Array, selectUse: Uint8Array, opts: RankerFitOptions, rand: () => number): { chosen: Setting; selection: Record<string, number> } {
+  let chosen = settings[0]!;
+  const selection: Record<string, number> = {};
+  if (settings.length < 2) return { chosen, selection };
+  const selectIdx = rowsOf(data, selectUse);
+  let best = -Infinity;
+  for (const c of settings) {
+    const q = qualityOn(data, fitCandidate(data, c, fitUse, opts, rand), selectIdx);
+    selection[settingName(c)] = q.ndcgAt20;
+    if (q.ndcgAt20 > best) {
+      best = q.ndcgAt20;
+      chosen = c;
+    }
+  }
+  return { chosen, selection };
+}
+
 export function fitRanker(data: RankerDataset, opts: RankerFitOptions = DEFAULT_RANKER_FIT): RankerFit {
   const rand = seededRandom(opts.seed);
   const { isEval, fitUse, selectUse, trainUse } = splitRequests(data.groups, opts.evalShare, rand);
-  const settings = grid(opts);
-  let chosen = settings[0]!;
-  const selection: Record<string, number> = {};
-  if (settings.length > 1) {
-    const selectIdx = rowsOf(data, selectUse);
-    let best = -Infinity;
-    for (const c of settings) {
-      const q = qualityOn(data, fitCandidate(data, c, fitUse, opts, rand), selectIdx);
-      selection[settingName(c)] = q.ndcgAt20;
-      if (q.ndcgAt20 > best) {
-        best = q.ndcgAt20;
-        chosen = c;
-      }
-    }
-  }
+  const picked = selectSetting(data, grid(opts), fitUse, selectUse, opts, rand);
+  let chosen = picked.chosen;
+  const selection = picked.selection;
   const selected = settingName(chosen);
   let model = fitCandidate(data, chosen, trainUse, opts, rand);
   const nTrain = rowsOf(data, trainUse).length;

@@ -11,7 +11,7 @@ export function registerOffline(program: Command): void {
     .description('batch recommendations for every user of an interaction file, through the same models and feed pipeline as the service')
     .requiredOption('--train <file>', 'delimited file with a header: user, item, weight[, timestamp]')
     .requiredOption('--k <n>', 'items per user')
-    .requiredOption('--out <file>', 'output: user<TAB>item<TAB>rank lines, rank 1 first')
+    .requiredOption('--out <file>', 'output: user<TAB>item<TAB>rank lines, rank 1 first (with --explore, a 4th column on the drawn pick: its propensity)')
     .option('--items <file>', 'CSV of the items: id[,title][,genres (a | list)][,feature:<name>...]; genres and features become feature listeners')
     .option('--feature-listeners <w>', 'weight of the items\' genres/features as pseudo-listeners in ALS (0 = off)', String(OFFLINE_TRAIN.featureListeners))
     .option('--activity-exponent <x>', 'scale each listener\'s positive weights by (rows / mean rows)^-x in ALS (0 = off)', String(OFFLINE_TRAIN.activityExponent))
