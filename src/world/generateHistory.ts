@@ -45,14 +45,138 @@ export interface HistoryStats {
   earlySkips: number;
 }
 
-export function generateHistory(seed: number, space: GenreSpace, cat: GeneratedCatalog, users: GeneratedUsers, dir: string, files: Record<string, ColumnSpec>, onProgress?: Progress): HistoryStats {
+/** One listener as the session model reads them: market, explicit setting, niche flag, favourite artists, taste slots. */
+interface Listener {
+  readonly u: number;
+  readonly market: number;
+  readonly explicitOk: boolean;
+  readonly niche: boolean;
+  readonly favs: Int32Array;
+  readonly nf: number;
+  readonly slots: number;
+}
+
+/** What picking a track needs besides the listener: the catalog, the genre tree and the hidden taste. */
+interface PickContext {
+  readonly cat: GeneratedCatalog;
+  readonly space: GenreSpace;
+  readonly rootLeaves: readonly number[][];
+  readonly truth: GeneratedUsers['truth'];
+}
+
+/** The listener's planned plays cut into sessions (geometric lengths) and their start offsets in the free time, sorted. */
+class SessionPlan {
+  lengths = new Int32Array(1024);
+  starts = new Float64Array(1024);
+  count = 0;
+
+  plan(rng: Rng, plays: number, windowMs: number): void {
+    const pSessionEnd = 1 / SESSION_MODEL.meanSessionPlays;
+    let n = 0;
+    for (let left = plays; left > 0; n++) {
+      const len = Math.min(left, 1 + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - pSessionEnd)));
+      if (n === this.lengths.length) {
+        const grown = new Int32Array(n * 2);
+        grown.set(this.lengths);
+        this.lengths = grown;
+        this.starts = new Float64Array(n * 2);
+      }
+      this.lengths[n] = len;
+      left -= len;
+    }
+    this.count = n;
+    const free = Math.max(0, windowMs - plays * 300_000);
+    const starts = this.starts.subarray(0, n);
+    for (let k = 0; k < n; k++) starts[k] = rng.next() * free;
+    starts.sort();
+  }
+}
+
+/** One candidate for the next play: the album's next track, a favourite artist's, an exploration pick, or the session's genre. */
+function candidateTrack(rng: Rng, x: PickContext, l: Listener, prev: number, session: { focus: number }): number {
+  const { cat, truth } = x;
   const M = SESSION_MODEL;
+  const N = cat.trackCount;
+  if (prev >= 0 && prev + 1 < N && cat.album[prev + 1] === cat.album[prev] && rng.chance(M.nextOnAlbum)) return prev + 1;
+  const r = rng.next();
+  if (r < M.favouriteArtist && l.nf > 0) {
+    const a = l.favs[rng.int(l.nf)]!;
+    const lo = cat.artistFirst[a]!;
+    const n = cat.artistFirst[a + 1]! - lo;
+    const c1 = lo + rng.int(n);
+    const c2 = lo + rng.int(n);
+    return cat.popularity[c1]! >= cat.popularity[c2]! ? c1 : c2; // two choices: a mild popularity bias
+  }
+  if (r < M.favouriteArtist + M.exploration) return l.niche ? rng.int(N) : drawInGenre(rng, cat, 0, N, false);
+  if (!rng.chance(M.keepSessionGenre)) session.focus = pickComponent(rng, truth.tasteWeight, l.u * TASTE_SLOTS, l.slots);
+  let g: number = truth.tasteGenre[l.u * TASTE_SLOTS + session.focus]!;
+  if (x.space.parent[g]! < 0) {
+    const leaves = x.rootLeaves[g]!;
+    g = leaves[rng.int(leaves.length)]!;
+  }
+  return drawInGenre(rng, cat, cat.genreStart[g]!, cat.genreStart[g + 1]!, l.niche && rng.chance(M.nicheFlat));
+}
+
+/** The next track available to the listener (market, explicit setting), or -1 after availabilityRetries candidates. */
+function nextTrack(rng: Rng, x: PickContext, l: Listener, prev: number, session: { focus: number }): number {
+  for (let attempt = 0; attempt < SESSION_MODEL.availabilityRetries; attempt++) {
+    const c = candidateTrack(rng, x, l, prev, session);
+    if (c >= 0 && ((x.cat.markets[c]! >>> l.market) & 1) === 1 && (l.explicitOk || x.cat.explicit[c] === 0)) return c;
+  }
+  return -1;
+}
+
+type Emit = (track: number, ts: number, type: number, pos: number) => void;
+
+/** One play of track t at ts: its start, then complete (and maybe like, save, follow) or skip (and maybe dislike); returns when it ended. */
+function play(rng: Rng, x: PickContext, l: Listener, t: number, ts: number, pc: number, emit: Emit, stats: HistoryStats): number {
+  const M = SESSION_MODEL;
+  const dur = x.cat.durationMs[t]!;
+  stats.plays++;
+  emit(t, ts, EventType.play_start, 0);
+  if (rng.next() < pc) {
+    stats.completes++;
+    ts += dur;
+    emit(t, ts, EventType.complete, 0);
+    if (rng.next() < M.likeScale * pc * pc) emit(t, ts, EventType.like, 0);
+    if (rng.next() < M.saveScale * pc * pc) emit(t, ts, EventType.save, 0);
+    if (rng.next() < M.followArtist && isFavourite(l.favs, l.nf, x.cat.artist[t]!)) emit(t, ts, EventType.follow_artist, 0);
+    return ts;
+  }
+  stats.skips++;
+  // low affinity -> early skip ("not for me"); otherwise a late skip somewhere after 30 s
+  const early = rng.next() < Math.min(0.95, Math.max(0.2, 1.25 * (1 - pc)));
+  let pos: number;
+  if (early || dur <= EARLY_SKIP_MS + 5_000) {
+    pos = 1_000 + Math.floor(rng.next() * Math.min(EARLY_SKIP_MS - 1_001, dur - 1_000));
+    stats.earlySkips++;
+  } else pos = EARLY_SKIP_MS + Math.floor(rng.next() * (dur - EARLY_SKIP_MS - 2_000));
+  ts += pos;
+  emit(t, ts, EventType.skip, pos);
+  if (pos < EARLY_SKIP_MS && rng.next() < M.dislikeAfterEarlySkip) emit(t, ts, EventType.dislike, 0);
+  return ts;
+}
+
+/** Listener u's favourite artists and taste slots, read into `favs` (reused). */
+function listenerOf(users: GeneratedUsers, u: number, favs: Int32Array): Listener {
+  const truth = users.truth;
+  let nf = 0;
+  for (let k = 0; k < FAV_SLOTS; k++) {
+    const a = truth.favArtist[u * FAV_SLOTS + k]!;
+    if (a >= 0) favs[nf++] = a;
+  }
+  let slots = 0;
+  while (slots < TASTE_SLOTS && truth.tasteGenre[u * TASTE_SLOTS + slots]! >= 0) slots++;
+  return { u, market: users.market[u]!, explicitOk: users.explicitOk[u] === 1, niche: truth.niche[u] === 1, favs, nf, slots };
+}
+
+export function generateHistory(seed: number, space: GenreSpace, cat: GeneratedCatalog, users: GeneratedUsers, dir: string, files: Record<string, ColumnSpec>, onProgress?: Progress): HistoryStats {
   const rng = new Rng(seed);
   const truth = users.truth;
   const view: TruthCatalogView = { columns: { genre: cat.genre, artist: cat.artist, features: cat.features, popularity: cat.popularity } };
-  const N = cat.trackCount;
   const rootLeaves: number[][] = space.genres.filter((g) => g.parent < 0).map(() => []);
   for (const g of space.genres) if (g.parent >= 0) rootLeaves[g.parent]!.push(g.id);
+  const pick: PickContext = { cat, space, rootLeaves, truth };
 
   const sUser = new ColumnStream(dir, EVENT_FILES.user, 'int32');
   const sTrack = new ColumnStream(dir, EVENT_FILES.track, 'int32');
@@ -61,10 +185,9 @@ export function generateHistory(seed: number, space: GenreSpace, cat: GeneratedC
   const sPos = new ColumnStream(dir, EVENT_FILES.positionMs, 'int32');
   const sSession = new ColumnStream(dir, EVENT_FILES.session, 'int32');
   const stats: HistoryStats = { events: 0, plays: 0, sessions: 0, completes: 0, skips: 0, earlySkips: 0 };
-
   let u = 0;
   let session = 0;
-  const emit = (track: number, ts: number, type: number, pos: number): void => {
+  const emit: Emit = (track, ts, type, pos) => {
     sUser.push(u);
     sTrack.push(track);
     sTs.push(ts);
@@ -73,113 +196,31 @@ export function generateHistory(seed: number, space: GenreSpace, cat: GeneratedC
     sSession.push(session);
     stats.events++;
   };
-
-  let sessionLen = new Int32Array(1024);
-  let sessionStart = new Float64Array(1024);
+  const plan = new SessionPlan();
   const favs = new Int32Array(FAV_SLOTS);
-  const pSessionEnd = 1 / M.meanSessionPlays;
-
   for (u = 0; u < users.count; u++) {
     rng.reseed(mixSeed(seed, 4, u));
-    const market = users.market[u]!;
-    const explicitOk = users.explicitOk[u] === 1;
-    const niche = truth.niche[u] === 1;
+    const l = listenerOf(users, u, favs);
     const windowStart = Math.max(users.signupDay[u]! * DAY_MS, WORLD_NOW_MS - HISTORY_DAYS * DAY_MS);
-    const windowMs = WORLD_NOW_MS - windowStart;
-    let nf = 0;
-    for (let k = 0; k < FAV_SLOTS; k++) {
-      const a = truth.favArtist[u * FAV_SLOTS + k]!;
-      if (a >= 0) favs[nf++] = a;
-    }
-    let slots = 0;
-    while (slots < TASTE_SLOTS && truth.tasteGenre[u * TASTE_SLOTS + slots]! >= 0) slots++;
-
     // split the planned plays into sessions and spread the sessions over the listener's window without overlap
-    const plays = users.plannedPlays[u]!;
-    let nSessions = 0;
-    for (let left = plays; left > 0; nSessions++) {
-      const len = Math.min(left, 1 + Math.floor(Math.log(1 - rng.next()) / Math.log(1 - pSessionEnd)));
-      if (nSessions === sessionLen.length) {
-        const grownLen = new Int32Array(nSessions * 2);
-        grownLen.set(sessionLen);
-        sessionLen = grownLen;
-        sessionStart = new Float64Array(nSessions * 2);
-      }
-      sessionLen[nSessions] = len;
-      left -= len;
-    }
-    const free = Math.max(0, windowMs - plays * 300_000);
-    const starts = sessionStart.subarray(0, nSessions);
-    for (let s = 0; s < nSessions; s++) starts[s] = rng.next() * free;
-    starts.sort();
-
+    plan.plan(rng, users.plannedPlays[u]!, WORLD_NOW_MS - windowStart);
     let used = 0; // ms consumed by earlier sessions
     let done = false;
-    for (let s = 0; s < nSessions && !done; s++) {
-      let ts = windowStart + starts[s]! + used;
+    for (let s = 0; s < plan.count && !done; s++) {
+      let ts = windowStart + plan.starts[s]! + used;
       const begin = ts;
-      let focus = pickComponent(rng, truth.tasteWeight, u * TASTE_SLOTS, slots);
+      const state = { focus: pickComponent(rng, truth.tasteWeight, u * TASTE_SLOTS, l.slots) };
       let prev = -1;
       let played = 0;
-      for (let p = 0; p < sessionLen[s]!; p++) {
-        // choose an available track
-        let t = -1;
-        for (let attempt = 0; attempt < M.availabilityRetries && t < 0; attempt++) {
-          let c: number;
-          if (prev >= 0 && prev + 1 < N && cat.album[prev + 1] === cat.album[prev] && rng.chance(M.nextOnAlbum)) c = prev + 1;
-          else {
-            const r = rng.next();
-            if (r < M.favouriteArtist && nf > 0) {
-              const a = favs[rng.int(nf)]!;
-              const lo = cat.artistFirst[a]!;
-              const n = cat.artistFirst[a + 1]! - lo;
-              const c1 = lo + rng.int(n);
-              const c2 = lo + rng.int(n);
-              c = cat.popularity[c1]! >= cat.popularity[c2]! ? c1 : c2; // two choices: a mild popularity bias
-            } else if (r < M.favouriteArtist + M.exploration) {
-              c = niche ? rng.int(N) : drawInGenre(rng, cat, 0, N, false);
-            } else {
-              if (!rng.chance(M.keepSessionGenre)) focus = pickComponent(rng, truth.tasteWeight, u * TASTE_SLOTS, slots);
-              let g: number = truth.tasteGenre[u * TASTE_SLOTS + focus]!;
-              if (space.parent[g]! < 0) {
-                const leaves = rootLeaves[g]!;
-                g = leaves[rng.int(leaves.length)]!;
-              }
-              c = drawInGenre(rng, cat, cat.genreStart[g]!, cat.genreStart[g + 1]!, niche && rng.chance(M.nicheFlat));
-            }
-          }
-          if (c >= 0 && ((cat.markets[c]! >>> market) & 1) === 1 && (explicitOk || cat.explicit[c] === 0)) t = c;
-        }
+      for (let p = 0; p < plan.lengths[s]!; p++) {
+        const t = nextTrack(rng, pick, l, prev, state);
         if (t < 0) continue;
-        const dur = cat.durationMs[t]!;
-        if (ts + dur >= WORLD_NOW_MS) {
+        if (ts + cat.durationMs[t]! >= WORLD_NOW_MS) {
           done = true;
           break;
         }
-        const pc = completeProbability(truth, view, u, t);
-        stats.plays++;
         played++;
-        emit(t, ts, EventType.play_start, 0);
-        if (rng.next() < pc) {
-          stats.completes++;
-          ts += dur;
-          emit(t, ts, EventType.complete, 0);
-          if (rng.next() < M.likeScale * pc * pc) emit(t, ts, EventType.like, 0);
-          if (rng.next() < M.saveScale * pc * pc) emit(t, ts, EventType.save, 0);
-          if (rng.next() < M.followArtist && isFavourite(favs, nf, cat.artist[t]!)) emit(t, ts, EventType.follow_artist, 0);
-        } else {
-          stats.skips++;
-          // low affinity -> early skip ("not for me"); otherwise a late skip somewhere after 30 s
-          const early = rng.next() < Math.min(0.95, Math.max(0.2, 1.25 * (1 - pc)));
-          let pos: number;
-          if (early || dur <= EARLY_SKIP_MS + 5_000) {
-            pos = 1_000 + Math.floor(rng.next() * Math.min(EARLY_SKIP_MS - 1_001, dur - 1_000));
-            stats.earlySkips++;
-          } else pos = EARLY_SKIP_MS + Math.floor(rng.next() * (dur - EARLY_SKIP_MS - 2_000));
-          ts += pos;
-          emit(t, ts, EventType.skip, pos);
-          if (pos < EARLY_SKIP_MS && rng.next() < M.dislikeAfterEarlySkip) emit(t, ts, EventType.dislike, 0);
-        }
+        ts = play(rng, pick, l, t, ts, completeProbability(truth, view, u, t), emit, stats);
         ts += 500 + rng.int(2_500); // gap before the next play
         prev = t;
       }
@@ -192,12 +233,7 @@ export function generateHistory(seed: number, space: GenreSpace, cat: GeneratedC
     if ((u & 0x3fff) === 0) onProgress?.('history', u, users.count);
   }
   onProgress?.('history', users.count, users.count);
-  sUser.close(files);
-  sTrack.close(files);
-  sTs.close(files);
-  sType.close(files);
-  sPos.close(files);
-  sSession.close(files);
+  for (const stream of [sUser, sTrack, sTs, sType, sPos, sSession]) stream.close(files);
   return stats;
 }
 
