@@ -82,39 +82,118 @@ function albumSize(rng: Rng): number {
   return 8 + rng.int(8); // LP
 }
 
+/** The catalog's columns while they are generated (albums: at most one per track, trimmed when written). */
+function allocateColumns(trackCount: number, artistCount: number) {
+  return {
+    artist: new Int32Array(trackCount),
+    album: new Int32Array(trackCount),
+    genre: new Uint16Array(trackCount),
+    releaseDay: new Int32Array(trackCount),
+    durationMs: new Int32Array(trackCount),
+    explicit: new Uint8Array(trackCount),
+    markets: new Uint16Array(trackCount),
+    rawPop: new Float64Array(trackCount),
+    features: new Float32Array(trackCount * FEATURE_DIM),
+    artistFirst: new Int32Array(artistCount + 1),
+    artistGenre: new Uint16Array(artistCount),
+    artistMarket: new Uint8Array(artistCount),
+    albumArtist: new Int32Array(trackCount),
+    albumRelease: new Int32Array(trackCount),
+  };
+}
+type CatalogColumns = ReturnType<typeof allocateColumns>;
+
+/** What every track of one album shares: its artist's genre, home market, explicit rate and sound; its day, markets and popularity. */
+interface AlbumDraw {
+  readonly a: number;
+  readonly al: number;
+  readonly leaf: number;
+  readonly siblings: readonly number[];
+  readonly home: number;
+  readonly explicitRate: number;
+  readonly offset: Float32Array;
+  readonly day: number;
+  readonly mask: number;
+  readonly pop: number;
+}
+
+/** Track t, the k-th of its album: genre (sometimes a sibling subgenre), duration, explicit flag, markets, popularity, features. */
+function generateTrack(rng: Rng, space: GenreSpace, c: CatalogColumns, t: number, k: number, d: AlbumDraw): void {
+  const g = rng.chance(0.15) ? d.siblings[rng.int(d.siblings.length)]! : d.leaf;
+  c.artist[t] = d.a;
+  c.album[t] = d.al;
+  c.genre[t] = g;
+  c.releaseDay[t] = d.day;
+  const classical = space.parent[g] === 6;
+  c.durationMs[t] = Math.round(Math.min(1_200_000, Math.max(45_000, rng.logNormal(classical ? 12.6 : 12.25, 0.28))));
+  c.explicit[t] = rng.chance(d.explicitRate) ? 1 : 0;
+  // a few tracks lose one more market (a single song's rights), never the home market
+  let m = d.mask;
+  if (rng.chance(0.02)) {
+    const drop = rng.int(MARKET_COUNT);
+    if (drop !== d.home) m &= ~(1 << drop);
+  }
+  c.markets[t] = m;
+  c.rawPop[t] = d.pop * rng.logNormal(0, 0.9) * (k === 0 ? 1.5 : 1);
+  const base = g * FEATURE_DIM;
+  for (let f = 0; f < FEATURE_DIM; f++) {
+    const v = clamp01(space.centroid[base + f]! + d.offset[f]! + 0.07 * rng.normal());
+    c.features[t * FEATURE_DIM + f] = FEATURE_LOW[f]! + v * (FEATURE_HIGH[f]! - FEATURE_LOW[f]!);
+  }
+}
+
+/** Popularity scaled to (0, 1] by the most popular track. */
+function normalisedPopularity(rawPop: Float64Array): Float32Array {
+  let maxPop = 0;
+  for (let i = 0; i < rawPop.length; i++) if (rawPop[i]! > maxPop) maxPop = rawPop[i]!;
+  return Float32Array.from(rawPop, (p) => p / maxPop);
+}
+
+/** Counting sort of tracks by genre, and the cumulative raw popularity along that order (for drawInGenre). */
+function genreOrdering(genre: Uint16Array, rawPop: Float64Array, genreCount: number): { genreStart: Int32Array; genreOrder: Int32Array; genreOrderCum: Float64Array } {
+  const n = genre.length;
+  const genreStart = new Int32Array(genreCount + 1);
+  for (let i = 0; i < n; i++) genreStart[genre[i]! + 1]!++;
+  for (let g = 0; g < genreCount; g++) genreStart[g + 1]! += genreStart[g]!;
+  const fill = genreStart.slice(0, genreCount);
+  const genreOrder = new Int32Array(n);
+  for (let i = 0; i < n; i++) genreOrder[fill[genre[i]!]!++] = i;
+  const genreOrderCum = new Float64Array(n);
+  let acc = 0;
+  for (let i = 0; i < n; i++) genreOrderCum[i] = acc += rawPop[genreOrder[i]!]!;
+  return { genreStart, genreOrder, genreOrderCum };
+}
+
+function writeCatalogColumns(dir: string, c: CatalogColumns, popularity: Float32Array, albums: number, files: Record<string, ColumnSpec>): void {
+  writeColumn(dir, CATALOG_FILES.artist, c.artist, files);
+  writeColumn(dir, CATALOG_FILES.album, c.album, files);
+  writeColumn(dir, CATALOG_FILES.genre, c.genre, files);
+  writeColumn(dir, CATALOG_FILES.releaseDay, c.releaseDay, files);
+  writeColumn(dir, CATALOG_FILES.durationMs, c.durationMs, files);
+  writeColumn(dir, CATALOG_FILES.explicit, c.explicit, files);
+  writeMarketMasks(dir, c.markets, MARKET_COUNT, files, { set: CATALOG_FILES.marketSet, sets: CATALOG_FILES.marketSets });
+  writeColumn(dir, CATALOG_FILES.popularity, popularity, files);
+  writeColumn(dir, CATALOG_FILES.features, c.features, files);
+  writeColumn(dir, CATALOG_FILES.albumArtist, c.albumArtist.subarray(0, albums), files);
+  writeColumn(dir, CATALOG_FILES.albumReleaseDay, c.albumRelease.subarray(0, albums), files);
+  writeColumn(dir, CATALOG_FILES.artistGenre, c.artistGenre, files);
+  writeColumn(dir, CATALOG_FILES.artistMarket, c.artistMarket, files);
+}
+
 export function generateCatalog(seed: number, trackCount: number, space: GenreSpace, dir: string, files: Record<string, ColumnSpec>, onProgress?: Progress): GeneratedCatalog {
   const rng = new Rng(mixSeed(seed, 1));
   const artistCount = Math.max(1, Math.round(trackCount / 12));
   const counts = artistTrackCounts(rng, trackCount, artistCount);
-  const genreCount = space.genres.length;
   const artistMarketCum = cumulative(ARTIST_SHARE);
-
   // leaves grouped by root, for "a sibling subgenre"
   const rootLeaves: number[][] = space.genres.filter((g) => g.parent < 0).map(() => []);
   for (const g of space.genres) if (g.parent >= 0) rootLeaves[g.parent]!.push(g.id);
-
-  const artist = new Int32Array(trackCount);
-  const album = new Int32Array(trackCount);
-  const genre = new Uint16Array(trackCount);
-  const releaseDay = new Int32Array(trackCount);
-  const durationMs = new Int32Array(trackCount);
-  const explicit = new Uint8Array(trackCount);
-  const markets = new Uint16Array(trackCount);
-  const rawPop = new Float64Array(trackCount);
-  const features = new Float32Array(trackCount * FEATURE_DIM);
-  const artistFirst = new Int32Array(artistCount + 1);
-  const artistGenre = new Uint16Array(artistCount);
-  const artistMarket = new Uint8Array(artistCount);
-  // albums: at most one per track; trimmed when written
-  const albumArtist = new Int32Array(trackCount);
-  const albumRelease = new Int32Array(trackCount);
-
+  const c = allocateColumns(trackCount, artistCount);
   const artistNames = new StringTableWriter(dir, CATALOG_FILES.artistName, artistCount);
   const albumTitles = new StringTableWriter(dir, CATALOG_FILES.albumTitle, trackCount);
   const trackTitles = new StringTableWriter(dir, CATALOG_FILES.trackTitle, trackCount);
   const offset = new Float32Array(FEATURE_DIM);
   const nowDay = Math.floor(WORLD_NOW_DAY);
-
   let t = 0;
   let al = 0;
   for (let a = 0; a < artistCount; a++) {
@@ -126,88 +205,39 @@ export function generateCatalog(seed: number, trackCount: number, space: GenreSp
     const explicitRate = clamp01(space.explicitShare[leaf]! * 1.6 * rng.next()); // mean 0.8 x genre share: ~12 % overall
     for (let f = 0; f < FEATURE_DIM; f++) offset[f] = 0.08 * rng.normal();
     const siblings = rootLeaves[space.parent[leaf]!]!;
-    artistGenre[a] = leaf;
-    artistMarket[a] = home;
-    artistFirst[a] = t;
+    c.artistGenre[a] = leaf;
+    c.artistMarket[a] = home;
+    c.artistFirst[a] = t;
     writeArtistName(rng, artistNames);
-
-    let left = counts[a]!;
-    while (left > 0) {
+    for (let left = counts[a]!; left > 0; al++) {
       const size = Math.min(left, albumSize(rng));
       left -= size;
       const day = careerStart + Math.floor((nowDay - careerStart) * Math.pow(rng.next(), 0.7));
       const mask = albumMarkets(rng, home);
       const albumPop = rng.logNormal(0, 0.6) * (day > nowDay - 730 ? 1.6 : 1); // recent releases get a boost
-      albumArtist[al] = a;
-      albumRelease[al] = day;
+      c.albumArtist[al] = a;
+      c.albumRelease[al] = day;
       writeAlbumTitle(rng, albumTitles);
+      const draw: AlbumDraw = { a, al, leaf, siblings, home, explicitRate, offset, day, mask, pop: artistPop * albumPop };
       for (let k = 0; k < size; k++, t++) {
-        const g = rng.chance(0.15) ? siblings[rng.int(siblings.length)]! : leaf;
-        artist[t] = a;
-        album[t] = al;
-        genre[t] = g;
-        releaseDay[t] = day;
-        const classical = space.parent[g] === 6;
-        durationMs[t] = Math.round(Math.min(1_200_000, Math.max(45_000, rng.logNormal(classical ? 12.6 : 12.25, 0.28))));
-        explicit[t] = rng.chance(explicitRate) ? 1 : 0;
-        // a few tracks lose one more market (a single song's rights), never the home market
-        let m = mask;
-        if (rng.chance(0.02)) {
-          const drop = rng.int(MARKET_COUNT);
-          if (drop !== home) m &= ~(1 << drop);
-        }
-        markets[t] = m;
-        rawPop[t] = artistPop * albumPop * rng.logNormal(0, 0.9) * (k === 0 ? 1.5 : 1);
-        const base = g * FEATURE_DIM;
-        for (let f = 0; f < FEATURE_DIM; f++) {
-          const v = clamp01(space.centroid[base + f]! + offset[f]! + 0.07 * rng.normal());
-          features[t * FEATURE_DIM + f] = FEATURE_LOW[f]! + v * (FEATURE_HIGH[f]! - FEATURE_LOW[f]!);
-        }
+        generateTrack(rng, space, c, t, k, draw);
         writeTrackTitle(rng, trackTitles);
         if ((t & (PROGRESS_EVERY - 1)) === 0) onProgress?.('tracks', t, trackCount);
       }
-      al++;
     }
   }
-  artistFirst[artistCount] = t;
+  c.artistFirst[artistCount] = t;
   onProgress?.('tracks', trackCount, trackCount);
-
-  let maxPop = 0;
-  for (let i = 0; i < trackCount; i++) if (rawPop[i]! > maxPop) maxPop = rawPop[i]!;
-  const popularity = new Float32Array(trackCount);
-  for (let i = 0; i < trackCount; i++) popularity[i] = rawPop[i]! / maxPop;
-
-  // counting sort of tracks by genre + cumulative raw popularity along that order
-  const genreStart = new Int32Array(genreCount + 1);
-  for (let i = 0; i < trackCount; i++) genreStart[genre[i]! + 1]!++;
-  for (let g = 0; g < genreCount; g++) genreStart[g + 1]! += genreStart[g]!;
-  const fill = genreStart.slice(0, genreCount);
-  const genreOrder = new Int32Array(trackCount);
-  for (let i = 0; i < trackCount; i++) genreOrder[fill[genre[i]!]!++] = i;
-  const genreOrderCum = new Float64Array(trackCount);
-  let acc = 0;
-  for (let i = 0; i < trackCount; i++) genreOrderCum[i] = acc += rawPop[genreOrder[i]!]!;
-
-  writeColumn(dir, CATALOG_FILES.artist, artist, files);
-  writeColumn(dir, CATALOG_FILES.album, album, files);
-  writeColumn(dir, CATALOG_FILES.genre, genre, files);
-  writeColumn(dir, CATALOG_FILES.releaseDay, releaseDay, files);
-  writeColumn(dir, CATALOG_FILES.durationMs, durationMs, files);
-  writeColumn(dir, CATALOG_FILES.explicit, explicit, files);
-  writeMarketMasks(dir, markets, MARKET_COUNT, files, { set: CATALOG_FILES.marketSet, sets: CATALOG_FILES.marketSets });
-  writeColumn(dir, CATALOG_FILES.popularity, popularity, files);
-  writeColumn(dir, CATALOG_FILES.features, features, files);
-  writeColumn(dir, CATALOG_FILES.albumArtist, albumArtist.subarray(0, al), files);
-  writeColumn(dir, CATALOG_FILES.albumReleaseDay, albumRelease.subarray(0, al), files);
-  writeColumn(dir, CATALOG_FILES.artistGenre, artistGenre, files);
-  writeColumn(dir, CATALOG_FILES.artistMarket, artistMarket, files);
+  const popularity = normalisedPopularity(c.rawPop);
+  const { genreStart, genreOrder, genreOrderCum } = genreOrdering(c.genre, c.rawPop, space.genres.length);
+  writeCatalogColumns(dir, c, popularity, al, files);
   artistNames.close(files);
   albumTitles.close(files);
   trackTitles.close(files);
   writeSequentialIds(dir, CATALOG_FILES.trackIds, 't', trackCount, files);
   writeSequentialIds(dir, CATALOG_FILES.artistIds, 'a', artistCount, files);
   writeSequentialIds(dir, CATALOG_FILES.albumIds, 'al', al, files);
-
+  const { artist, album, genre, durationMs, explicit, markets, features, artistFirst, artistGenre } = c;
   return {
     trackCount, artistCount, albumCount: al, artist, album, genre, durationMs, explicit, markets, popularity, features,
     artistFirst, artistGenre, genreOrder, genreStart, genreOrderCum,
