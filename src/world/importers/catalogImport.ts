@@ -107,6 +107,9 @@ const MAX_GENRES = 65535;
 const MiB = 2 ** 20;
 
 /** Thrown when more rows are bad than --max-errors allows; `badRows` lists them all. */
+/** A listener's signup day before their first event is seen. */
+const NO_SIGNUP = -(2 ** 31);
+
 export class ImportAbortedError extends EncoreError {
   constructor(
     readonly badRows: readonly string[],
@@ -485,8 +488,6 @@ class WorldBuilder {
   }
 
   private write(source: CatalogFormat, nowOption: number | undefined, progress: Progress | undefined): Omit<CatalogImportSummary, 'dir' | 'seconds'> {
-    const dir = this.dir;
-    const files = this.files;
     const N = this.trackIds.size;
     const U = this.userIds.size;
     const E = this.eUser.length;
@@ -494,8 +495,46 @@ class WorldBuilder {
     let step = 0;
     const tick = (): void => progress?.('writing', ++step, steps);
     if (N === 0) throw new EncoreError('ENC_IMPORT_ROW', `${this.badRows()}the catalog has no track${this.bad.list.length > 0 ? ' left after the bad rows' : ''}; nothing written`, 400);
+    this.fillPopularity();
+    this.writeCatalogColumns();
+    tick();
+    const idBytes = this.writeIds();
+    tick();
+    const ev = this.writeEvents(tick);
+    const nowMs = nowOption ?? (E > 0 ? ev.maxTs + 1 : Date.now());
+    this.writeListeners(ev.signupDay, nowMs);
+    const counts = { tracks: N, artists: this.artistIds.size, albums: this.albumIds.size, users: U, events: E, plays: ev.plays > 0 ? ev.plays : ev.outcomes, sessions: ev.sessions };
+    const manifest: WorldManifest = {
+      format: WORLD_FORMAT,
+      version: WORLD_FORMAT_VERSION,
+      source,
+      seed: null,
+      nowMs,
+      counts,
+      markets: this.markets.length > 0 ? [...this.markets] : [UNKNOWN_MARKET],
+      genres: this.genres,
+      featureNames: [...this.featureNames],
+      files: sortedKeys(this.files),
+    };
+    writeJson(path.join(this.dir, 'manifest.json'), manifest);
+    return {
+      ...counts,
+      genres: this.genres.length,
+      markets: manifest.markets.length,
+      featureNames: manifest.featureNames,
+      trackRows: this.trackRows,
+      eventRows: this.eventRows,
+      userRows: this.userRows,
+      badRows: this.bad.list,
+      bytesRead: this.bytesRead,
+      idBytes,
+    };
+  }
 
-    // popularity: given, else event count / max
+  /** Popularity where the file gave none: the track's events (impressions aside) over the most-played track's. */
+  private fillPopularity(): void {
+    const N = this.trackIds.size;
+    const E = this.eUser.length;
     const counts = new Float64Array(N);
     const type = this.eType.view();
     const track = this.eTrack.view();
@@ -504,7 +543,12 @@ class WorldBuilder {
     for (let t = 0; t < N; t++) if (counts[t]! > maxCount) maxCount = counts[t]!;
     const pop = this.popularity.view();
     for (let t = 0; t < N; t++) if (Number.isNaN(pop[t]!)) pop[t] = maxCount > 0 ? counts[t]! / maxCount : 0;
+  }
 
+  /** The catalog's columns and string tables; their growable buffers are let go once written. */
+  private writeCatalogColumns(): void {
+    const { dir, files } = this;
+    const N = this.trackIds.size;
     writeColumn(dir, CATALOG_FILES.artist, this.artist.view(), files);
     writeColumn(dir, CATALOG_FILES.album, this.album.view(), files);
     writeColumn(dir, CATALOG_FILES.genre, this.genre.view(), files);
@@ -513,7 +557,7 @@ class WorldBuilder {
     writeColumn(dir, CATALOG_FILES.explicit, this.explicit.view(), files);
     writeColumn(dir, CATALOG_FILES.marketSet, this.marketSet.view(), files);
     writeColumn(dir, CATALOG_FILES.marketSets, this.sets.words, files);
-    writeColumn(dir, CATALOG_FILES.popularity, pop, files);
+    writeColumn(dir, CATALOG_FILES.popularity, this.popularity.view(), files);
     writeColumn(dir, CATALOG_FILES.features, this.features.subarray(0, N * this.featureNames.length), files);
     writeColumn(dir, CATALOG_FILES.albumArtist, this.albumArtist.view(), files);
     writeColumn(dir, CATALOG_FILES.albumReleaseDay, this.albumReleaseDay.view(), files);
@@ -524,21 +568,32 @@ class WorldBuilder {
     this.titles.close(files);
     this.artistNames.close(files);
     this.albumTitles.close(files);
-    tick();
+  }
+
+  /** The four id dictionaries; returns their bytes per id kind. */
+  private writeIds(): CatalogImportSummary['idBytes'] {
+    const { dir, files } = this;
     this.trackIds.save(dir, CATALOG_FILES.trackIds, files);
     this.artistIds.save(dir, CATALOG_FILES.artistIds, files);
     this.albumIds.save(dir, CATALOG_FILES.albumIds, files);
     this.userIds.save(dir, USER_FILES.ids, files);
-    const idBytes = { track: dictionaryBytes(files, CATALOG_FILES.trackIds), artist: dictionaryBytes(files, CATALOG_FILES.artistIds), album: dictionaryBytes(files, CATALOG_FILES.albumIds), user: dictionaryBytes(files, USER_FILES.ids) };
-    tick();
+    return { track: dictionaryBytes(files, CATALOG_FILES.trackIds), artist: dictionaryBytes(files, CATALOG_FILES.artistIds), album: dictionaryBytes(files, CATALOG_FILES.albumIds), user: dictionaryBytes(files, USER_FILES.ids) };
+  }
 
-    // events: grouped by listener (stable counting sort), chronological within a listener
+  /**
+   * The events grouped by listener (stable counting sort), chronological within a listener, with sessions cut at
+   * SESSION_GAP_MS; each listener's signup day is their first event's. Every column is written, then let go.
+   */
+  private writeEvents(tick: () => void): { signupDay: Int32Array; maxTs: number; plays: number; outcomes: number; sessions: number } {
+    const { dir, files } = this;
+    const U = this.userIds.size;
+    const E = this.eUser.length;
     const ts = this.eTs.view();
+    const type = this.eType.view();
     const order = orderByUserThenTime(this.eUser.view(), ts, U);
     tick();
     const sortedUser = new Int32Array(E);
     const session = new Int32Array(E);
-    const NO_SIGNUP = -(2 ** 31);
     const signupDay = new Int32Array(U).fill(NO_SIGNUP);
     let s = -1;
     let maxTs = -Infinity;
@@ -576,7 +631,13 @@ class WorldBuilder {
     permuted(this.ePos, EVENT_FILES.positionMs);
     if (this.weighted) permuted(this.eWeight, EVENT_FILES.weight);
     else this.eWeight.release();
-    const nowMs = nowOption ?? (E > 0 ? maxTs + 1 : Date.now());
+    return { signupDay, maxTs, plays, outcomes, sessions: s + 1 };
+  }
+
+  /** The listeners' columns (market, explicit setting, signup day: "now" for a listener without events). */
+  private writeListeners(signupDay: Int32Array, nowMs: number): void {
+    const { dir, files } = this;
+    const U = this.userIds.size;
     const market = new Uint8Array(U);
     market.set(this.uMarket.view());
     const explicitOk = new Uint8Array(U).fill(1);
@@ -585,32 +646,6 @@ class WorldBuilder {
     writeColumn(dir, USER_FILES.market, market, files);
     writeColumn(dir, USER_FILES.explicitOk, explicitOk, files);
     writeColumn(dir, USER_FILES.signupDay, signupDay, files);
-    const counts2 = { tracks: N, artists: this.artistIds.size, albums: this.albumIds.size, users: U, events: E, plays: plays > 0 ? plays : outcomes, sessions: s + 1 };
-    const manifest: WorldManifest = {
-      format: WORLD_FORMAT,
-      version: WORLD_FORMAT_VERSION,
-      source,
-      seed: null,
-      nowMs,
-      counts: counts2,
-      markets: this.markets.length > 0 ? [...this.markets] : [UNKNOWN_MARKET],
-      genres: this.genres,
-      featureNames: [...this.featureNames],
-      files: sortedKeys(files),
-    };
-    writeJson(path.join(dir, 'manifest.json'), manifest);
-    return {
-      ...counts2,
-      genres: this.genres.length,
-      markets: manifest.markets.length,
-      featureNames: manifest.featureNames,
-      trackRows: this.trackRows,
-      eventRows: this.eventRows,
-      userRows: this.userRows,
-      badRows: this.bad.list,
-      bytesRead: this.bytesRead,
-      idBytes,
-    };
   }
 
   private badRows(): string {
