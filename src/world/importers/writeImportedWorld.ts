@@ -51,24 +51,15 @@ export function writeImportedWorld(data: ImportedData, out: string): ImportSumma
   }
 }
 
-function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> {
+/** The catalog of an interaction file: each item its own artist and album, everywhere available, popularity from its rows. */
+function writeItems(data: ImportedData, dir: string, files: Record<string, ColumnSpec>): void {
   const x = data.interactions;
-  const N = x.itemIds.length;
-  const U = x.userIds.length;
-  const E = x.user.length;
-  const files: Record<string, ColumnSpec> = {};
   const meta = data.items;
-  validate(data);
-
-  // order events by listener, then time, then file order (stable)
-  const ts = x.timestampMs ?? Float64Array.from({ length: E }, (_, i) => i); // no timestamps: row order as ms
-  const order = orderByUserThenTime(x.user, ts, U);
-
+  const N = x.itemIds.length;
   const counts = new Float64Array(N);
-  for (let i = 0; i < E; i++) counts[x.item[i]!]!++;
+  for (let i = 0; i < x.user.length; i++) counts[x.item[i]!]!++;
   let maxCount = 1;
   for (let i = 0; i < N; i++) if (counts[i]! > maxCount) maxCount = counts[i]!;
-
   const identity = Int32Array.from({ length: N }, (_, i) => i);
   writeColumn(dir, CATALOG_FILES.artist, identity, files);
   writeColumn(dir, CATALOG_FILES.album, identity, files);
@@ -100,7 +91,18 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
   titles.close(files);
   artists.close(files);
   albums.close(files);
+}
 
+/**
+ * The rows as complete events, ordered by listener, then time, then file order (stable; no timestamps: row order
+ * as ms), sessions cut at SESSION_GAP_MS; the listeners' columns with each signup day at their first row.
+ */
+function writeRows(data: ImportedData, dir: string, files: Record<string, ColumnSpec>): { sessions: number; maxTs: number } {
+  const x = data.interactions;
+  const U = x.userIds.length;
+  const E = x.user.length;
+  const ts = x.timestampMs ?? Float64Array.from({ length: E }, (_, i) => i);
+  const order = orderByUserThenTime(x.user, ts, U);
   const eUser = new Int32Array(E);
   const eTrack = new Int32Array(E);
   const eTs = new Float64Array(E);
@@ -133,10 +135,22 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
   writeColumn(dir, EVENT_FILES.positionMs, new Int32Array(E), files);
   writeColumn(dir, EVENT_FILES.session, eSession, files);
   writeColumn(dir, EVENT_FILES.weight, eWeight, files);
+  return { sessions: session + 1, maxTs };
+}
+
+function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> {
+  const x = data.interactions;
+  const N = x.itemIds.length;
+  const U = x.userIds.length;
+  const E = x.user.length;
+  const files: Record<string, ColumnSpec> = {};
+  const meta = data.items;
+  validate(data);
+  writeItems(data, dir, files);
+  const { sessions, maxTs } = writeRows(data, dir, files);
   const items = IdDictionary.of(x.itemIds);
   for (const name of [CATALOG_FILES.trackIds, CATALOG_FILES.artistIds, CATALOG_FILES.albumIds]) items.save(dir, name, files);
   IdDictionary.of(x.userIds).save(dir, USER_FILES.ids, files);
-
   const genres: Genre[] = (meta ? meta.genreNames : ['unknown']).map((name, id) => ({ id, name, parent: -1 }));
   const manifest: WorldManifest = {
     format: WORLD_FORMAT,
@@ -144,14 +158,14 @@ function writeInto(data: ImportedData, dir: string): Omit<ImportSummary, 'dir'> 
     source: data.source,
     seed: null,
     nowMs: maxTs + 1,
-    counts: { tracks: N, artists: N, albums: N, users: U, events: E, plays: E, sessions: session + 1 },
+    counts: { tracks: N, artists: N, albums: N, users: U, events: E, plays: E, sessions },
     markets: [UNKNOWN_MARKET],
     genres,
     featureNames: meta ? [...meta.featureNames] : [],
     files: sortedKeys(files),
   };
   writeJson(path.join(dir, 'manifest.json'), manifest);
-  return { tracks: N, users: U, events: E, sessions: session + 1 };
+  return { tracks: N, users: U, events: E, sessions };
 }
 
 /** Refuses inconsistent interactions (ids out of range, column lengths that differ) before anything is written. */
