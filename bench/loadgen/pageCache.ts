@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cacheInHugePages, mmapAvailable } from '../../src/model/mappedFile.js';
+import { markHugeCached } from '../../src/model/digestCache.js';
 
 const CHUNK = 16 << 20;
 const HUGE_PAGE = 2 << 20;
@@ -37,8 +38,8 @@ export function warmPageCache(world: string, bundlesDir: string): { bytes: numbe
   let bytes = 0;
   for (const file of files) {
     const size = fs.statSync(file).size;
-    if (mmapAvailable && size >= HUGE_PAGE) {
-      cacheInHugePages(file);
+    if (mmapAvailable && size >= HUGE_PAGE && cacheInHugePages(file)) {
+      markHugeCached(file); // the service's first verification then leaves these pages as they are
       bytes += size;
       continue;
     }

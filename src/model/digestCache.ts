@@ -45,6 +45,58 @@ export function fileIdentity(file: string): string | null {
 }
 
 /**
+ * The identity of a file's bytes regardless of its name: device, inode, size and modification time. A hard link
+ * (bench:swap's staged versions, a warm retrain's carried index bands) shares it, and shares the page cache too;
+ * it changes the change time, so fileIdentity, which the digests need, differs.
+ */
+function contentIdentity(file: string): string | null {
+  try {
+    const s = fs.statSync(file, { bigint: true });
+    return `${s.dev}|${s.ino}|${s.size}|${s.mtimeNs}`;
+  } catch {
+    return null;
+  }
+}
+
+/** This boot of the machine (a reboot empties the page cache, so a mark of an earlier boot means nothing). */
+function bootId(): string {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return 'unknown boot';
+  }
+}
+
+/** Where the "read into 2 MiB page-cache folios" mark of the file's bytes lives, or null without a cache directory. */
+function hugeCacheMark(file: string, dir: string | null): string | null {
+  const id = contentIdentity(file);
+  return dir === null || id === null ? null : path.join(dir, `huge-${createHash('sha1').update(`${bootId()}|${id}`).digest('hex')}`);
+}
+
+/**
+ * Whether this machine already read these bytes into 2 MiB folios (cacheInHugePages, src/model/mappedFile.ts): then
+ * they are still in the page cache, mapped by whoever serves them, and reading them into it again would drop the
+ * unmapped ones and read them from disk during a live swap (1.6 GB at ~160 MB/s in bench:swap, whose new version
+ * hard-links the old one's files).
+ */
+export function hugeCachedBefore(file: string, dir: string | null = defaultDigestCacheDir()): boolean {
+  const mark = hugeCacheMark(file, dir);
+  return mark !== null && fs.existsSync(mark);
+}
+
+/** Records that the file's bytes were read into 2 MiB folios on this machine (a cache that cannot be written only costs a re-read). */
+export function markHugeCached(file: string, dir: string | null = defaultDigestCacheDir()): void {
+  const mark = hugeCacheMark(file, dir);
+  if (mark === null) return;
+  try {
+    fs.mkdirSync(path.dirname(mark), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(mark, '', { mode: 0o600 });
+  } catch {
+    // not recorded: the next verification reads the file into the page cache again
+  }
+}
+
+/**
  * Whether the file's last change happened well before `startedAt`: then any write after the hash started falls
  * in a later timestamp step and changes the identity, so the record can never describe other bytes.
  */

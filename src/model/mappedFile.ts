@@ -29,10 +29,13 @@ export function mapFile(file: string): ArrayBuffer | null {
 /**
  * Reads the file into the page cache in 2 MiB folios (dropping its unmapped cached pages first), so that later
  * mappings of it use huge pages; a no-op without the addon. One read of the file from disk: for its first
- * verification on a machine (src/model/sha256Worker.ts), never on the event loop.
+ * verification on a machine (src/model/sha256Worker.ts), never on the event loop. True when the file was read
+ * that way (the addon is built and huge pages are not turned off).
  */
-export function cacheInHugePages(file: string): void {
-  addon?.cacheInHugePages(file);
+export function cacheInHugePages(file: string): boolean {
+  if (addon === null || process.env.ENCORE_HUGE_PAGES === '0') return false; // (the addon would do nothing either)
+  addon.cacheInHugePages(file);
+  return true;
 }
 
 /** Files at least this large are mapped when possible (smaller ones are cheaper to read). */

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { cacheInHugePages } from './mappedFile.js';
+import { hugeCachedBefore, markHugeCached } from './digestCache.js';
 
 // The lowest CPU priority for this thread only (on Linux the nice value is per thread; pid 0 = the calling
 // thread): while a live swap verifies gigabytes, the serving threads of this machine preempt the hashing as
@@ -32,7 +33,8 @@ function pace(bytes: number, startedMs: number, bytesPerSecond: number): void {
 
 parentPort?.on('message', (m: { readonly id: number; readonly file: string; readonly bytesPerSecond: number }) => {
   try {
-    cacheInHugePages(m.file);
+    // Once per file's bytes: a hard link of a file already cached (a new version sharing the live one's files) is not re-read.
+    if (!hugeCachedBefore(m.file) && cacheInHugePages(m.file)) markHugeCached(m.file);
     const h = createHash('sha256');
     const fd = fs.openSync(m.file, 'r');
     const started = performance.now();

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DigestCache } from '../../src/model/digestCache.js';
+import { DigestCache, hugeCachedBefore, markHugeCached } from '../../src/model/digestCache.js';
 import { flipBits } from '../support/damage.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'encore-digest-'));
@@ -95,4 +95,25 @@ test('without a directory every call hashes', async () => {
   await cache.sha256(file, c.compute);
   await cache.sha256(file, c.compute);
   assert.equal(c.calls(), 2);
+});
+
+test('the huge-page mark follows a file\'s bytes: a hard link shares it, a rewrite does not, no directory keeps none', () => {
+  const dir = path.join(root, 'cache-huge');
+  const file = fileWith('huge.bin', 8192);
+  assert.equal(hugeCachedBefore(file, dir), false);
+  markHugeCached(file, dir);
+  assert.equal(hugeCachedBefore(file, dir), true);
+  // A new version staged by hard link: other name, other change time, same inode and page cache.
+  const link = path.join(root, 'huge-link.bin');
+  fs.linkSync(file, link);
+  assert.equal(hugeCachedBefore(link, dir), true);
+  // New bytes under the same name (a new inode, a new modification time): not cached that way yet.
+  const later = new Date(Date.now() + 5000);
+  fs.rmSync(file);
+  fs.writeFileSync(file, Buffer.alloc(8192, 9));
+  fs.utimesSync(file, later, later);
+  assert.equal(hugeCachedBefore(file, dir), false);
+  assert.equal(hugeCachedBefore(path.join(root, 'missing.bin'), dir), false);
+  markHugeCached(file, null);
+  assert.equal(hugeCachedBefore(file, null), false);
 });
