@@ -165,12 +165,7 @@ function genreOrdering(genre: Uint16Array, rawPop: Float64Array, genreCount: num
 }
 
 function writeCatalogColumns(dir: string, c: CatalogColumns, popularity: Float32Array, albums: number, files: Record<string, ColumnSpec>): void {
-  writeColumn(dir, CATALOG_FILES.artist, c.artist, files);
-  writeColumn(dir, CATALOG_FILES.album, c.album, files);
-  writeColumn(dir, CATALOG_FILES.genre, c.genre, files);
-  writeColumn(dir, CATALOG_FILES.releaseDay, c.releaseDay, files);
-  writeColumn(dir, CATALOG_FILES.durationMs, c.durationMs, files);
-  writeColumn(dir, CATALOG_FILES.explicit, c.explicit, files);
+  for (const key of ['artist', 'album', 'genre', 'releaseDay', 'durationMs', 'explicit'] as const) writeColumn(dir, CATALOG_FILES[key], c[key], files);
   writeMarketMasks(dir, c.markets, MARKET_COUNT, files, { set: CATALOG_FILES.marketSet, sets: CATALOG_FILES.marketSets });
   writeColumn(dir, CATALOG_FILES.popularity, popularity, files);
   writeColumn(dir, CATALOG_FILES.features, c.features, files);

@@ -96,12 +96,8 @@ function writeListenerFiles(dir: string, c: ListenerColumns, userCount: number, 
   writeColumn(dir, USER_FILES.signupDay, c.signupDay, files);
   writeSequentialIds(dir, USER_FILES.ids, 'u', userCount, files);
   const truthFiles: Record<string, ColumnSpec> = {};
-  writeColumn(dir, TRUTH_FILES.tasteGenre, c.tasteGenre, truthFiles);
-  writeColumn(dir, TRUTH_FILES.tasteWeight, c.tasteWeight, truthFiles);
-  writeColumn(dir, TRUTH_FILES.favArtist, c.favArtist, truthFiles);
-  writeColumn(dir, TRUTH_FILES.contentPref, c.contentPref, truthFiles);
-  writeColumn(dir, TRUTH_FILES.niche, c.niche, truthFiles);
-  writeColumn(dir, TRUTH_FILES.bias, c.bias, truthFiles);
+  // The hidden taste, one file per column of TRUTH_FILES (same names as the columns).
+  for (const key of ['tasteGenre', 'tasteWeight', 'favArtist', 'contentPref', 'niche', 'bias'] as const) writeColumn(dir, TRUTH_FILES[key], c[key], truthFiles);
   const tm: TruthManifest = {
     format: TRUTH_FORMAT, version: TRUTH_FORMAT_VERSION, users: userCount, tasteSlots: TASTE_SLOTS, favSlots: FAV_SLOTS,
     featureDim: FEATURE_DIM, coefficients: TRUTH_COEFFICIENTS, files: truthFiles,
