@@ -7,6 +7,7 @@
 import type { ArtistIndex, TrackIndex } from '../domain/ids.js';
 import type { Catalog, NameSource } from './Catalog.js';
 import { PrefixSearch } from './PrefixSearch.js';
+import { groupByKey } from './groupByKey.js';
 
 const REBUILD_AFTER = 10_000;
 /** How long a search waits for the first index before a scan answers it. */
@@ -64,12 +65,7 @@ export class CatalogSearch {
     const titles = await PrefixSearch.build(sources.trackTitles, tracks);
     const artists = await PrefixSearch.build(sources.artistNames, artistCount);
     const artistOf = c.columns.artist;
-    const artistStart = new Int32Array(artistCount + 1);
-    for (let t = 0; t < tracks; t++) artistStart[artistOf[t]! + 1]!++;
-    for (let a = 0; a < artistCount; a++) artistStart[a + 1]! += artistStart[a]!;
-    const fill = artistStart.slice(0, artistCount);
-    const artistTracks = new Int32Array(tracks);
-    for (let t = 0; t < tracks; t++) artistTracks[fill[artistOf[t]!]!++] = t;
+    const { start: artistStart, order: artistTracks } = groupByKey(artistOf.subarray(0, tracks), artistCount);
     return { titles, artists, artistStart, artistTracks };
   }
 

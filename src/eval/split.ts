@@ -1,5 +1,6 @@
 import type { InteractionTable } from './interactions.js';
 import { seededRandom } from './rng.js';
+import { groupByKey } from '../catalog/groupByKey.js';
 
 export interface SplitOptions {
   readonly testFraction: number; // 0.2
@@ -23,12 +24,7 @@ export interface Split {
 export function splitPerUser(table: InteractionTable, opts: SplitOptions = DEFAULT_SPLIT): Split {
   const rand = seededRandom(opts.seed);
   const users = table.userIds.length;
-  const counts = new Int32Array(users + 1);
-  for (let i = 0; i < table.user.length; i++) counts[table.user[i]! + 1]!++;
-  for (let u = 0; u < users; u++) counts[u + 1]! += counts[u]!;
-  const fill = counts.slice(0, users);
-  const rowsByUser = new Int32Array(table.user.length);
-  for (let i = 0; i < table.user.length; i++) rowsByUser[fill[table.user[i]!]!++] = i;
+  const { start: counts, order: rowsByUser } = groupByKey(table.user, users);
   const isTest = new Uint8Array(table.user.length);
   let testRows = 0;
   let evaluatedUsers = 0;

@@ -10,6 +10,7 @@ import { Rng, mixSeed } from './rng.js';
 import { WORLD_NOW_DAY } from './timeline.js';
 import { CATALOG_FILES } from '../catalog/ColumnarCatalog.js';
 import { writeMarketMasks, writeSequentialIds } from '../catalog/writeCatalogTables.js';
+import { groupByKey } from '../catalog/groupByKey.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;
 
@@ -152,12 +153,7 @@ function normalisedPopularity(rawPop: Float64Array): Float32Array {
 /** Counting sort of tracks by genre, and the cumulative raw popularity along that order (for drawInGenre). */
 function genreOrdering(genre: Uint16Array, rawPop: Float64Array, genreCount: number): { genreStart: Int32Array; genreOrder: Int32Array; genreOrderCum: Float64Array } {
   const n = genre.length;
-  const genreStart = new Int32Array(genreCount + 1);
-  for (let i = 0; i < n; i++) genreStart[genre[i]! + 1]!++;
-  for (let g = 0; g < genreCount; g++) genreStart[g + 1]! += genreStart[g]!;
-  const fill = genreStart.slice(0, genreCount);
-  const genreOrder = new Int32Array(n);
-  for (let i = 0; i < n; i++) genreOrder[fill[genre[i]!]!++] = i;
+  const { start: genreStart, order: genreOrder } = groupByKey(genre, genreCount);
   const genreOrderCum = new Float64Array(n);
   let acc = 0;
   for (let i = 0; i < n; i++) genreOrderCum[i] = acc += rawPop[genreOrder[i]!]!;

@@ -18,6 +18,7 @@ import { DAY_MS } from '../timeline.js';
 import { prepareOut, sortedKeys } from '../World.js';
 import type { ImportedData } from './movielens.js';
 import { releaseDaysOf } from './firstPlay.js';
+import { groupByKey } from '../../catalog/groupByKey.js';
 
 /** A new session starts after this much silence between two events of a listener. */
 export const SESSION_GAP_MS = 30 * 60_000;
@@ -188,13 +189,7 @@ function validate(data: ImportedData): void {
  * listener's rows are only sorted when they are out of order, which real exports rarely are.
  */
 export function orderByUserThenTime(user: Int32Array, ts: Float64Array, U: number): Int32Array {
-  const E = user.length;
-  const start = new Int32Array(U + 1);
-  for (let i = 0; i < E; i++) start[user[i]! + 1]!++;
-  for (let u = 0; u < U; u++) start[u + 1]! += start[u]!;
-  const fill = start.slice(0, U);
-  const order = new Int32Array(E);
-  for (let i = 0; i < E; i++) order[fill[user[i]!]!++] = i;
+  const { start, order } = groupByKey(user, U);
   for (let u = 0; u < U; u++) {
     const lo = start[u]!, hi = start[u + 1]!;
     let sorted = true;
