@@ -58,13 +58,16 @@ function contentIdentity(file: string): string | null {
   }
 }
 
-/** This boot of the machine (a reboot empties the page cache, so a mark of an earlier boot means nothing). */
+/** This boot of the machine (a reboot empties the page cache, so a mark of an earlier boot means nothing); read once. */
+let boot: string | null = null;
 function bootId(): string {
+  if (boot !== null) return boot;
   try {
-    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
   } catch {
-    return 'unknown boot';
+    boot = 'unknown boot';
   }
+  return boot;
 }
 
 /** Where the "read into 2 MiB page-cache folios" mark of the file's bytes lives, or null without a cache directory. */

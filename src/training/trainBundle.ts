@@ -184,13 +184,15 @@ function manifestWriter(tmp: string, world: World, version: string, dim: number)
  * train must not throw away the embeddings and index built before it.
  */
 async function attachRanker(world: World, tmp: string, stats: Record<string, number>): Promise<void> {
+  let ranker: Awaited<ReturnType<typeof trainRanker>> = null;
   try {
-    const ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp, world });
-    if (ranker) writeJson(tmp, BUNDLE_FILES.ranker, rankerJson(ranker));
+    ranker = await trainRanker({ worldDir: world.dir, bundleDir: tmp, world });
   } catch (e) {
     console.error(`encore train: ranker training failed, the bundle has no ranker: ${(e as Error).message}`);
     stats.rankerFailed = 1;
   }
+  // (outside the try: a bundle whose trained ranker cannot be written fails, as before)
+  if (ranker) writeJson(tmp, BUNDLE_FILES.ranker, rankerJson(ranker));
 }
 
 /** Durable, then visible: every file and the directory synced before the rename makes the version appear. */
