@@ -28,6 +28,8 @@ const get = (name: string, fallback: string): string => {
 interface TrainRun {
   readonly seconds: number;
   readonly peakRssMb: number;
+  /** Peak anonymous + shared memory: what the run could not give back (clean mapped file pages excluded). */
+  readonly peakAnonMb: number;
   readonly line: string;
 }
 
@@ -44,7 +46,8 @@ function train(args: string[]): Promise<TrainRun> {
       if (code !== 0) return reject(new Error(`encore train exited with ${code}`));
       const line = out.trim().split('\n').filter((l) => l.startsWith('trained bundle')).pop() ?? '';
       const rss = /peak RSS (\d+) MB/.exec(line);
-      resolve({ seconds: (performance.now() - t0) / 1000, peakRssMb: rss ? Number(rss[1]) : NaN, line });
+      const anon = /peak RSS \d+ MB, anonymous (\d+) MB/.exec(line);
+      resolve({ seconds: (performance.now() - t0) / 1000, peakRssMb: rss ? Number(rss[1]) : NaN, peakAnonMb: anon ? Number(anon[1]) : NaN, line });
     });
   });
 }
@@ -122,13 +125,19 @@ async function main(): Promise<void> {
   say(`- machine: ${cpus[0]?.model} x ${cpus.length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; load average at the start ${load} (shared machine), ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at the end`);
   say(`- world: ${worldDir}; a day of ${events} new events replayed from its history into ${url} in ${writeS.toFixed(1)} s`);
   say('');
-  say('| run | wall | peak RSS | `encore train` summary |');
-  say('|---|---|---|---|');
-  if (full) say(`| full retrain from nothing | ${full.seconds.toFixed(1)} s | ${(full.peakRssMb / 1024).toFixed(2)} GB | ${full.line} |`);
-  say(`| warm retrain after ${events} new events (--events-log, --warm-start auto) | ${warm.seconds.toFixed(1)} s | ${(warm.peakRssMb / 1024).toFixed(2)} GB | ${warm.line} |`);
-  say(`| load of the new bundle with full checksums (what a live swap waits for) | ${loadS.toFixed(1)} s | - | - |`);
+  const gb = (mb: number): string => (Number.isFinite(mb) ? `${(mb / 1024).toFixed(2)} GB` : 'n/a');
+  say('| run | wall | peak RSS | peak anonymous + shared | `encore train` summary |');
+  say('|---|---|---|---|---|');
+  if (full) say(`| full retrain from nothing | ${full.seconds.toFixed(1)} s | ${gb(full.peakRssMb)} | ${gb(full.peakAnonMb)} | ${full.line} |`);
+  say(`| warm retrain after ${events} new events (--events-log, --warm-start auto) | ${warm.seconds.toFixed(1)} s | ${gb(warm.peakRssMb)} | ${gb(warm.peakAnonMb)} | ${warm.line} |`);
+  say(`| load of the new bundle with full checksums (what a live swap waits for) | ${loadS.toFixed(1)} s | - | - | - |`);
   say('');
   say(`New events to a live bundle: ${(warm.seconds + loadS).toFixed(1)} s (warm retrain + load).`);
+  say('');
+  say('Peak RSS counts every resident page, also clean pages of files mapped read-only (a warm retrain maps the previous');
+  say("bundle's item factors and reads them once): page cache the kernel can drop. Peak anonymous + shared is RssAnon +");
+  say('RssShmem of /proc/self/status sampled every 50 ms and at each phase end (src/training/memoryPeaks.ts): what the run');
+  say('holds and cannot give back; a spike shorter than 50 ms can be missed.');
   fs.writeFileSync(out, lines.join('\n') + '\n');
 }
 

@@ -34,6 +34,7 @@ import { mergeEventLogIntoWorld } from '../storage/mergeEventLog.js';
 import { Errors } from '../domain/errors.js';
 import { collectNativeMemory, collectReleasedMemory } from '../model/releaseMemory.js';
 import { quantizeRows } from '../model/ItemVectors.js';
+import { startMemoryPeaks, type MemoryPeaks } from './memoryPeaks.js';
 
 export interface TrainBundleOptions {
   readonly worldDir: string;
@@ -109,6 +110,8 @@ export interface TrainSummary {
   readonly dir: string;
   readonly seconds: number;
   readonly peakRssMb: number;
+  /** Peak anonymous + shared memory (src/training/memoryPeaks.ts; null where /proc cannot be read). */
+  readonly peakAnonMb: number | null;
   readonly stats: Record<string, number>;
 }
 
@@ -204,14 +207,25 @@ function publish(tmp: string, finalDir: string, bundlesDir: string): void {
 }
 
 export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummary> {
+  const memory = startMemoryPeaks();
+  try {
+    return await trainMeasured(opts, memory);
+  } finally {
+    await memory.stop();
+  }
+}
+
+async function trainMeasured(opts: TrainBundleOptions, memory: MemoryPeaks): Promise<TrainSummary> {
   const t0 = performance.now();
   const bar = phaseProgress(opts.quiet);
   const stats: Record<string, number> = {};
   const lap = (name: string, since: number): number => {
     const now = performance.now();
     stats[`${name}Seconds`] = Math.round((now - since) / 100) / 10;
-    // Peak RSS so far at the end of each phase: the phase where it jumps is the one that sets the peak.
+    // Peaks so far at the end of each phase: the phase where one jumps is the one that sets it.
     stats[`${name}PeakRssMb`] = Math.round(process.resourceUsage().maxRSS / 1024);
+    const anon = memory.peakAnonMb();
+    if (anon !== null) stats[`${name}PeakAnonMb`] = anon;
     return now;
   };
   let t = t0;
@@ -242,7 +256,7 @@ export async function trainBundle(opts: TrainBundleOptions): Promise<TrainSummar
   }
   void t;
   const seconds = (performance.now() - t0) / 1000;
-  return { version, dir: finalDir, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stats };
+  return { version, dir: finalDir, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), peakAnonMb: memory.peakAnonMb(), stats };
 }
 
 /**

@@ -23,6 +23,12 @@ test('encore train writes a complete bundle with a checksummed manifest and no t
     assert.match(m.files[name]!.sha256, /^[0-9a-f]{64}$/);
   }
   assert.deepEqual(fs.readdirSync(f.bundlesDir).filter((n) => n.startsWith('.')), []);
+  if (fs.existsSync('/proc/self/status')) {
+    // Anonymous + shared memory is part of the resident set: its sampled peak cannot exceed the RSS high-water mark.
+    const anon = f.summary.peakAnonMb;
+    assert.ok(anon !== null && anon > 0 && anon <= f.summary.peakRssMb + 1, `anonymous ${anon} MB, RSS ${f.summary.peakRssMb} MB`);
+    assert.ok((f.summary.stats.alsPeakAnonMb ?? 0) > 0, 'each phase records its anonymous peak');
+  }
   const b = await loadBundle(f.summary.dir);
   assert.equal(b.index.size, 20000);
   assert.equal(b.itemVectors.count, 20000);

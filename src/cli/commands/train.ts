@@ -56,12 +56,14 @@ export function registerTrain(program: Command): void {
       });
       const st = s.stats;
       console.log(
-        `trained bundle ${s.version} in ${s.seconds.toFixed(1)} s (peak RSS ${s.peakRssMb} MB): ${st.entries ?? 0} listener-track entries, ` +
+        `trained bundle ${s.version} in ${s.seconds.toFixed(1)} s (peak RSS ${s.peakRssMb} MB${s.peakAnonMb === null ? '' : `, anonymous ${s.peakAnonMb} MB`}): ${st.entries ?? 0} listener-track entries, ` +
           `${st.coldStartFilled ?? 0} cold-start track vectors (fit on ${st.coldStartFitRows ?? 0}), ${st.coListenPairs ?? 0} co-listening pairs; ` +
           `phases (s): ALS ${st.alsSeconds}${warmStartFrom ? ` (warm start, ${st.warmStartUsersMatched ?? 0} listeners matched)` : ''}, cold start ${st.coldStartSeconds}, co-listening ${st.coListenSeconds}, tables ${st.tablesSeconds}, ` +
           `index ${st.indexSeconds} (${st.indexVectorsBuilt ?? 0} vectors indexed, ${st.indexVectorsCarried ?? 0} carried over), ranker ${st.rankerSeconds}; ` +
           `peak RSS (MB) after load ${st.loadPeakRssMb}, confidence ${st.confidencePeakRssMb}, ALS ${st.alsPeakRssMb}, cold start ${st.coldStartPeakRssMb}, ` +
-          `co-listening ${st.coListenPeakRssMb}, tables ${st.tablesPeakRssMb}, index ${st.indexPeakRssMb}, ranker ${st.rankerPeakRssMb}. ` +
+          `co-listening ${st.coListenPeakRssMb}, tables ${st.tablesPeakRssMb}, index ${st.indexPeakRssMb}, ranker ${st.rankerPeakRssMb}` +
+          (s.peakAnonMb === null ? '' : `; anonymous (MB) after load ${st.loadPeakAnonMb}, ALS ${st.alsPeakAnonMb}, index ${st.indexPeakAnonMb}, ranker ${st.rankerPeakAnonMb}`) +
+          '. ' +
           `Written to ${s.dir}`,
       );
     });
